@@ -36,6 +36,9 @@ GType      crn_policy_get_type          (void) G_GNUC_CONST;
 CrnPolicy *crn_policy_new_default       (void);
 CrnPolicy *crn_policy_copy              (const CrnPolicy *self);
 void       crn_policy_free              (CrnPolicy       *self);
+/* Every field equal, excluded reasons in the same order. */
+gboolean   crn_policy_equal             (const CrnPolicy *a,
+                                         const CrnPolicy *b);
 gboolean   crn_policy_validate          (const CrnPolicy *self,
                                          GError         **error);
 

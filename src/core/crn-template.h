@@ -73,6 +73,8 @@ struct _CrnTemplate
 CrnTemplateBlock     *crn_template_block_new       (void);
 CrnTemplateBlock     *crn_template_block_copy      (const CrnTemplateBlock *block);
 void                  crn_template_block_free      (CrnTemplateBlock *block);
+gboolean              crn_template_block_equal     (const CrnTemplateBlock *a,
+                                                    const CrnTemplateBlock *b);
 /* Well-formed: weekdays, start < end, one of slot_minutes / n_patients, at least one slot
  * fits, a modality, valid_from <= valid_until. Does not check SNP hours (see CrnPolicy). */
 gboolean              crn_template_block_validate  (const CrnTemplateBlock *block,
@@ -86,6 +88,8 @@ char                 *crn_template_block_describe  (const CrnTemplateBlock *bloc
 CrnTemplateException *crn_template_exception_new   (void);
 CrnTemplateException *crn_template_exception_copy  (const CrnTemplateException *exception);
 void                  crn_template_exception_free  (CrnTemplateException *exception);
+gboolean              crn_template_exception_equal (const CrnTemplateException *a,
+                                                    const CrnTemplateException *b);
 gboolean              crn_template_exception_validate (const CrnTemplateException *exception,
                                                        GError                    **error);
 
@@ -94,6 +98,9 @@ CrnTemplate          *crn_template_new             (const char  *practitioner,
                                                     const char  *place_id);
 CrnTemplate          *crn_template_copy            (const CrnTemplate *self);
 void                  crn_template_free            (CrnTemplate *self);
+/* Every field equal, blocks and exceptions compared in order. */
+gboolean              crn_template_equal           (const CrnTemplate *a,
+                                                    const CrnTemplate *b);
 /* Takes ownership. */
 void                  crn_template_add_block       (CrnTemplate      *self,
                                                     CrnTemplateBlock *block);
