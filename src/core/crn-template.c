@@ -174,10 +174,15 @@ make_slot (const CrnTemplate *self,
   char name[256];
   char iso_date[16];
   CrnInstant start = crn_time_from_local (date, start_minute);
-  CrnInstant end = crn_time_from_local (date, end_minute);
+  GDate check_date;
+  guint check_minute;
 
-  /* A slot swallowed by the spring-forward gap does not exist. */
-  if (end <= start)
+  /* A slot whose local start does not exist (spring-forward gap) is not offered; one whose
+   * start is ambiguous (autumn fall-back) is offered once, at the first occurrence. Its
+   * length is always the block's slot length in real minutes. */
+  crn_time_to_local (start, &check_date, &check_minute, NULL);
+  if (check_minute != start_minute % 1440 ||
+      g_date_days_between (date, &check_date) != (int) (start_minute / 1440))
     return NULL;
 
   g_date_strftime (iso_date, sizeof iso_date, "%Y-%m-%d", date);
@@ -190,7 +195,7 @@ make_slot (const CrnTemplate *self,
   slot->place_id = g_strdup (self->place_id);
   slot->template_block_id = g_strdup (source_id);
   slot->start = start;
-  slot->end = end;
+  slot->end = start + (CrnInstant) (end_minute - start_minute) * 60;
   slot->modalities = modalities;
   slot->visibility = visibility;
   slot->restriction = restriction;
