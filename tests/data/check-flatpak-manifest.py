@@ -24,6 +24,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 
 FINISH_ARGS = {
     '--share=network', '--share=ipc', '--socket=wayland', '--socket=fallback-x11',
@@ -80,8 +81,11 @@ def main():
     problems = []
 
     env = dict(os.environ, G_DEBUG='fatal-warnings')
-    shown = subprocess.run([flatpak_builder, '--show-manifest', manifest_file],
-                           capture_output=True, text=True, env=env)
+    # flatpak-builder makes its .flatpak-builder state directory in the working directory even
+    # to print a manifest (and --show-manifest takes no --state-dir): run it in a temporary one.
+    with tempfile.TemporaryDirectory(prefix='crn-flatpak-') as work_dir:
+        shown = subprocess.run([flatpak_builder, '--show-manifest', manifest_file],
+                               capture_output=True, text=True, env=env, cwd=work_dir)
     if shown.returncode != 0:
         print(f'flatpak-builder --show-manifest {manifest_file} failed '
               f'(status {shown.returncode}):\n{shown.stderr}')
