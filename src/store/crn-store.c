@@ -1,0 +1,1093 @@
+/* crn-store.c: the app's local agenda file, with SQLite on one worker thread
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "CrnStore"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "crn-store.h"
+#include "crn-store-job-private.h"
+#include "crn-store-private.h"
+
+/**
+ * CrnStore:
+ *
+ * The SQLite file of the app: what the server sent (slots, bookings, templates, policy,
+ * practitioners), the patient data of the bookings (the only place it is kept on this
+ * computer), the sync state, the accounts (never their secrets) and the outbox of local
+ * changes waiting to be pushed.
+ *
+ * SQLite has one owner thread: every call is a job on a one-thread exclusive
+ * #GThreadPool and returns through a #GTask in the caller's main context, so the main loop
+ * never waits on the disk. Jobs run in the order they were asked for. Everything handed in
+ * is copied; everything handed out is a copy.
+ */
+struct _CrnStore
+{
+  GObject      parent_instance;
+
+  char        *path;      /* construct-only */
+  GThreadPool *pool;
+  GThread     *worker;    /* set by the first job */
+  CrnStoreDb  *db;        /* only touched on the worker */
+};
+
+static void crn_store_async_initable_iface_init (GAsyncInitableIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (CrnStore, crn_store, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_ASYNC_INITABLE,
+                                                      crn_store_async_initable_iface_init))
+
+enum { PROP_0, PROP_PATH, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+/* ------------------------------------------------------------------ jobs */
+
+static void
+args_free (gpointer data)
+{
+  CrnStoreJobArgs *args = data;
+
+  g_free (args->str);
+  g_free (args->str2);
+  g_strfreev (args->strv);
+  g_clear_pointer (&args->array, g_ptr_array_unref);
+  if (args->object != NULL && args->object_free != NULL)
+    args->object_free (args->object);
+  g_clear_pointer (&args->entry, crn_outbox_entry_free);
+  g_free (args);
+}
+
+
+typedef struct
+{
+  GTask          *task;
+  CrnStoreJobFunc         func;
+  GDestroyNotify  result_free;   /* NULL: the job returns a boolean */
+  gboolean        is_open;
+  gboolean        is_close;      /* no task: closes the connection from finalize */
+} Job;
+
+static void
+worker_func (gpointer data,
+             gpointer user_data)
+{
+  Job *job = data;
+  CrnStore *self = user_data;
+  g_autoptr(GError) error = NULL;
+  gpointer result;
+
+  self->worker = g_thread_self ();
+
+  if (job->is_close)
+    {
+      _crn_store_db_close (g_steal_pointer (&self->db));
+      g_free (job);
+      return;
+    }
+
+  if (g_task_return_error_if_cancelled (job->task))
+    goto out;
+
+  if (job->is_open)
+    {
+      self->db = _crn_store_db_open (self->path, &error);
+      result = self->db != NULL ? GINT_TO_POINTER (TRUE) : NULL;
+    }
+  else if (self->db == NULL)
+    {
+      g_set_error (&error, CRN_STORE_ERROR, CRN_STORE_ERROR_CLOSED,
+                   _("The agenda file is not open. Restart Créneaux."));
+      result = NULL;
+    }
+  else
+    {
+      result = job->func (self->db, g_task_get_task_data (job->task), &error);
+    }
+
+  if (result == NULL)
+    g_task_return_error (job->task, g_steal_pointer (&error));
+  else if (job->result_free != NULL)
+    g_task_return_pointer (job->task, result, job->result_free);
+  else
+    g_task_return_boolean (job->task, TRUE);
+
+out:
+  g_object_unref (job->task);
+  g_free (job);
+}
+
+void
+_crn_store_run_job (CrnStore            *self,
+         gpointer             source_tag,
+         CrnStoreJobArgs                *args,
+         CrnStoreJobFunc              func,
+         GDestroyNotify       result_free,
+         GCancellable        *cancellable,
+         GAsyncReadyCallback  callback,
+         gpointer             user_data)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (job->task, source_tag);
+  g_task_set_task_data (job->task, args, args_free);
+  job->func = func;
+  job->result_free = result_free;
+
+  g_thread_pool_push (self->pool, job, NULL);
+}
+
+CrnStoreJobArgs *
+_crn_store_args_new (void)
+{
+  return g_new0 (CrnStoreJobArgs, 1);
+}
+
+GPtrArray *
+_crn_store_copy_array (GPtrArray      *array,
+            CrnStoreCopyFunc copy,
+            GDestroyNotify  free_func)
+{
+  GPtrArray *out = g_ptr_array_new_full (array->len, free_func);
+
+  for (guint i = 0; i < array->len; i++)
+    g_ptr_array_add (out, copy (g_ptr_array_index (array, i)));
+
+  return out;
+}
+
+CrnStoreJobArgs *
+_crn_store_task_args (GAsyncResult *result)
+{
+  return g_task_get_task_data (G_TASK (result));
+}
+
+/* ------------------------------------------------------------------ GObject */
+
+static void
+crn_store_finalize (GObject *object)
+{
+  CrnStore *self = (CrnStore *) object;
+
+  if (self->pool != NULL)
+    {
+      if (self->worker == g_thread_self ())
+        {
+          /* The last reference went away on the worker itself (a job's task): close here,
+           * and let the pool end without waiting for the thread we are running on. */
+          _crn_store_db_close (g_steal_pointer (&self->db));
+          g_thread_pool_free (g_steal_pointer (&self->pool), TRUE, FALSE);
+        }
+      else
+        {
+          /* No other job can be queued (each holds a reference): the close job runs next,
+           * on the thread that owns the connection, and we wait for it. */
+          Job *job = g_new0 (Job, 1);
+
+          job->is_close = TRUE;
+          g_thread_pool_push (self->pool, job, NULL);
+          g_thread_pool_free (g_steal_pointer (&self->pool), FALSE, TRUE);
+        }
+    }
+
+  g_free (self->path);
+
+  G_OBJECT_CLASS (crn_store_parent_class)->finalize (object);
+}
+
+static void
+crn_store_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  CrnStore *self = CRN_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      g_value_set_string (value, self->path);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+crn_store_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  CrnStore *self = CRN_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      g_free (self->path);
+      self->path = g_value_dup_string (value);
+      if (self->path == NULL)
+        self->path = _crn_store_default_path ();
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+crn_store_class_init (CrnStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = crn_store_finalize;
+  object_class->get_property = crn_store_get_property;
+  object_class->set_property = crn_store_set_property;
+
+  /**
+   * CrnStore:path:
+   *
+   * The database file; %NULL at construction means the default one in the user data dir.
+   */
+  properties[PROP_PATH] =
+    g_param_spec_string ("path", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                         G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+crn_store_init (CrnStore *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Exclusive, one thread: that thread owns the SQLite connection. */
+  self->pool = g_thread_pool_new (worker_func, self, 1, TRUE, &error);
+  if (self->pool == NULL)
+    g_error ("Cannot start the agenda file thread: %s", error->message);
+}
+
+/* ------------------------------------------------------------------ GAsyncInitable */
+
+static void
+crn_store_init_async (GAsyncInitable      *initable,
+                      int                  io_priority,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  CrnStore *self = CRN_STORE (initable);
+  Job *job = g_new0 (Job, 1);
+
+  job->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (job->task, crn_store_init_async);
+  g_task_set_priority (job->task, io_priority);
+  job->is_open = TRUE;
+
+  g_thread_pool_push (self->pool, job, NULL);
+}
+
+static gboolean
+crn_store_init_finish (GAsyncInitable  *initable,
+                       GAsyncResult    *result,
+                       GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, initable), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+crn_store_async_initable_iface_init (GAsyncInitableIface *iface)
+{
+  iface->init_async = crn_store_init_async;
+  iface->init_finish = crn_store_init_finish;
+}
+
+/* ------------------------------------------------------------------ opening */
+
+/**
+ * crn_store_new_async:
+ * @path: (nullable): the database file, %NULL for `$XDG_DATA_HOME/creneaux/creneaux.db`
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the file is open
+ * @user_data: data for @callback
+ *
+ * Opens (creating and migrating it if needed) the agenda file. A damaged, foreign or newer
+ * file fails with %CRN_STORE_ERROR_CORRUPT, %CRN_STORE_ERROR_FOREIGN or
+ * %CRN_STORE_ERROR_TOO_NEW and is left untouched; see crn_store_move_aside().
+ */
+void
+crn_store_new_async (const char          *path,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_async_initable_new_async (CRN_TYPE_STORE, G_PRIORITY_DEFAULT, cancellable, callback,
+                              user_data, "path", path, NULL);
+}
+
+/**
+ * crn_store_new_finish:
+ * @result: the result given to the callback
+ * @error: where to put an error
+ *
+ * Returns: (transfer full) (nullable): the open store
+ */
+CrnStore *
+crn_store_new_finish (GAsyncResult  *result,
+                      GError       **error)
+{
+  g_autoptr(GObject) source = g_async_result_get_source_object (result);
+  GObject *object = g_async_initable_new_finish (G_ASYNC_INITABLE (source), result, error);
+
+  return object != NULL ? CRN_STORE (object) : NULL;
+}
+
+/**
+ * crn_store_get_path:
+ * @self: a store
+ *
+ * Returns: the database file
+ */
+const char *
+crn_store_get_path (CrnStore *self)
+{
+  g_return_val_if_fail (CRN_IS_STORE (self), NULL);
+
+  return self->path;
+}
+
+/**
+ * crn_store_get_default_path:
+ *
+ * Returns: (transfer full): `$XDG_DATA_HOME/creneaux/creneaux.db`
+ */
+char *
+crn_store_get_default_path (void)
+{
+  return _crn_store_default_path ();
+}
+
+/**
+ * crn_store_move_aside:
+ * @path: a database file that failed to open
+ * @new_path: (out) (optional) (transfer full): where it was moved
+ * @error: where to put an error
+ *
+ * When the user chose to start with a new file: renames @path and its -wal/-shm files to
+ * `@path.damaged-YYYYMMDD-HHMMSS`. Nothing is deleted. Only call it while no #CrnStore has
+ * the file open.
+ *
+ * Returns: %TRUE if the file was moved (or was not there)
+ */
+gboolean
+crn_store_move_aside (const char  *path,
+                      char       **new_path,
+                      GError     **error)
+{
+  return _crn_store_move_aside (path, new_path, error);
+}
+
+/* ------------------------------------------------------------------ server data */
+
+static gpointer
+upsert_slots_job (CrnStoreDb *db, CrnStoreJobArgs *a, GError **error)
+{
+  return GINT_TO_POINTER (_crn_store_db_upsert_slots (db, a->array, &a->out1, error));
+}
+
+/**
+ * crn_store_upsert_slots_async:
+ * @self: a store
+ * @slots: (element-type CrnSlot): one page from the server, copied
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: callback
+ * @user_data: data for @callback
+ *
+ * Inserts or updates the page in one transaction, skipping slots not newer than the stored.
+ */
+void
+crn_store_upsert_slots_async (CrnStore            *self,
+                              GPtrArray           *slots,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  CrnStoreJobArgs *a = _crn_store_args_new ();
+
+  g_return_if_fail (CRN_IS_STORE (self));
+  g_return_if_fail (slots != NULL);
+
+  a->array = _crn_store_copy_array (slots, (CrnStoreCopyFunc) crn_slot_copy, (GDestroyNotify) crn_slot_free);
+  _crn_store_run_job (self, crn_store_upsert_slots_async, a, upsert_slots_job, NULL, cancellable,
+           callback, user_data);
+}
+
+/**
+ * crn_store_upsert_slots_finish:
+ * @n_applied: (out) (optional): slots that were new or newer
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+crn_store_upsert_slots_finish (CrnStore      *self,
+                               GAsyncResult  *result,
+                               guint         *n_applied,
+                               GError       **error)
+{
+  FINISH_CHECK (self, result, crn_store_upsert_slots_async, FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  if (n_applied != NULL)
+    *n_applied = _crn_store_task_args (result)->out1;
+  return TRUE;
+}
+
+static gpointer
+upsert_bookings_job (CrnStoreDb *db, CrnStoreJobArgs *a, GError **error)
+{
+  return GINT_TO_POINTER (_crn_store_db_upsert_bookings (db, a->array, &a->out1, error));
+}
+
+/**
+ * crn_store_upsert_bookings_async:
+ * @self: a store
+ * @bookings: (element-type CrnBooking): one page from the server, copied
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: callback
+ * @user_data: data for @callback
+ *
+ * Inserts or updates the page in one transaction, skipping bookings not newer than the
+ * stored ones.
+ */
+void
+crn_store_upsert_bookings_async (CrnStore            *self,
+                                 GPtrArray           *bookings,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  CrnStoreJobArgs *a = _crn_store_args_new ();
+
+  g_return_if_fail (CRN_IS_STORE (self));
+  g_return_if_fail (bookings != NULL);
+
+  a->array = _crn_store_copy_array (bookings, (CrnStoreCopyFunc) crn_booking_copy,
+                         (GDestroyNotify) crn_booking_free);
+  _crn_store_run_job (self, crn_store_upsert_bookings_async, a, upsert_bookings_job, NULL, cancellable,
+           callback, user_data);
+}
+
+/**
+ * crn_store_upsert_bookings_finish:
+ * @n_applied: (out) (optional): bookings that were new or newer
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+crn_store_upsert_bookings_finish (CrnStore      *self,
+                                  GAsyncResult  *result,
+                                  guint         *n_applied,
+                                  GError       **error)
+{
+  FINISH_CHECK (self, result, crn_store_upsert_bookings_async, FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  if (n_applied != NULL)
+    *n_applied = _crn_store_task_args (result)->out1;
+  return TRUE;
+}
+
+static gpointer
+upsert_templates_job (CrnStoreDb *db, CrnStoreJobArgs *a, GError **error)
+{
+  return GINT_TO_POINTER (_crn_store_db_upsert_templates (db, a->array, &a->out1, error));
+}
+
+/**
+ * crn_store_upsert_templates_async:
+ * @self: a store
+ * @templates: (element-type CrnTemplate): one page from the server, copied
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: callback
+ * @user_data: data for @callback
+ *
+ * Inserts or replaces the templates with their blocks and exceptions in one transaction,
+ * skipping templates not newer than the stored ones.
+ */
+void
+crn_store_upsert_templates_async (CrnStore            *self,
+                                  GPtrArray           *templates,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  CrnStoreJobArgs *a = _crn_store_args_new ();
+
+  g_return_if_fail (CRN_IS_STORE (self));
+  g_return_if_fail (templates != NULL);
+
+  a->array = _crn_store_copy_array (templates, (CrnStoreCopyFunc) crn_template_copy,
+                         (GDestroyNotify) crn_template_free);
+  _crn_store_run_job (self, crn_store_upsert_templates_async, a, upsert_templates_job, NULL,
+           cancellable, callback, user_data);
+}
+
+/**
+ * crn_store_upsert_templates_finish:
+ * @n_applied: (out) (optional): templates that were new or newer
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+crn_store_upsert_templates_finish (CrnStore      *self,
+                                   GAsyncResult  *result,
+                                   guint         *n_applied,
+                                   GError       **error)
+{
+  FINISH_CHECK (self, result, crn_store_upsert_templates_async, FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  if (n_applied != NULL)
+    *n_applied = _crn_store_task_args (result)->out1;
+  return TRUE;
+}
+
+static gpointer
+upsert_practitioners_job (CrnStoreDb *db, CrnStoreJobArgs *a, GError **error)
+{
+  return GINT_TO_POINTER (_crn_store_db_upsert_practitioners (db, a->array, error));
+}
+
+/**
+ * crn_store_upsert_practitioners_async:
+ * @self: a store
+ * @practitioners: (element-type CrnPractitioner): from the server, copied
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: callback
+ * @user_data: data for @callback
+ *
+ * Inserts or updates the practitioners in one transaction.
+ */
+void
+crn_store_upsert_practitioners_async (CrnStore            *self,
+                                      GPtrArray           *practitioners,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  CrnStoreJobArgs *a = _crn_store_args_new ();
+
+  g_return_if_fail (CRN_IS_STORE (self));
+  g_return_if_fail (practitioners != NULL);
+
+  a->array = _crn_store_copy_array (practitioners, (CrnStoreCopyFunc) crn_practitioner_copy,
+                         (GDestroyNotify) crn_practitioner_free);
+  _crn_store_run_job (self, crn_store_upsert_practitioners_async, a, upsert_practitioners_job, NULL,
+           cancellable, callback, user_data);
+}
+
+/**
+ * crn_store_upsert_practitioners_finish:
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+crn_store_upsert_practitioners_finish (CrnStore      *self,
+                                       GAsyncResult  *result,
+                                       GError       **error)
+{
+  FINISH_CHECK (self, result, crn_store_upsert_practitioners_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static gpointer
+upsert_places_job (CrnStoreDb *db, CrnStoreJobArgs *a, GError **error)
+{
+  return GINT_TO_POINTER (_crn_store_db_upsert_places (db, a->array, error));
+}
+
+/**
+ * crn_store_upsert_places_async:
+ * @self: a store
+ * @places: (element-type CrnPlace): from the server, copied
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: callback
+ * @user_data: data for @callback
+ *
+ * Inserts or updates the places of consultation in one transaction.
+ */
+void
+crn_store_upsert_places_async (CrnStore            *self,
+                               GPtrArray           *places,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  CrnStoreJobArgs *a = _crn_store_args_new ();
+
+  g_return_if_fail (CRN_IS_STORE (self));
+  g_return_if_fail (places != NULL);
+
+  a->array = _crn_store_copy_array (places, (CrnStoreCopyFunc) crn_place_copy, (GDestroyNotify) crn_place_free);
+  _crn_store_run_job (self, crn_store_upsert_places_async, a, upsert_places_job, NULL, cancellable,
+           callback, user_data);
+}
+
+/**
+ * crn_store_upsert_places_finish:
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+crn_store_upsert_places_finish (CrnStore      *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  FINISH_CHECK (self, result, crn_store_upsert_places_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static gpointer
+set_policy_job (CrnStoreDb *db, CrnStoreJobArgs *a, GError **error)
+{
+  return GINT_TO_POINTER (_crn_store_db_set_policy (db, a->object, a->i1, &a->out_flag, error));
+}
+
+/**
+ * crn_store_set_policy_async:
+ * @self: a store
+ * @policy: the CPTS policy from the server, copied
+ * @version: its version; not newer than the stored one means it is skipped
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: callback
+ * @user_data: data for @callback
+ *
+ * Stores the policy.
+ */
+void
+crn_store_set_policy_async (CrnStore            *self,
+                            const CrnPolicy     *policy,
+                            gint64               version,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  CrnStoreJobArgs *a = _crn_store_args_new ();
+
+  g_return_if_fail (CRN_IS_STORE (self));
+  g_return_if_fail (policy != NULL);
+
+  a->object = crn_policy_copy (policy);
+  a->object_free = (GDestroyNotify) crn_policy_free;
+  a->i1 = version;
+  _crn_store_run_job (self, crn_store_set_policy_async, a, set_policy_job, NULL, cancellable, callback,
+           user_data);
+}
+
+/**
+ * crn_store_set_policy_finish:
+ * @applied: (out) (optional): whether it replaced the stored policy
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+crn_store_set_policy_finish (CrnStore      *self,
+                             GAsyncResult  *result,
+                             gboolean      *applied,
+                             GError       **error)
+{
+  FINISH_CHECK (self, result, crn_store_set_policy_async, FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  if (applied != NULL)
+    *applied = _crn_store_task_args (result)->out_flag;
+  return TRUE;
+}
+
+static gpointer
+delete_slots_job (CrnStoreDb *db, CrnStoreJobArgs *a, GError **error)
+{
+  return GINT_TO_POINTER (_crn_store_db_delete_slots (db, (const char * const *) a->strv,
+                                                      error));
+}
+
+/**
+ * crn_store_delete_slots_async:
+ * @self: a store
+ * @ids: (array zero-terminated=1): slots the server deleted
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: callback
+ * @user_data: data for @callback
+ *
+ * Deletes the slots in one transaction; a slot that holds a booking is kept and flagged.
+ */
+void
+crn_store_delete_slots_async (CrnStore            *self,
+                              const char * const  *ids,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  CrnStoreJobArgs *a = _crn_store_args_new ();
+
+  g_return_if_fail (CRN_IS_STORE (self));
+
+  a->strv = g_strdupv ((char **) ids);
+  _crn_store_run_job (self, crn_store_delete_slots_async, a, delete_slots_job, NULL, cancellable,
+           callback, user_data);
+}
+
+/**
+ * crn_store_delete_slots_finish:
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+crn_store_delete_slots_finish (CrnStore      *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  FINISH_CHECK (self, result, crn_store_delete_slots_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------ reads */
+
+static gpointer
+get_policy_job (CrnStoreDb *db, CrnStoreJobArgs *a, GError **error)
+{
+  return _crn_store_db_get_policy (db, &a->out_version, error);
+}
+
+/**
+ * crn_store_get_policy_async:
+ * @self: a store
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: callback
+ * @user_data: data for @callback
+ *
+ * Reads the stored CPTS policy.
+ */
+void
+crn_store_get_policy_async (CrnStore            *self,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_return_if_fail (CRN_IS_STORE (self));
+
+  _crn_store_run_job (self, crn_store_get_policy_async, _crn_store_args_new (), get_policy_job,
+           (GDestroyNotify) crn_policy_free, cancellable, callback, user_data);
+}
+
+/**
+ * crn_store_get_policy_finish:
+ * @version: (out) (optional): its version
+ *
+ * Returns: (transfer full) (nullable): the policy, or %NULL with
+ *   %CRN_STORE_ERROR_NOT_FOUND before the first synchronisation
+ */
+CrnPolicy *
+crn_store_get_policy_finish (CrnStore      *self,
+                             GAsyncResult  *result,
+                             gint64        *version,
+                             GError       **error)
+{
+  CrnPolicy *policy;
+
+  FINISH_CHECK (self, result, crn_store_get_policy_async, NULL);
+
+  policy = g_task_propagate_pointer (G_TASK (result), error);
+  if (policy != NULL && version != NULL)
+    *version = _crn_store_task_args (result)->out_version;
+  return policy;
+}
+
+static gpointer
+get_slot_job (CrnStoreDb *db, CrnStoreJobArgs *a, GError **error)
+{
+  return _crn_store_db_get_slot (db, a->str, error);
+}
+
+/**
+ * crn_store_get_slot_async:
+ * @self: a store
+ * @id: the slot id
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: callback
+ * @user_data: data for @callback
+ *
+ * Reads one slot.
+ */
+void
+crn_store_get_slot_async (CrnStore            *self,
+                          const char          *id,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  CrnStoreJobArgs *a = _crn_store_args_new ();
+
+  g_return_if_fail (CRN_IS_STORE (self));
+  g_return_if_fail (id != NULL);
+
+  a->str = g_strdup (id);
+  _crn_store_run_job (self, crn_store_get_slot_async, a, get_slot_job, (GDestroyNotify) crn_slot_free,
+           cancellable, callback, user_data);
+}
+
+/**
+ * crn_store_get_slot_finish:
+ *
+ * Returns: (transfer full) (nullable): a copy, or %NULL with %CRN_STORE_ERROR_NOT_FOUND
+ */
+CrnSlot *
+crn_store_get_slot_finish (CrnStore      *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  FINISH_CHECK (self, result, crn_store_get_slot_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gpointer
+get_booking_job (CrnStoreDb *db, CrnStoreJobArgs *a, GError **error)
+{
+  return _crn_store_db_get_booking (db, a->str, error);
+}
+
+/**
+ * crn_store_get_booking_async:
+ * @self: a store
+ * @id: the booking id
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: callback
+ * @user_data: data for @callback
+ *
+ * Reads one booking.
+ */
+void
+crn_store_get_booking_async (CrnStore            *self,
+                             const char          *id,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  CrnStoreJobArgs *a = _crn_store_args_new ();
+
+  g_return_if_fail (CRN_IS_STORE (self));
+  g_return_if_fail (id != NULL);
+
+  a->str = g_strdup (id);
+  _crn_store_run_job (self, crn_store_get_booking_async, a, get_booking_job,
+           (GDestroyNotify) crn_booking_free, cancellable, callback, user_data);
+}
+
+/**
+ * crn_store_get_booking_finish:
+ *
+ * Returns: (transfer full) (nullable): a copy, or %NULL with %CRN_STORE_ERROR_NOT_FOUND
+ */
+CrnBooking *
+crn_store_get_booking_finish (CrnStore      *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  FINISH_CHECK (self, result, crn_store_get_booking_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gpointer
+get_template_job (CrnStoreDb *db, CrnStoreJobArgs *a, GError **error)
+{
+  return _crn_store_db_get_template (db, a->str, error);
+}
+
+/**
+ * crn_store_get_template_async:
+ * @self: a store
+ * @id: the template id
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: callback
+ * @user_data: data for @callback
+ *
+ * Reads one template with its blocks and exceptions.
+ */
+void
+crn_store_get_template_async (CrnStore            *self,
+                              const char          *id,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  CrnStoreJobArgs *a = _crn_store_args_new ();
+
+  g_return_if_fail (CRN_IS_STORE (self));
+  g_return_if_fail (id != NULL);
+
+  a->str = g_strdup (id);
+  _crn_store_run_job (self, crn_store_get_template_async, a, get_template_job,
+           (GDestroyNotify) crn_template_free, cancellable, callback, user_data);
+}
+
+/**
+ * crn_store_get_template_finish:
+ *
+ * Returns: (transfer full) (nullable): a copy, or %NULL with %CRN_STORE_ERROR_NOT_FOUND
+ */
+CrnTemplate *
+crn_store_get_template_finish (CrnStore      *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  FINISH_CHECK (self, result, crn_store_get_template_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gpointer
+list_templates_job (CrnStoreDb *db, CrnStoreJobArgs *a, GError **error)
+{
+  return _crn_store_db_list_templates (db, a->str, error);
+}
+
+/**
+ * crn_store_list_templates_async:
+ * @self: a store
+ * @practitioner: (nullable): IDNPS, or %NULL for all
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: callback
+ * @user_data: data for @callback
+ *
+ * Reads the templates.
+ */
+void
+crn_store_list_templates_async (CrnStore            *self,
+                                const char          *practitioner,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  CrnStoreJobArgs *a = _crn_store_args_new ();
+
+  g_return_if_fail (CRN_IS_STORE (self));
+
+  a->str = g_strdup (practitioner);
+  _crn_store_run_job (self, crn_store_list_templates_async, a, list_templates_job,
+           (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
+}
+
+/**
+ * crn_store_list_templates_finish:
+ *
+ * Returns: (transfer full) (element-type CrnTemplate) (nullable): the templates
+ */
+GPtrArray *
+crn_store_list_templates_finish (CrnStore      *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  FINISH_CHECK (self, result, crn_store_list_templates_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gpointer
+list_practitioners_job (CrnStoreDb *db, CrnStoreJobArgs *a, GError **error)
+{
+  return _crn_store_db_list_practitioners (db, error);
+}
+
+/**
+ * crn_store_list_practitioners_async:
+ * @self: a store
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: callback
+ * @user_data: data for @callback
+ *
+ * Reads the practitioners.
+ */
+void
+crn_store_list_practitioners_async (CrnStore            *self,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_return_if_fail (CRN_IS_STORE (self));
+
+  _crn_store_run_job (self, crn_store_list_practitioners_async, _crn_store_args_new (), list_practitioners_job,
+           (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
+}
+
+/**
+ * crn_store_list_practitioners_finish:
+ *
+ * Returns: (transfer full) (element-type CrnPractitioner) (nullable): by name
+ */
+GPtrArray *
+crn_store_list_practitioners_finish (CrnStore      *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  FINISH_CHECK (self, result, crn_store_list_practitioners_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gpointer
+list_places_job (CrnStoreDb *db, CrnStoreJobArgs *a, GError **error)
+{
+  return _crn_store_db_list_places (db, error);
+}
+
+/**
+ * crn_store_list_places_async:
+ * @self: a store
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: callback
+ * @user_data: data for @callback
+ *
+ * Reads the places of consultation.
+ */
+void
+crn_store_list_places_async (CrnStore            *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_return_if_fail (CRN_IS_STORE (self));
+
+  _crn_store_run_job (self, crn_store_list_places_async, _crn_store_args_new (), list_places_job,
+           (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
+}
+
+/**
+ * crn_store_list_places_finish:
+ *
+ * Returns: (transfer full) (element-type CrnPlace) (nullable): by name
+ */
+GPtrArray *
+crn_store_list_places_finish (CrnStore      *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  FINISH_CHECK (self, result, crn_store_list_places_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
