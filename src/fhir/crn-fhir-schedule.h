@@ -12,8 +12,10 @@ G_BEGIN_DECLS
  * CRN_FHIR_OPEN_REFERENCE_DATE:
  *
  * A block whose valid_from is open starts its first occurrence on the first matching weekday
- * on or after this local date (a Monday). On parsing, a recurring window that starts before
- * the following Monday and carries no validFrom is read as open.
+ * on or after this local date (a Monday, 2024-01-01). On parsing, validFrom comes from the
+ * local extension when present (absent there = open); a window from another declarer
+ * (no local extension) is valid from the local date of its start, or open when that date is
+ * in the reference week.
  */
 #define CRN_FHIR_OPEN_REFERENCE_YEAR  2024
 #define CRN_FHIR_OPEN_REFERENCE_MONTH 1
