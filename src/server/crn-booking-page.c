@@ -1711,7 +1711,8 @@ handle_book (Req *r)
   request->patient.birth_date = g_strdup (birth);
   request->patient.phone = g_strdup (phone);
   request->reason = g_strdup (reason);
-  request->referrer_name = g_strdup (operator_name);
+  /* "Régulation SAS 41 — Marie Dupont": the account and the person who booked. */
+  request->referrer_name = g_strdup_printf ("%s — %s", r->account->display_name, operator_name);
   request->requested_at = crn_time_now ();
 
   booking = crn_server_db_book_slot (r->page->ctx->db, r->account, request, &error);
