@@ -18,6 +18,8 @@ G_BEGIN_DECLS
  * visible to regulation (SNP/CPTS) and not entered-in-error. "Booked" counts bookings that hold
  * or held a slot (booked, arrived, fulfilled, noshow; cancelled and proposed are not booked).
  * Extra patients (surnuméraires) are counted apart and never in the fill rate.
+ * The exact rule for every field (which the store's SQL must follow) is documented at
+ * crn_figures_compute() in crn-figures.c.
  */
 struct _CrnFigures
 {

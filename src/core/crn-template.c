@@ -451,10 +451,14 @@ crn_template_block_describe (const CrnTemplateBlock *block)
   s = crn_time_format_minutes (block->start_minute);
   e = crn_time_format_minutes (block->end_minute);
   g_string_append_printf (str, " %s–%s · ", s, e);
-  if (block->n_patients != 0)
+  if (block->n_patients != 0 && crn_template_block_get_slot_minutes (block) != 0)
     /* TRANSLATORS: number of slots × their length */
     g_string_append_printf (str, _("%u × %u min"), block->n_patients,
                             crn_template_block_get_slot_minutes (block));
+  else if (block->n_patients != 0)
+    g_string_append_printf (str, g_dngettext (GETTEXT_PACKAGE, "%u patient", "%u patients",
+                                              block->n_patients),
+                            (guint) block->n_patients);
   else
     g_string_append_printf (str, _("%u min"), (guint) block->slot_minutes);
 
@@ -788,8 +792,29 @@ crn_template_validate (const CrnTemplate *self,
     if (!crn_template_block_validate (g_ptr_array_index (self->blocks, i), error))
       return FALSE;
   for (guint i = 0; i < self->exceptions->len; i++)
-    if (!crn_template_exception_validate (g_ptr_array_index (self->exceptions, i), error))
-      return FALSE;
+    {
+      const CrnTemplateException *ex = g_ptr_array_index (self->exceptions, i);
+
+      if (!crn_template_exception_validate (ex, error))
+        return FALSE;
+      for (guint j = 0; j < self->blocks->len; j++)
+        if (g_strcmp0 (ex->id, ((CrnTemplateBlock *) g_ptr_array_index (self->blocks, j))->id) == 0)
+          {
+            g_set_error (error, CRN_CORE_ERROR, CRN_CORE_ERROR_INVALID,
+                         _("An exception and a block share the identifier “%s”: each needs "
+                           "its own."), ex->id);
+            return FALSE;
+          }
+      for (guint j = i + 1; j < self->exceptions->len; j++)
+        if (g_strcmp0 (ex->id,
+                       ((CrnTemplateException *) g_ptr_array_index (self->exceptions, j))->id) == 0)
+          {
+            g_set_error (error, CRN_CORE_ERROR, CRN_CORE_ERROR_INVALID,
+                         _("Two exceptions share the identifier “%s”: each needs its own."),
+                         ex->id);
+            return FALSE;
+          }
+    }
 
   for (guint i = 0; i < self->blocks->len; i++)
     {
@@ -800,6 +825,14 @@ crn_template_validate (const CrnTemplate *self,
           const CrnTemplateBlock *b = g_ptr_array_index (self->blocks, j);
           guint16 months_a = a->months != 0 ? a->months : 0xfff;
           guint16 months_b = b->months != 0 ? b->months : 0xfff;
+
+          if (g_strcmp0 (a->id, b->id) == 0)
+            {
+              g_set_error (error, CRN_CORE_ERROR, CRN_CORE_ERROR_INVALID,
+                           _("Two blocks share the identifier “%s”: each block needs its "
+                             "own."), a->id);
+              return FALSE;
+            }
 
           if ((a->weekdays & b->weekdays) != 0 &&
               (months_a & months_b) != 0 &&

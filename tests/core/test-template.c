@@ -735,6 +735,37 @@ test_block_validate (void)
     g_assert_cmpuint (crn_template_block_get_n_slots (ok), ==, 48);
   }
 
+  /* identifiers must be unique: slot ids are derived from them */
+  {
+    g_autoptr(CrnTemplate) t = new_template ();
+    g_autoptr(GError) error = NULL;
+    GDate d = test_date (2026, 6, 13);
+
+    crn_template_add_block (t, test_block ("same", MON, HM (14, 0), HM (15, 0), 20, 0));
+    crn_template_add_block (t, test_block ("same", TUE, HM (14, 0), HM (15, 0), 20, 0));
+    g_assert_false (crn_template_validate (t, &error));
+    g_assert_error (error, CRN_CORE_ERROR, CRN_CORE_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "“same”"));
+    g_clear_error (&error);
+    g_ptr_array_remove_index (t->blocks, 1);
+    crn_template_add_exception (t, test_absence ("same", crn_time_from_local (&d, 0),
+                                                 crn_time_from_local (&d, 600)));
+    g_assert_false (crn_template_validate (t, &error));
+    g_assert_error (error, CRN_CORE_ERROR, CRN_CORE_ERROR_INVALID);
+    g_clear_error (&error);
+    g_ptr_array_remove_index (t->exceptions, 0);
+    crn_template_add_exception (t, test_absence ("abs", crn_time_from_local (&d, 0),
+                                                 crn_time_from_local (&d, 600)));
+    crn_template_add_exception (t, test_absence ("abs", crn_time_from_local (&d, 700),
+                                                 crn_time_from_local (&d, 800)));
+    g_assert_false (crn_template_validate (t, &error));
+    g_assert_error (error, CRN_CORE_ERROR, CRN_CORE_ERROR_INVALID);
+    g_clear_error (&error);
+    g_ptr_array_remove_index (t->exceptions, 1);
+    g_assert_true (crn_template_validate (t, &error));
+    g_assert_no_error (error);
+  }
+
   /* the template checks its practitioner */
   {
     g_autoptr(CrnTemplate) t = crn_template_new ("12345", TEST_PLACE);
@@ -880,6 +911,14 @@ test_describe (void)
   g_assert_cmpstr (da, ==, "Mon, Tue, Thu, Fri 14:00–15:00 · 20 min");
   g_assert_cmpstr (db, ==, "Mon, Tue, Wed, Thu 11:45–12:15 · 3 × 10 min");
   g_assert_cmpstr (dc, ==, "Sat, Sun 08:00–12:00 · 15 min · Jan, Dec");
+
+  /* a block that cannot be cut still describes itself without a made-up length */
+  {
+    g_autoptr(CrnTemplateBlock) d = test_block ("d", THU, HM (18, 0), HM (18, 45), 0, 4);
+    g_autofree char *dd = crn_template_block_describe (d);
+
+    g_assert_cmpstr (dd, ==, "Thu 18:00–18:45 · 4 patients");
+  }
 }
 
 static void
