@@ -881,11 +881,11 @@ append_place (GString    *out,
       return;
     }
   html_append (out, "%s", place->name);
-  if (place->line != NULL || place->city != NULL)
-    html_append (out, "<span class=\"address\">, %s %s %s</span>",
-                 place->line != NULL ? place->line : "",
-                 place->postal_code != NULL ? place->postal_code : "",
-                 place->city != NULL ? place->city : "");
+  if (place->line != NULL && *place->line != '\0')
+    html_append (out, "<span class=\"address\">, %s</span>", place->line);
+  if (place->city != NULL && *place->city != '\0')
+    html_append (out, "<span class=\"address\">, %s %s</span>",
+                 place->postal_code != NULL ? place->postal_code : "", place->city);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -1165,7 +1165,7 @@ search_parse (Req        *r,
   if (s->date != NULL && *s->date != '\0')
     {
       if (!parse_date (s->date, &date))
-        form_errors_add (e, "date", _("Enter a date like 23/11/2026."));
+        form_errors_add (e, "date", _("Choose a valid date."));
       else if (g_date_compare (&date, &today) < 0)
         form_errors_add (e, "date", _("The date is in the past: choose today or a later day."));
     }
@@ -1237,7 +1237,7 @@ render_search_form (GString    *out,
     { "1", N_("that day") }, { "2", N_("2 days") }, { "3", N_("3 days") },
   };
   Option modalities[] = {
-    { "", _("Any") }, { "cabinet", _("At the practice") },
+    { "", _("Any kind") }, { "cabinet", _("At the practice") },
     { "teleconsultation", _("Teleconsultation") }, { "visite", _("Home visit") },
   };
   Option ages[] = {
@@ -1248,7 +1248,8 @@ render_search_form (GString    *out,
   g_autoptr(GArray) place_options = g_array_new (FALSE, FALSE, sizeof (Option));
   g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *min_attr = g_strdup_printf ("min=\"%s\"", today_iso);
-  Option any = { "", _("Any") };
+  Option any_gp = { "", _("Any practitioner") };
+  Option any_place = { "", _("Any place") };
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (days); i++)
@@ -1257,7 +1258,7 @@ render_search_form (GString    *out,
       days_tr[i].label = _(days[i].label);
     }
 
-  g_array_append_val (gp_options, any);
+  g_array_append_val (gp_options, any_gp);
   for (i = 0; i < dir->practitioners->len; i++)
     {
       CrnPractitioner *p = g_ptr_array_index (dir->practitioners, i);
@@ -1267,7 +1268,7 @@ render_search_form (GString    *out,
       g_ptr_array_add (labels, label);
       g_array_append_val (gp_options, o);
     }
-  g_array_append_val (place_options, any);
+  g_array_append_val (place_options, any_place);
   for (i = 0; i < dir->places->len; i++)
     {
       CrnPlace *p = g_ptr_array_index (dir->places, i);
@@ -1290,8 +1291,8 @@ render_search_form (GString    *out,
                s->date != NULL && *s->date != '\0' ? s->date : today_iso, min_attr);
   field_select (out, e, "jours", _("Over"), NULL, days_tr, G_N_ELEMENTS (days_tr),
                 s->days != NULL && *s->days != '\0' ? s->days : "2");
-  field_input (out, e, "de", _("Not before"), _("Time, e.g. 14:00"), "time", s->from, NULL);
-  field_input (out, e, "a", _("Not after"), _("Time, e.g. 18:00"), "time", s->to, NULL);
+  field_input (out, e, "de", _("Not before"), NULL, "time", s->from, NULL);
+  field_input (out, e, "a", _("Not after"), NULL, "time", s->to, NULL);
   field_select (out, e, "modalite", _("Consultation"), NULL, modalities,
                 G_N_ELEMENTS (modalities), s->modality);
   field_select (out, e, "age", _("Patient"), NULL, ages, G_N_ELEMENTS (ages), s->age);
@@ -1393,9 +1394,9 @@ render_results (GString    *out,
       html_append (out, "<section class=\"day\" aria-labelledby=\"day-%s\">\n<h3 id=\"day-%s\">",
                    day_iso, day_iso);
       if (g_date_compare (&day, &today) == 0)
-        html_append (out, "<span class=\"relative\">%s</span> ", _("Today"));
+        html_append (out, "<span class=\"relative\">%s</span> · ", _("Today"));
       else if (g_date_days_between (&today, &day) == 1)
-        html_append (out, "<span class=\"relative\">%s</span> ", _("Tomorrow"));
+        html_append (out, "<span class=\"relative\">%s</span> · ", _("Tomorrow"));
       html_append (out, "%s</h3>\n", day_label);
 
       for (g = 0; g < groups->len; g++)
@@ -1487,7 +1488,7 @@ render_slot_summary (GString       *out,
   g_autofree char *range = format_time_range (slot->start, slot->end);
   g_autofree char *restriction = restriction_label (slot);
 
-  html_append (out, "<dl class=\"summary\">\n<div><dt>%s</dt><dd>%s</dd></div>\n"
+  html_append (out, "<dl class=\"summary stacked\">\n<div><dt>%s</dt><dd>%s</dd></div>\n"
                "<div><dt>%s</dt><dd>%s, %s</dd></div>\n<div><dt>%s</dt><dd>",
                _("Practitioner"), gp, _("When"), day, range, _("Place"));
   append_place (out, places, slot->place_id);
@@ -1548,8 +1549,7 @@ render_booking_form (Req           *r,
                "required maxlength=\"100\" autocomplete=\"off\"");
   field_input (out, e, "naissance", _("Date of birth"), NULL, "date",
                form_value (r, "naissance"), max_attr);
-  field_input (out, e, "telephone", _("Phone"), _("The practice calls this number if needed."),
-               "tel", form_value (r, "telephone"),
+  field_input (out, e, "telephone", _("Phone"), NULL, "tel", form_value (r, "telephone"),
                "required maxlength=\"30\" autocomplete=\"off\" inputmode=\"tel\"");
   html_append (out, "</div>\n");
   field_input (out, e, "motif", _("Reason for the consultation"), reason_hint, "text",
@@ -1687,7 +1687,7 @@ handle_book (Req *r)
   if (*birth == '\0')
     form_errors_add (&e, "naissance", _("Enter the patient's date of birth."));
   else if (!parse_date (birth, &birth_date))
-    form_errors_add (&e, "naissance", _("Enter the date of birth like 31/01/1980."));
+    form_errors_add (&e, "naissance", _("Enter a valid date of birth: day, month and year."));
   else if (g_date_compare (&birth_date, &today) > 0 || g_date_get_year (&birth_date) < 1900)
     form_errors_add (&e, "naissance", _("The date of birth must be a past date."));
   if (check_text (&e, "telephone", phone, 30, _("Enter a phone number to reach the patient."))
@@ -1898,14 +1898,15 @@ handle_my_bookings (Req *r)
           g_autofree char *range = format_time_range (b->start, b->end);
           g_autofree char *gp = practitioner_name (dir.by_idnps, b->practitioner);
 
-          html_append (out, "<tr data-booking=\"%s\"><td>%s<br>%s</td><td>%s</td>"
+          html_append (out, "<tr data-booking=\"%s\"><td class=\"when\">%s<br>%s</td><td>%s</td>"
                        "<td>%s %s</td><td>%s</td>"
-                       "<td><span class=\"status\" data-status=\"%s\">%s</span></td><td>",
+                       "<td><span class=\"status\" data-status=\"%s\">%s</span></td>"
+                       "<td class=\"row-actions\">",
                        b->id, day, range, gp, b->patient.family, b->patient.given, b->reason,
                        crn_appointment_status_to_string (b->status), status_label (b));
           html_append (out, "<a href=\"" BASE "/rdv/%s\">%s</a>", b->id, _("Details"));
           if (may_cancel (b))
-            html_append (out, " <a class=\"danger-link\" href=\"" BASE "/annuler/%s\">%s</a>",
+            html_append (out, "<a class=\"danger-link\" href=\"" BASE "/annuler/%s\">%s</a>",
                          b->id, _("Cancel"));
           html_append (out, "</td></tr>\n");
         }
