@@ -54,7 +54,7 @@ gboolean              crn_fhir_bundle_builder_add       (CrnFhirBundleBuilder *s
                                                          JsonNode             *resource,
                                                          CrnFhirSearchMode     mode);
 guint                 crn_fhir_bundle_builder_get_n_entries (CrnFhirBundleBuilder *self);
-/* Returns: (transfer full): the Bundle. The builder can be freed afterwards. */
+/* Returns: (transfer full): the Bundle. Nothing can be added afterwards; free the builder. */
 JsonNode             *crn_fhir_bundle_builder_end       (CrnFhirBundleBuilder *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrnFhirBundleBuilder, crn_fhir_bundle_builder_free)
 

@@ -26,6 +26,8 @@ G_BEGIN_DECLS
 #define CRN_FHIR_CS_TRE_R314_OID     "urn:oid:1.2.250.1.213.3.3.71"
 #define CRN_FHIR_CS_TRE_R66          "https://mos.esante.gouv.fr/NOS/TRE_R66-CategorieEtablissement/FHIR/TRE-R66-CategorieEtablissement"
 #define CRN_FHIR_CS_TRE_R38          "https://mos.esante.gouv.fr/NOS/TRE_R38-SpecialiteOrdinale/FHIR/TRE-R38-SpecialiteOrdinale"
+/* Médecine générale: every Slot and Schedule of Créneaux carries it in `specialty`. */
+#define CRN_FHIR_SPECIALTY_GP        "SM54"
 #define CRN_FHIR_CS_ACT_CODE         "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 #define CRN_FHIR_CS_V2_0276          "http://terminology.hl7.org/CodeSystem/v2-0276"
 #define CRN_FHIR_CS_V2_0203_FRCORE   "https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-v2-0203"

@@ -321,6 +321,14 @@ crn_fhir_schedule_build (const CrnTemplate            *template,
     }
 
   json_object_set_boolean_member (resource, "active", TRUE);
+  {
+    JsonArray *specialties = json_array_new ();
+
+    json_array_add_object_element (specialties,
+                                   _crn_fhir_concept_new (CRN_FHIR_CS_TRE_R38,
+                                                          CRN_FHIR_SPECIALTY_GP, NULL));
+    json_object_set_array_member (resource, "specialty", specialties);
+  }
 
   actors = json_array_new ();
   json_array_add_object_element (actors, _crn_fhir_reference_new ("Practitioner",

@@ -66,6 +66,7 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CrnFhirScheduleInfo, crn_fhir_schedule_info_cl
  * @options: (nullable): ids and systems
  *
  * Builds one Schedule: actor = Practitioner + PractitionerRole, identifier = template id,
+ * specialty TRE_R38 SM54 (general practice),
  * meta.versionId/lastUpdated when @template->version > 0, and one FrCore availabilityTime
  * extension per block and per exception:
  *

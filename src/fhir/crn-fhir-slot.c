@@ -126,6 +126,15 @@ crn_fhir_slot_build (const CrnSlot            *slot,
                                    _crn_fhir_concept_new (NULL, NULL, options->service_text));
   _crn_fhir_set_array (resource, "serviceType", service_types);
 
+  {
+    JsonArray *specialties = json_array_new ();
+
+    json_array_add_object_element (specialties,
+                                   _crn_fhir_concept_new (CRN_FHIR_CS_TRE_R38,
+                                                          CRN_FHIR_SPECIALTY_GP, NULL));
+    json_object_set_array_member (resource, "specialty", specialties);
+  }
+
   json_object_set_object_member (resource, "appointmentType",
                                  _crn_fhir_concept_new (CRN_FHIR_CS_V2_0276, "ROUTINE", NULL));
 

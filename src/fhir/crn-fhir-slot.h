@@ -66,7 +66,8 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CrnFhirSlotInfo, crn_fhir_slot_info_clear)
  * Builds a Slot: `id` = slot id; meta.versionId/lastUpdated when @slot->version > 0;
  * meta.security = one TRE_R314 coding per visibility flag (PUBLIC, PRO, SNP, CPTS);
  * serviceType = one v3-ActCode entry per modality (AMB, VR, HH), then the CPTS entries,
- * then the motif; appointmentType v2-0276 ROUTINE; schedule; status; start/end as
+ * then the motif; specialty TRE_R38 SM54 (general practice); appointmentType v2-0276
+ * ROUTINE; schedule; status; start/end as
  * "YYYY-MM-DDThh:mm:ss.000+01:00" (Europe/Paris); comment; and local extensions:
  *
  * - %CRN_FHIR_EXT_RESTRICTION (`…/StructureDefinition/slot-restriction`): valueCodeableConcept
