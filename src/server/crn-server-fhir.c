@@ -1,0 +1,1858 @@
+/* crn-server-fhir.c: the FHIR R4 routes under /fhir (GAP for the app, INT_R04 for the SAS)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "CrnServerFhir"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "crn-fhir.h"
+#include "crn-server.h"
+#include "crn-server-db-private.h"
+
+#define MAX_COUNT     1000
+#define DEFAULT_COUNT 100
+
+/* ---------------------------------------------------------------------------------- */
+/* Query parameters (repeatable, decoded, "+" read as a space as forms do)             */
+
+typedef struct
+{
+  GPtrArray *names;
+  GPtrArray *values;
+  char      *raw;
+} Params;
+
+static void
+params_free (Params *p)
+{
+  g_ptr_array_unref (p->names);
+  g_ptr_array_unref (p->values);
+  g_free (p->raw);
+  g_free (p);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Params, params_free)
+
+static char *
+decode_component (const char *text,
+                  gssize      len)
+{
+  g_autofree char *copy = len < 0 ? g_strdup (text) : g_strndup (text, len);
+
+  for (char *c = copy; *c != '\0'; c++)
+    if (*c == '+')
+      *c = ' ';
+  return g_uri_unescape_string (copy, NULL);
+}
+
+static Params *
+params_parse (const char  *raw,
+              GError     **error)
+{
+  g_autoptr(Params) p = g_new0 (Params, 1);
+  g_auto(GStrv) parts = NULL;
+
+  p->names = g_ptr_array_new_with_free_func (g_free);
+  p->values = g_ptr_array_new_with_free_func (g_free);
+  p->raw = g_strdup (raw != NULL ? raw : "");
+  if (raw == NULL || *raw == '\0')
+    return g_steal_pointer (&p);
+  if (strlen (raw) > 16384)
+    {
+      crn_fhir_set_error (error, CRN_FHIR_ERROR_TOO_LARGE, NULL,
+                          _("The search is too long. Ask for fewer things at once."));
+      return NULL;
+    }
+  parts = g_strsplit (raw, "&", 200);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      const char *eq = strchr (parts[i], '=');
+      char *name, *value;
+
+      if (parts[i][0] == '\0')
+        continue;
+      name = decode_component (parts[i], eq != NULL ? eq - parts[i] : -1);
+      value = eq != NULL ? decode_component (eq + 1, -1) : g_strdup ("");
+      if (name == NULL || value == NULL || !g_utf8_validate (value, -1, NULL) ||
+          !g_utf8_validate (name, -1, NULL))
+        {
+          g_free (name);
+          g_free (value);
+          crn_fhir_set_error (error, CRN_FHIR_ERROR_INVALID_VALUE, NULL,
+                              _("The address of the request is not properly encoded."));
+          return NULL;
+        }
+      g_ptr_array_add (p->names, name);
+      g_ptr_array_add (p->values, value);
+    }
+  return g_steal_pointer (&p);
+}
+
+static const char *
+params_get (Params     *p,
+            const char *name)
+{
+  for (guint i = 0; i < p->names->len; i++)
+    if (g_str_equal (g_ptr_array_index (p->names, i), name))
+      return g_ptr_array_index (p->values, i);
+  return NULL;
+}
+
+/* Every value of @name, NULL-terminated (owned by @p). */
+static GPtrArray *
+params_get_all (Params     *p,
+                const char *name)
+{
+  GPtrArray *all = g_ptr_array_new ();
+
+  for (guint i = 0; i < p->names->len; i++)
+    if (g_str_equal (g_ptr_array_index (p->names, i), name))
+      g_ptr_array_add (all, g_ptr_array_index (p->values, i));
+  g_ptr_array_add (all, NULL);
+  return all;
+}
+
+static gboolean
+params_check_known (Params             *p,
+                    const char         *type,
+                    const char * const *known,
+                    GError            **error)
+{
+  for (guint i = 0; i < p->names->len; i++)
+    {
+      const char *name = g_ptr_array_index (p->names, i);
+
+      if (g_str_equal (name, "_format"))
+        continue;
+      if (!g_strv_contains (known, name))
+        {
+          crn_fhir_set_error (error, CRN_FHIR_ERROR_UNKNOWN_CODE, name,
+                              _("The search parameter “%s” is not supported on %s. Remove it "
+                                "or check its spelling."), name, type);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* Small helpers                                                                       */
+
+typedef struct
+{
+  CrnServerContext  *ctx;
+  SoupServerMessage *msg;
+  CrnServerAccount  *account;
+  const char        *type;
+  const char        *id;
+  Params            *params;
+  char              *fhir_base;
+} Request;
+
+static void
+send_new_error (SoupServerMessage *msg,
+                GQuark             domain,
+                int                code,
+                const char        *message)
+{
+  g_autoptr(GError) error = g_error_new_literal (domain, code, message);
+
+  crn_server_send_error (msg, error, NULL);
+}
+
+static void
+set_etag (SoupServerMessage *msg,
+          gint64             version)
+{
+  g_autofree char *etag = g_strdup_printf ("W/\"%" G_GINT64_FORMAT "\"", version);
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "ETag", etag);
+}
+
+static void
+send_resource (Request  *req,
+               guint     status,
+               JsonNode *node,
+               gint64    version)
+{
+  if (version > 0)
+    set_etag (req->msg, version);
+  if (status == SOUP_STATUS_CREATED)
+    {
+      g_autofree char *location = g_strdup_printf ("%s/%s/%s", req->fhir_base,
+                                                   crn_fhir_get_resource_type (node),
+                                                   crn_fhir_get_id (node));
+
+      soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
+                                    "Location", location);
+    }
+  crn_server_send_json (req->msg, status, node, NULL);
+}
+
+static gboolean
+parse_if_match (SoupServerMessage  *msg,
+                gint64             *version,
+                GError            **error)
+{
+  const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                     "If-Match");
+  g_autofree char *text = NULL;
+  char *end = NULL;
+  gint64 value;
+
+  *version = 0;
+  if (header == NULL)
+    return TRUE;
+  text = g_strstrip (g_strdup (header));
+  if (g_str_has_prefix (text, "W/"))
+    memmove (text, text + 2, strlen (text + 2) + 1);
+  if (text[0] == '"')
+    {
+      gsize len = strlen (text);
+
+      if (len < 2 || text[len - 1] != '"')
+        goto bad;
+      text[len - 1] = '\0';
+      memmove (text, text + 1, len - 1);
+    }
+  value = g_ascii_strtoll (text, &end, 10);
+  if (end == text || *end != '\0' || value <= 0)
+    goto bad;
+  *version = value;
+  return TRUE;
+
+bad:
+  g_set_error (error, CRN_SERVER_ERROR, CRN_SERVER_ERROR_INVALID,
+               _("The If-Match header must be a version such as W/\"3\"."));
+  return FALSE;
+}
+
+static JsonNode *
+read_body (Request     *req,
+           const char  *type,
+           GError     **error)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
+  const char *content_type = soup_message_headers_get_content_type (headers, NULL);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  const char *found;
+
+  if (content_type == NULL ||
+      (g_ascii_strcasecmp (content_type, "application/fhir+json") != 0 &&
+       g_ascii_strcasecmp (content_type, "application/json+fhir") != 0 &&
+       g_ascii_strcasecmp (content_type, "application/json") != 0))
+    {
+      g_set_error (error, CRN_SERVER_ERROR, CRN_SERVER_ERROR_INVALID,
+                   _("Send the resource as JSON (Content-Type: application/fhir+json)."));
+      return NULL;
+    }
+  body = soup_message_body_flatten (soup_server_message_get_request_body (req->msg));
+  if (g_bytes_get_size (body) == 0)
+    {
+      crn_fhir_set_error (error, CRN_FHIR_ERROR_INVALID_JSON, NULL,
+                          _("The request has no body: send the %s resource."), type);
+      return NULL;
+    }
+  if (g_bytes_get_size (body) > req->ctx->max_body_bytes)
+    {
+      g_set_error (error, CRN_SERVER_ERROR, CRN_SERVER_ERROR_TOO_LARGE,
+                   _("The request is too large (more than %u kB). Send less at once."),
+                   (guint) (req->ctx->max_body_bytes / 1024));
+      return NULL;
+    }
+  node = crn_fhir_parse_bytes (body, error);
+  if (node == NULL)
+    return NULL;
+  found = crn_fhir_get_resource_type (node);
+  if (g_strcmp0 (found, type) != 0)
+    {
+      crn_fhir_set_error (error, CRN_FHIR_ERROR_WRONG_RESOURCE_TYPE, "resourceType",
+                          _("This address takes a %s resource, not a %s."), type,
+                          found != NULL ? found : "?");
+      return NULL;
+    }
+  return g_steal_pointer (&node);
+}
+
+static void
+require_id_match (Request     *req,
+                  JsonNode    *node,
+                  GError     **error)
+{
+  const char *body_id = crn_fhir_get_id (node);
+
+  if (body_id != NULL && g_strcmp0 (body_id, req->id) != 0)
+    crn_fhir_set_error (error, CRN_FHIR_ERROR_INVALID_VALUE, "id",
+                        _("The id in the body (%s) differs from the id in the address."),
+                        body_id);
+}
+
+static char *
+sid (Request    *req,
+     const char *what)
+{
+  return g_strdup_printf ("%s/sid/%s", req->fhir_base, what);
+}
+
+static char *
+cpts_hs_id (const CrnServerCpts *cpts)
+{
+  return g_strdup_printf ("hs-%s", cpts->id);
+}
+
+static char *
+cpts_org_id (const CrnServerCpts *cpts)
+{
+  return g_strdup_printf ("org-%s", cpts->id);
+}
+
+static void
+directory_meta (Request    *req,
+                const char *table,
+                const char *key,
+                const char *value,
+                JsonNode   *node,
+                gint64     *version_out)
+{
+  sqlite3 *db = crn_server_db_get_handle (req->ctx->db);
+  g_autofree char *sql = g_strdup_printf ("SELECT version, last_updated_ms FROM %s WHERE %s = ?1",
+                                          table, key);
+  sqlite3_stmt *stmt = NULL;
+  gint64 version = 1, lu = 0;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, value, -1, SQLITE_TRANSIENT);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          version = sqlite3_column_int64 (stmt, 0);
+          lu = sqlite3_column_int64 (stmt, 1);
+        }
+    }
+  sqlite3_finalize (stmt);
+  crn_fhir_set_meta_version (node, version, lu);
+  if (version_out != NULL)
+    *version_out = version;
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* Resource builders                                                                   */
+
+static JsonNode *
+build_slot (Request       *req,
+            const CrnSlot *slot,
+            gboolean       sas)
+{
+  g_autoptr(CrnServerCpts) cpts = crn_server_db_get_cpts (req->ctx->db);
+  g_autofree char *hs = cpts != NULL ? cpts_hs_id (cpts) : NULL;
+  g_autofree char *identifier_system = sid (req, "slot");
+  g_autofree char *url = NULL;
+  const char *hs_ids[2] = { hs, NULL };
+  CrnFhirSlotOptions options = { 0 };
+
+  url = g_strdup_printf ("%s/reservation?creneau=%s", req->ctx->base_url, slot->id);
+  options.identifier_system = identifier_system;
+  options.booking_url = url;
+  options.healthcare_service_ids = hs != NULL ? hs_ids : NULL;
+  options.service_text = "Consultation de soins non programmés";
+  if (sas)
+    options.profile = (slot->visibility & CRN_VISIBILITY_CPTS) != 0
+                      ? CRN_FHIR_PROFILE_SAS_CPTS_SLOT : CRN_FHIR_PROFILE_SAS_SLOT;
+  return crn_fhir_slot_build (slot, &options);
+}
+
+static char *
+place_of_slot (Request    *req,
+               const char *slot_id)
+{
+  sqlite3 *db = crn_server_db_get_handle (req->ctx->db);
+  sqlite3_stmt *stmt = NULL;
+  char *place = NULL;
+
+  if (slot_id == NULL)
+    return NULL;
+  if (sqlite3_prepare_v2 (db, "SELECT place_id FROM slots WHERE id = ?1", -1, &stmt, NULL)
+      == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, slot_id, -1, SQLITE_TRANSIENT);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        place = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+    }
+  sqlite3_finalize (stmt);
+  return place;
+}
+
+static JsonNode *
+build_appointment (Request          *req,
+                   const CrnBooking *booking)
+{
+  g_autofree char *identifier_system = sid (req, "appointment");
+  g_autofree char *place = place_of_slot (req, booking->slot_id);
+  g_autofree char *role = NULL;
+  CrnFhirAppointmentOptions options = { 0 };
+
+  if (place != NULL)
+    role = crn_fhir_practitioner_role_id (booking->practitioner, place);
+  options.identifier_system = identifier_system;
+  options.role_id = role;
+  options.cpts = TRUE;
+  return crn_fhir_appointment_build (booking, &options);
+}
+
+static JsonNode *
+build_schedule (Request           *req,
+                const CrnTemplate *template)
+{
+  g_autofree char *identifier_system = sid (req, "schedule");
+  g_autofree char *availability_system = sid (req, "availability");
+  CrnFhirScheduleOptions options = { 0 };
+
+  options.identifier_system = identifier_system;
+  options.availability_system = availability_system;
+  return crn_fhir_schedule_build (template, &options);
+}
+
+/* The practitioner as the FHIR layer wants it: organization = the practice's IDNST. */
+static CrnPractitioner *
+practitioner_for_fhir (Request    *req,
+                       const char *idnps)
+{
+  g_autoptr(CrnPractitioner) practitioner = crn_server_db_get_practitioner (req->ctx->db, idnps,
+                                                                            NULL);
+  g_autoptr(CrnServerPractice) practice = NULL;
+
+  if (practitioner == NULL)
+    return NULL;
+  if (practitioner->organization != NULL)
+    practice = crn_server_db_get_practice (req->ctx->db, practitioner->organization, NULL);
+  g_free (practitioner->organization);
+  practitioner->organization = practice != NULL ? g_strdup (practice->idnst) : NULL;
+  return g_steal_pointer (&practitioner);
+}
+
+static JsonNode *
+build_practitioner (Request    *req,
+                    const char *idnps,
+                    gboolean    sas)
+{
+  g_autoptr(CrnPractitioner) practitioner = practitioner_for_fhir (req, idnps);
+  JsonNode *node;
+
+  if (practitioner == NULL)
+    return NULL;
+  node = crn_fhir_practitioner_build (practitioner, sas ? CRN_FHIR_FLAVOR_SAS
+                                                        : CRN_FHIR_FLAVOR_GAP);
+  directory_meta (req, "practitioners", "idnps", idnps, node, NULL);
+  return node;
+}
+
+static JsonNode *
+build_role (Request    *req,
+            const char *idnps,
+            const char *place_id,
+            gboolean    sas)
+{
+  g_autoptr(CrnPractitioner) practitioner = practitioner_for_fhir (req, idnps);
+  g_autoptr(CrnPlace) place = crn_server_db_get_place (req->ctx->db, place_id, NULL);
+  g_autofree char *location_system = sid (req, "location");
+  JsonNode *node;
+
+  if (practitioner == NULL || place == NULL)
+    return NULL;
+  node = crn_fhir_practitioner_role_build (practitioner, place, location_system,
+                                           sas ? CRN_FHIR_FLAVOR_SAS : CRN_FHIR_FLAVOR_GAP);
+  directory_meta (req, "practitioners", "idnps", idnps, node, NULL);
+  return node;
+}
+
+static JsonNode *
+build_cpts_organization (Request             *req,
+                         const CrnServerCpts *cpts)
+{
+  g_autofree char *id = cpts_org_id (cpts);
+  JsonNode *node = crn_fhir_organization_build (id, cpts->idnst, cpts->name, cpts->phone);
+  gint64 lu = 0;
+  gint64 version = crn_server_db_get_policy_version (req->ctx->db, &lu);
+
+  crn_fhir_set_meta_version (node, MAX (version, 1), lu);
+  return node;
+}
+
+static JsonNode *
+build_cpts_service (Request             *req,
+                    const CrnServerCpts *cpts)
+{
+  g_autofree char *id = cpts_hs_id (cpts);
+  g_autofree char *org = cpts_org_id (cpts);
+  JsonNode *node = crn_fhir_healthcare_service_build (id, org, cpts->name);
+  gint64 lu = 0;
+  gint64 version = crn_server_db_get_policy_version (req->ctx->db, &lu);
+
+  crn_fhir_set_meta_version (node, MAX (version, 1), lu);
+  return node;
+}
+
+static JsonNode *
+build_practice_organization (Request                 *req,
+                             const CrnServerPractice *practice)
+{
+  JsonNode *node = crn_fhir_organization_build (practice->id, practice->idnst, practice->name,
+                                                practice->phone);
+
+  crn_fhir_set_meta_version (node, practice->version, practice->last_updated_ms);
+  return node;
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* Search plumbing                                                                     */
+
+static gboolean
+parse_paging (Request         *req,
+              CrnServerQuery  *query,
+              gboolean         allow_start_sort,
+              GError         **error)
+{
+  const char *count = params_get (req->params, "_count");
+  const char *offset = params_get (req->params, "_offset");
+  const char *sort = params_get (req->params, "_sort");
+  guint64 value;
+
+  query->count = DEFAULT_COUNT;
+  if (count != NULL)
+    {
+      if (!g_ascii_string_to_unsigned (count, 10, 1, MAX_COUNT, &value, NULL))
+        {
+          crn_fhir_set_error (error, CRN_FHIR_ERROR_INVALID_VALUE, "_count",
+                              _("_count must be a number from 1 to %d."), MAX_COUNT);
+          return FALSE;
+        }
+      query->count = value;
+    }
+  if (offset != NULL)
+    {
+      if (!g_ascii_string_to_unsigned (offset, 10, 0, G_MAXINT32, &value, NULL))
+        {
+          crn_fhir_set_error (error, CRN_FHIR_ERROR_INVALID_VALUE, "_offset",
+                              _("_offset must be a whole number."));
+          return FALSE;
+        }
+      query->offset = value;
+    }
+  if (sort != NULL)
+    {
+      gboolean desc = sort[0] == '-';
+      const char *key = desc ? sort + 1 : sort;
+
+      if (g_str_equal (key, "_lastUpdated"))
+        query->sort = CRN_SORT_LAST_UPDATED;
+      else if (allow_start_sort && (g_str_equal (key, "start") || g_str_equal (key, "date")))
+        query->sort = CRN_SORT_START;
+      else
+        {
+          crn_fhir_set_error (error, CRN_FHIR_ERROR_UNKNOWN_CODE, "_sort",
+                              _("Results can be sorted by %s only."),
+                              allow_start_sort ? "start, _lastUpdated" : "_lastUpdated");
+          return FALSE;
+        }
+      query->descending = desc;
+    }
+  else if (!allow_start_sort)
+    query->sort = CRN_SORT_LAST_UPDATED;
+  return TRUE;
+}
+
+static gboolean
+parse_last_updated (Request         *req,
+                    CrnServerQuery  *query,
+                    GError         **error)
+{
+  g_autoptr(GPtrArray) values = params_get_all (req->params, "_lastUpdated");
+  CrnFhirInstantRange range;
+
+  if (values->len <= 1)
+    return TRUE;
+  if (!crn_fhir_date_params_to_range ((const char * const *) values->pdata, values->len - 1,
+                                      "_lastUpdated", &range, error))
+    return FALSE;
+  if (range.from_ms != G_MININT64)
+    query->lu_min_ms = MAX (range.from_ms - 1, 0);
+  if (range.to_ms != G_MAXINT64)
+    query->lu_max_ms = range.to_ms;
+  return TRUE;
+}
+
+static gboolean
+parse_start (Request         *req,
+             const char      *name,
+             CrnServerQuery  *query,
+             GError         **error)
+{
+  g_autoptr(GPtrArray) values = params_get_all (req->params, name);
+  CrnFhirInstantRange range;
+
+  if (values->len <= 1)
+    return TRUE;
+  if (!crn_fhir_date_params_to_range ((const char * const *) values->pdata, values->len - 1,
+                                      name, &range, error))
+    return FALSE;
+  if (range.from_ms != G_MININT64)
+    {
+      CrnInstant min = range.from_ms >= 0 ? (range.from_ms + 999) / 1000 : range.from_ms / 1000;
+
+      query->start_min = query->has_start_min ? MAX (query->start_min, min) : min;
+      query->has_start_min = TRUE;
+    }
+  if (range.to_ms != G_MAXINT64)
+    {
+      CrnInstant max = (range.to_ms - 1) >= 0 ? (range.to_ms - 1) / 1000
+                                              : (range.to_ms - 1000) / 1000;
+
+      query->start_max = query->has_start_max ? MIN (query->start_max, max) : max;
+      query->has_start_max = TRUE;
+    }
+  return TRUE;
+}
+
+static gboolean
+parse_status (Request         *req,
+              CrnServerQuery  *query,
+              gboolean         slot,
+              GError         **error)
+{
+  const char *text = params_get (req->params, "status");
+  g_auto(GStrv) items = NULL;
+
+  if (text == NULL)
+    return TRUE;
+  items = crn_fhir_split_or_list (text, 16, "status", error);
+  if (items == NULL)
+    return FALSE;
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      guint value;
+      gboolean ok;
+
+      if (slot)
+        {
+          CrnSlotStatus s;
+
+          ok = crn_slot_status_from_string (items[i], &s);
+          value = s;
+        }
+      else
+        {
+          CrnAppointmentStatus s;
+
+          ok = crn_appointment_status_from_string (items[i], &s);
+          value = s;
+        }
+      if (!ok)
+        {
+          crn_fhir_set_error (error, CRN_FHIR_ERROR_UNKNOWN_CODE, "status",
+                              _("“%s” is not a status of a %s."), items[i],
+                              slot ? "Slot" : "Appointment");
+          return FALSE;
+        }
+      query->status_mask |= 1u << value;
+    }
+  return TRUE;
+}
+
+static void
+query_add_practitioner (CrnServerQuery *query,
+                        const char     *idnps)
+{
+  if (query->practitioners == NULL)
+    query->practitioners = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (query->practitioners, g_strdup (idnps));
+}
+
+/* "Practitioner/pract-<IDNPS>", "PractitionerRole/role-<IDNPS>-<place>", or an IDNPS token. */
+static char *
+actor_to_idnps (const char *value)
+{
+  char *idnps = NULL;
+
+  if (g_str_has_prefix (value, "Practitioner/pract-"))
+    return crn_idnps_normalize (value + strlen ("Practitioner/pract-"));
+  if (g_str_has_prefix (value, "PractitionerRole/") &&
+      crn_fhir_split_role_id (value + strlen ("PractitionerRole/"), "role-", &idnps, NULL))
+    return idnps;
+  if (g_str_has_prefix (value, "pract-"))
+    return crn_idnps_normalize (value + strlen ("pract-"));
+  {
+    g_autoptr(CrnFhirToken) token = crn_fhir_token_parse (value, "actor", NULL);
+
+    return token != NULL ? crn_fhir_token_get_idnps (token) : NULL;
+  }
+}
+
+static gboolean
+parse_actor (Request         *req,
+             const char      *name,
+             CrnServerQuery  *query,
+             GError         **error)
+{
+  const char *text = params_get (req->params, name);
+  g_auto(GStrv) items = NULL;
+
+  if (text == NULL)
+    return TRUE;
+  items = crn_fhir_split_or_list (text, CRN_FHIR_MAX_SAS_IDENTIFIERS, name, error);
+  if (items == NULL)
+    return FALSE;
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      g_autofree char *idnps = actor_to_idnps (items[i]);
+
+      if (idnps == NULL)
+        {
+          crn_fhir_set_error (error, CRN_FHIR_ERROR_INVALID_VALUE, name,
+                              _("“%s” is not a practitioner reference: use "
+                                "Practitioner/pract-8XXXXXXXXXXX or an IDNPS."), items[i]);
+          return FALSE;
+        }
+      query_add_practitioner (query, idnps);
+    }
+  return TRUE;
+}
+
+static gboolean
+parse_idnps_list (Request         *req,
+                  const char      *name,
+                  CrnServerQuery  *query,
+                  GError         **error)
+{
+  const char *text = params_get (req->params, name);
+  g_auto(GStrv) list = NULL;
+
+  if (text == NULL)
+    return TRUE;
+  list = crn_fhir_idnps_list_parse (text, CRN_FHIR_MAX_SAS_IDENTIFIERS, name, error);
+  if (list == NULL)
+    return FALSE;
+  for (guint i = 0; list[i] != NULL; i++)
+    query_add_practitioner (query, list[i]);
+  return TRUE;
+}
+
+static gboolean
+parse_ids (Request         *req,
+           const char      *name,
+           CrnServerQuery  *query,
+           GError         **error)
+{
+  const char *text = params_get (req->params, name);
+  g_autoptr(GPtrArray) tokens = NULL;
+
+  if (text == NULL)
+    return TRUE;
+  tokens = crn_fhir_token_list_parse (text, 100, name, error);
+  if (tokens == NULL)
+    return FALSE;
+  if (query->ids == NULL)
+    query->ids = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < tokens->len; i++)
+    {
+      CrnFhirToken *token = g_ptr_array_index (tokens, i);
+
+      if (token->value != NULL)
+        g_ptr_array_add (query->ids, g_strdup (token->value));
+    }
+  return TRUE;
+}
+
+static char *
+next_link (Request *req,
+           guint    next_offset)
+{
+  g_auto(GStrv) parts = g_strsplit (req->params->raw, "&", -1);
+  GString *url = g_string_new (req->fhir_base);
+
+  g_string_append_printf (url, "/%s?", req->type);
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (parts[i][0] != '\0' && !g_str_has_prefix (parts[i], "_offset="))
+      g_string_append_printf (url, "%s&", parts[i]);
+  g_string_append_printf (url, "_offset=%u", next_offset);
+  return g_string_free (url, FALSE);
+}
+
+static char *
+self_link (Request *req)
+{
+  if (req->params->raw[0] == '\0')
+    return g_strdup_printf ("%s/%s", req->fhir_base, req->type);
+  return g_strdup_printf ("%s/%s?%s", req->fhir_base, req->type, req->params->raw);
+}
+
+static CrnFhirBundleBuilder *
+bundle_new (Request    *req,
+            const char *profile)
+{
+  g_autofree char *self_url = self_link (req);
+
+  return crn_fhir_bundle_builder_new (req->fhir_base, self_url, profile);
+}
+
+static void
+bundle_finish (Request              *req,
+               CrnFhirBundleBuilder *bundle,
+               const CrnServerQuery *query,
+               guint                 n_matches,
+               guint                 total)
+{
+  g_autoptr(JsonNode) node = NULL;
+
+  crn_fhir_bundle_builder_set_total (bundle, total);
+  if (query->offset + n_matches < total && n_matches > 0)
+    {
+      g_autofree char *next = next_link (req, query->offset + n_matches);
+
+      crn_fhir_bundle_builder_set_next (bundle, next);
+    }
+  node = crn_fhir_bundle_builder_end (bundle);
+  crn_server_send_json (req->msg, SOUP_STATUS_OK, node, NULL);
+}
+
+static void
+add_node (CrnFhirBundleBuilder *bundle,
+          JsonNode             *node,
+          CrnFhirSearchMode     mode)
+{
+  if (node == NULL)
+    return;
+  crn_fhir_bundle_builder_add (bundle, node, mode);
+  json_node_unref (node);
+}
+
+typedef struct
+{
+  gboolean schedule;
+  gboolean actor;
+  gboolean service;
+  gboolean organization;
+  gboolean slot;
+} Includes;
+
+static gboolean
+parse_includes (Request            *req,
+                const char * const *allowed,
+                Includes           *inc,
+                GError            **error)
+{
+  const char *names[] = { "_include", "_include:iterate" };
+
+  memset (inc, 0, sizeof *inc);
+  for (guint n = 0; n < G_N_ELEMENTS (names); n++)
+    {
+      g_autoptr(GPtrArray) values = params_get_all (req->params, names[n]);
+
+      for (guint i = 0; i + 1 < values->len; i++)
+        {
+          const char *v = g_ptr_array_index (values, i);
+
+          if (!g_strv_contains (allowed, v))
+            {
+              crn_fhir_set_error (error, CRN_FHIR_ERROR_UNKNOWN_CODE, names[n],
+                                  _("“%s” cannot be included in this search."), v);
+              return FALSE;
+            }
+          if (g_str_equal (v, "Slot:schedule") || g_str_equal (v, "Appointment:slot"))
+            {
+              inc->schedule |= g_str_equal (v, "Slot:schedule");
+              inc->slot |= g_str_equal (v, "Appointment:slot");
+            }
+          else if (g_str_equal (v, "Schedule:actor") || g_str_equal (v, "Appointment:actor"))
+            inc->actor = TRUE;
+          else if (g_str_equal (v, "Slot:service-type-reference"))
+            inc->service = TRUE;
+          else if (g_str_equal (v, "HealthcareService:organization"))
+            inc->organization = TRUE;
+        }
+    }
+  return TRUE;
+}
+
+/* Schedule (SAS or GAP shape), Practitioner + PractitionerRole of one (GP, place). */
+static void
+include_for_schedule (Request              *req,
+                      CrnFhirBundleBuilder *bundle,
+                      const char           *idnps,
+                      const char           *place_id,
+                      const Includes       *inc,
+                      gboolean              sas)
+{
+  g_autofree char *schedule_id = crn_fhir_schedule_id (idnps, place_id);
+  g_autofree char *pract_id = crn_fhir_practitioner_id (idnps);
+  g_autofree char *role_id = crn_fhir_practitioner_role_id (idnps, place_id);
+
+  if (inc->schedule)
+    {
+      if (sas)
+        {
+          JsonNode *node = crn_fhir_schedule_build_sas (schedule_id, pract_id, role_id);
+
+          directory_meta (req, "schedules", "id", schedule_id, node, NULL);
+          add_node (bundle, node, CRN_FHIR_SEARCH_MODE_INCLUDE);
+        }
+      else
+        {
+          g_autoptr(CrnTemplate) template = crn_server_db_get_schedule (req->ctx->db,
+                                                                        schedule_id, NULL);
+
+          if (template != NULL)
+            add_node (bundle, build_schedule (req, template), CRN_FHIR_SEARCH_MODE_INCLUDE);
+        }
+    }
+  if (inc->actor)
+    {
+      add_node (bundle, build_practitioner (req, idnps, sas), CRN_FHIR_SEARCH_MODE_INCLUDE);
+      add_node (bundle, build_role (req, idnps, place_id, sas), CRN_FHIR_SEARCH_MODE_INCLUDE);
+    }
+}
+
+static void
+include_cpts (Request              *req,
+              CrnFhirBundleBuilder *bundle,
+              const Includes       *inc)
+{
+  g_autoptr(CrnServerCpts) cpts = crn_server_db_get_cpts (req->ctx->db);
+
+  if (cpts == NULL)
+    return;
+  if (inc->service)
+    add_node (bundle, build_cpts_service (req, cpts), CRN_FHIR_SEARCH_MODE_INCLUDE);
+  if (inc->organization)
+    add_node (bundle, build_cpts_organization (req, cpts), CRN_FHIR_SEARCH_MODE_INCLUDE);
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* Slot                                                                                */
+
+static void
+slot_search (Request *req)
+{
+  static const char * const known[] = {
+    "start", "status", "schedule", "actor", "schedule.actor", "identifier", "_id",
+    "schedule.actor:Practitioner.identifier", "_lastUpdated", "_sort", "_count", "_offset",
+    "_include", "_include:iterate", NULL
+  };
+  static const char * const includes[] = {
+    "Slot:schedule", "Schedule:actor", "Slot:service-type-reference",
+    "HealthcareService:organization", NULL
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) slots = NULL;
+  g_autoptr(CrnFhirBundleBuilder) bundle = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  CrnServerQuery query;
+  Includes inc;
+  gboolean sas, any_cpts = FALSE;
+  guint total = 0;
+  const char *schedule;
+
+  crn_server_query_init (&query);
+  sas = params_get (req->params, "schedule.actor:Practitioner.identifier") != NULL;
+  schedule = params_get (req->params, "schedule");
+  if (!params_check_known (req->params, "Slot", known, &error) ||
+      !parse_paging (req, &query, TRUE, &error) ||
+      !parse_last_updated (req, &query, &error) ||
+      !parse_start (req, "start", &query, &error) ||
+      !parse_status (req, &query, TRUE, &error) ||
+      !parse_actor (req, "actor", &query, &error) ||
+      !parse_actor (req, "schedule.actor", &query, &error) ||
+      !parse_idnps_list (req, "schedule.actor:Practitioner.identifier", &query, &error) ||
+      !parse_ids (req, "identifier", &query, &error) ||
+      !parse_ids (req, "_id", &query, &error) ||
+      !parse_includes (req, includes, &inc, &error))
+    goto fail;
+  if (schedule != NULL)
+    query.schedule_id = g_str_has_prefix (schedule, "Schedule/")
+                        ? schedule + strlen ("Schedule/") : schedule;
+
+  slots = crn_server_db_query_slots (req->ctx->db, req->account, &query, &total, &error);
+  if (slots == NULL)
+    goto fail;
+
+  bundle = bundle_new (req, sas ? CRN_FHIR_PROFILE_SAS_CPTS_BUNDLE : NULL);
+  seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < slots->len; i++)
+    {
+      const CrnSlot *slot = g_ptr_array_index (slots, i);
+      JsonNode *node = build_slot (req, slot, sas);
+
+      add_node (bundle, node, CRN_FHIR_SEARCH_MODE_MATCH);
+      any_cpts |= (slot->visibility & CRN_VISIBILITY_CPTS) != 0;
+    }
+  for (guint i = 0; i < slots->len; i++)
+    {
+      const CrnSlot *slot = g_ptr_array_index (slots, i);
+      g_autofree char *key = g_strdup_printf ("%s|%s", slot->practitioner, slot->place_id);
+
+      if (g_hash_table_contains (seen, key))
+        continue;
+      include_for_schedule (req, bundle, slot->practitioner, slot->place_id, &inc, sas);
+      g_hash_table_add (seen, g_steal_pointer (&key));
+    }
+  if (any_cpts)
+    include_cpts (req, bundle, &inc);
+  bundle_finish (req, bundle, &query, slots->len, total);
+  crn_server_query_clear (&query);
+  return;
+
+fail:
+  crn_server_query_clear (&query);
+  crn_server_send_error (req->msg, error, NULL);
+}
+
+static void
+slot_read (Request *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) slots = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  CrnServerQuery query;
+  const CrnSlot *slot;
+
+  crn_server_query_init (&query);
+  query.ids = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (query.ids, g_strdup (req->id));
+  query.count = 1;
+  slots = crn_server_db_query_slots (req->ctx->db, req->account, &query, NULL, &error);
+  crn_server_query_clear (&query);
+  if (slots == NULL)
+    {
+      crn_server_send_error (req->msg, error, NULL);
+      return;
+    }
+  if (slots->len == 0)
+    {
+      send_new_error (req->msg, CRN_SERVER_ERROR, CRN_SERVER_ERROR_NOT_FOUND,
+                      _("This slot does not exist, or it is not open to you."));
+      return;
+    }
+  slot = g_ptr_array_index (slots, 0);
+  node = build_slot (req, slot, FALSE);
+  send_resource (req, SOUP_STATUS_OK, node, slot->version);
+}
+
+static void
+slot_update (Request *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(CrnSlot) wanted = NULL;
+  g_autoptr(CrnSlot) stored = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_auto(CrnFhirSlotInfo) info = { 0 };
+  gint64 if_match;
+
+  if (!parse_if_match (req->msg, &if_match, &error))
+    goto fail;
+  body = read_body (req, "Slot", &error);
+  if (body == NULL)
+    goto fail;
+  require_id_match (req, body, &error);
+  if (error != NULL)
+    goto fail;
+  wanted = crn_fhir_slot_parse (body, &info, &error);
+  if (wanted == NULL)
+    goto fail;
+  g_free (wanted->id);
+  wanted->id = g_strdup (req->id);
+  stored = crn_server_db_update_slot (req->ctx->db, req->account, wanted, if_match, &error);
+  if (stored == NULL)
+    goto fail;
+  node = build_slot (req, stored, FALSE);
+  send_resource (req, SOUP_STATUS_OK, node, stored->version);
+  return;
+
+fail:
+  crn_server_send_error (req->msg, error, req->id);
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* Schedule                                                                            */
+
+static void
+schedule_write (Request *req,
+                gboolean create)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(CrnTemplate) template = NULL;
+  g_autoptr(CrnTemplate) stored = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_auto(CrnFhirScheduleInfo) info = { 0 };
+  g_autofree char *expected_id = NULL;
+  gboolean created = FALSE;
+  gint64 if_match = 0;
+
+  if (!parse_if_match (req->msg, &if_match, &error))
+    goto fail;
+  body = read_body (req, "Schedule", &error);
+  if (body == NULL)
+    goto fail;
+  if (!create)
+    {
+      require_id_match (req, body, &error);
+      if (error != NULL)
+        goto fail;
+    }
+  template = crn_fhir_schedule_parse (body, &info, &error);
+  if (template == NULL)
+    goto fail;
+  if (template->practitioner == NULL || template->place_id == NULL)
+    {
+      crn_fhir_set_error (&error, CRN_FHIR_ERROR_INVALID_VALUE, "Schedule.actor",
+                          _("The agenda must reference its practitioner "
+                            "(Practitioner/pract-8…) and its PractitionerRole "
+                            "(PractitionerRole/role-8…-<place>)."));
+      goto fail;
+    }
+  expected_id = crn_fhir_schedule_id (template->practitioner, template->place_id);
+  if (!create && g_strcmp0 (req->id, expected_id) != 0)
+    {
+      crn_fhir_set_error (&error, CRN_FHIR_ERROR_INVALID_VALUE, "Schedule.id",
+                          _("The agenda of this practitioner at this place is %s, not %s."),
+                          expected_id, req->id);
+      goto fail;
+    }
+  stored = crn_server_db_put_schedule (req->ctx->db, req->account, template, if_match, create,
+                                       &created, &error);
+  if (stored == NULL)
+    goto fail;
+  node = build_schedule (req, stored);
+  send_resource (req, created ? SOUP_STATUS_CREATED : SOUP_STATUS_OK, node, stored->version);
+  return;
+
+fail:
+  crn_server_send_error (req->msg, error, NULL);
+}
+
+static void
+schedule_read (Request *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrnTemplate) template = crn_server_db_get_schedule (req->ctx->db, req->id, &error);
+  g_autoptr(JsonNode) node = NULL;
+
+  if (template == NULL)
+    {
+      crn_server_send_error (req->msg, error, NULL);
+      return;
+    }
+  node = build_schedule (req, template);
+  send_resource (req, SOUP_STATUS_OK, node, template->version);
+}
+
+static void
+schedule_search (Request *req)
+{
+  static const char * const known[] = {
+    "actor", "_id", "_lastUpdated", "_sort", "_count", "_offset", "_include",
+    "_include:iterate", NULL
+  };
+  static const char * const includes[] = { "Schedule:actor", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(CrnFhirBundleBuilder) bundle = NULL;
+  CrnServerQuery query;
+  Includes inc;
+  guint total = 0;
+
+  crn_server_query_init (&query);
+  if (!params_check_known (req->params, "Schedule", known, &error) ||
+      !parse_paging (req, &query, FALSE, &error) ||
+      !parse_last_updated (req, &query, &error) ||
+      !parse_actor (req, "actor", &query, &error) ||
+      !parse_ids (req, "_id", &query, &error) ||
+      !parse_includes (req, includes, &inc, &error))
+    goto fail;
+  list = crn_server_db_query_schedules (req->ctx->db, req->account, &query, &total, &error);
+  if (list == NULL)
+    goto fail;
+  bundle = bundle_new (req, NULL);
+  for (guint i = 0; i < list->len; i++)
+    add_node (bundle, build_schedule (req, g_ptr_array_index (list, i)),
+              CRN_FHIR_SEARCH_MODE_MATCH);
+  for (guint i = 0; inc.actor && i < list->len; i++)
+    {
+      const CrnTemplate *t = g_ptr_array_index (list, i);
+      Includes only_actor = { .actor = TRUE };
+
+      include_for_schedule (req, bundle, t->practitioner, t->place_id, &only_actor, FALSE);
+    }
+  bundle_finish (req, bundle, &query, list->len, total);
+  crn_server_query_clear (&query);
+  return;
+
+fail:
+  crn_server_query_clear (&query);
+  crn_server_send_error (req->msg, error, NULL);
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* Appointment                                                                         */
+
+static CrnBooking *
+parse_appointment (Request  *req,
+                   GError  **error)
+{
+  g_autoptr(JsonNode) body = read_body (req, "Appointment", error);
+  g_auto(CrnFhirAppointmentInfo) info = { 0 };
+  CrnBooking *booking;
+
+  if (body == NULL)
+    return NULL;
+  if (req->id != NULL)
+    {
+      require_id_match (req, body, error);
+      if (error != NULL && *error != NULL)
+        return NULL;
+    }
+  booking = crn_fhir_appointment_parse (body, &info, error);
+  if (booking == NULL)
+    return NULL;
+  if (booking->slot_id == NULL && info.slot_ids != NULL && info.slot_ids[0] != NULL)
+    booking->slot_id = g_strdup (info.slot_ids[0]);
+  return booking;
+}
+
+static void
+appointment_create (Request *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrnBooking) request = NULL;
+  g_autoptr(CrnBooking) stored = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  const char *if_none_exist;
+  gboolean existing = FALSE;
+
+  request = parse_appointment (req, &error);
+  if (request == NULL)
+    goto fail;
+
+  if_none_exist = soup_message_headers_get_one (soup_server_message_get_request_headers (req->msg),
+                                                "If-None-Exist");
+  if (if_none_exist != NULL)
+    {
+      g_autoptr(Params) cond = params_parse (if_none_exist, &error);
+      const char *identifier;
+      g_autoptr(CrnFhirToken) token = NULL;
+
+      if (cond == NULL)
+        goto fail;
+      identifier = params_get (cond, "identifier");
+      if (identifier == NULL || cond->names->len != 1)
+        {
+          crn_fhir_set_error (&error, CRN_FHIR_ERROR_INVALID_VALUE, "If-None-Exist",
+                              _("If-None-Exist must be “identifier=system|value”."));
+          goto fail;
+        }
+      token = crn_fhir_token_parse (identifier, "If-None-Exist", &error);
+      if (token == NULL || token->value == NULL)
+        {
+          if (error == NULL)
+            crn_fhir_set_error (&error, CRN_FHIR_ERROR_INVALID_VALUE, "If-None-Exist",
+                                _("If-None-Exist must be “identifier=system|value”."));
+          goto fail;
+        }
+      stored = crn_server_db_get_booking (req->ctx->db, req->account, token->value, NULL);
+      if (stored != NULL)
+        {
+          node = build_appointment (req, stored);
+          send_resource (req, SOUP_STATUS_OK, node, stored->version);
+          return;
+        }
+      if (g_strcmp0 (request->id, token->value) != 0)
+        {
+          crn_fhir_set_error (&error, CRN_FHIR_ERROR_INVALID_VALUE, "Appointment.identifier",
+                              _("The identifier in If-None-Exist differs from the "
+                                "appointment's identifier."));
+          goto fail;
+        }
+    }
+
+  stored = crn_server_db_create_booking (req->ctx->db, req->account, request,
+                                         if_none_exist != NULL, &existing, &error);
+  if (stored == NULL)
+    goto fail;
+  node = build_appointment (req, stored);
+  send_resource (req, existing ? SOUP_STATUS_OK : SOUP_STATUS_CREATED, node, stored->version);
+  return;
+
+fail:
+  crn_server_send_error (req->msg, error, NULL);
+}
+
+static void
+appointment_update (Request    *req,
+                    const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrnBooking) request = NULL;
+  g_autoptr(CrnBooking) stored = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  gboolean created = FALSE;
+  gint64 if_match;
+
+  if (!parse_if_match (req->msg, &if_match, &error))
+    goto fail;
+  request = parse_appointment (req, &error);
+  if (request == NULL)
+    goto fail;
+  if (g_strcmp0 (request->id, id) != 0)
+    {
+      g_free (request->id);
+      request->id = g_strdup (id);
+    }
+  stored = crn_server_db_update_booking (req->ctx->db, req->account, request, if_match, TRUE,
+                                         &created, &error);
+  if (stored == NULL)
+    goto fail;
+  node = build_appointment (req, stored);
+  send_resource (req, created ? SOUP_STATUS_CREATED : SOUP_STATUS_OK, node, stored->version);
+  return;
+
+fail:
+  crn_server_send_error (req->msg, error, NULL);
+}
+
+static void
+appointment_conditional_update (Request *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrnFhirToken) token = NULL;
+  const char *identifier = params_get (req->params, "identifier");
+
+  if (identifier == NULL || req->params->names->len != 1)
+    {
+      crn_fhir_set_error (&error, CRN_FHIR_ERROR_INVALID_VALUE, "identifier",
+                          _("A conditional update is addressed as "
+                            "Appointment?identifier=system|value, and nothing else."));
+      crn_server_send_error (req->msg, error, NULL);
+      return;
+    }
+  token = crn_fhir_token_parse (identifier, "identifier", &error);
+  if (token == NULL || token->value == NULL)
+    {
+      if (error == NULL)
+        crn_fhir_set_error (&error, CRN_FHIR_ERROR_INVALID_VALUE, "identifier",
+                            _("Give the identifier's value."));
+      crn_server_send_error (req->msg, error, NULL);
+      return;
+    }
+  appointment_update (req, token->value);
+}
+
+static void
+appointment_read (Request *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrnBooking) booking = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  if (req->account->role == CRN_SERVER_ROLE_COORDINATOR)
+    {
+      send_new_error (req->msg, CRN_SERVER_ERROR, CRN_SERVER_ERROR_FORBIDDEN,
+                      _("The CPTS coordinator sees counts, never patients: use the monthly "
+                        "report."));
+      return;
+    }
+  booking = crn_server_db_get_booking (req->ctx->db, req->account, req->id, &error);
+  if (booking == NULL)
+    {
+      crn_server_send_error (req->msg, error, NULL);
+      return;
+    }
+  node = build_appointment (req, booking);
+  send_resource (req, SOUP_STATUS_OK, node, booking->version);
+}
+
+static void
+appointment_search (Request *req)
+{
+  static const char * const known[] = {
+    "identifier", "_id", "date", "start", "status", "actor", "practitioner",
+    "practitioner.identifier", "actor:Practitioner.identifier", "_lastUpdated", "_sort",
+    "_count", "_offset", "_include", NULL
+  };
+  static const char * const includes[] = { "Appointment:slot", "Appointment:actor", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(CrnFhirBundleBuilder) bundle = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  CrnServerQuery query;
+  Includes inc;
+  guint total = 0;
+
+  crn_server_query_init (&query);
+  if (!params_check_known (req->params, "Appointment", known, &error) ||
+      !parse_paging (req, &query, TRUE, &error) ||
+      !parse_last_updated (req, &query, &error) ||
+      !parse_start (req, "start", &query, &error) ||
+      !parse_start (req, "date", &query, &error) ||
+      !parse_status (req, &query, FALSE, &error) ||
+      !parse_actor (req, "actor", &query, &error) ||
+      !parse_actor (req, "practitioner", &query, &error) ||
+      !parse_idnps_list (req, "practitioner.identifier", &query, &error) ||
+      !parse_idnps_list (req, "actor:Practitioner.identifier", &query, &error) ||
+      !parse_ids (req, "identifier", &query, &error) ||
+      !parse_ids (req, "_id", &query, &error) ||
+      !parse_includes (req, includes, &inc, &error))
+    goto fail;
+
+  list = crn_server_db_query_bookings (req->ctx->db, req->account, &query, &total, &error);
+  if (list == NULL)
+    goto fail;
+  bundle = bundle_new (req, NULL);
+  for (guint i = 0; i < list->len; i++)
+    add_node (bundle, build_appointment (req, g_ptr_array_index (list, i)),
+              CRN_FHIR_SEARCH_MODE_MATCH);
+  seen = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < list->len; i++)
+    {
+      const CrnBooking *b = g_ptr_array_index (list, i);
+
+      if (inc.slot && b->slot_id != NULL)
+        {
+          g_autoptr(CrnSlot) slot = crn_server_db_get_slot (req->ctx->db, b->slot_id, NULL);
+
+          if (slot != NULL)
+            add_node (bundle, build_slot (req, slot, FALSE), CRN_FHIR_SEARCH_MODE_INCLUDE);
+        }
+      if (inc.actor && !g_hash_table_contains (seen, b->practitioner))
+        {
+          g_hash_table_add (seen, b->practitioner);
+          add_node (bundle, build_practitioner (req, b->practitioner, FALSE),
+                    CRN_FHIR_SEARCH_MODE_INCLUDE);
+        }
+    }
+  bundle_finish (req, bundle, &query, list->len, total);
+  crn_server_query_clear (&query);
+  return;
+
+fail:
+  crn_server_query_clear (&query);
+  crn_server_send_error (req->msg, error, NULL);
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* Directory: Practitioner, PractitionerRole, Organization, HealthcareService          */
+
+static void
+directory_read (Request *req)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(CrnServerCpts) cpts = crn_server_db_get_cpts (req->ctx->db);
+  g_autofree char *idnps = NULL;
+  g_autofree char *place = NULL;
+
+  if (g_str_equal (req->type, "Practitioner") && g_str_has_prefix (req->id, "pract-"))
+    node = build_practitioner (req, req->id + strlen ("pract-"), FALSE);
+  else if (g_str_equal (req->type, "PractitionerRole") &&
+           crn_fhir_split_role_id (req->id, "role-", &idnps, &place))
+    node = build_role (req, idnps, place, FALSE);
+  else if (g_str_equal (req->type, "HealthcareService") && cpts != NULL)
+    {
+      g_autofree char *id = cpts_hs_id (cpts);
+
+      if (g_str_equal (id, req->id))
+        node = build_cpts_service (req, cpts);
+    }
+  else if (g_str_equal (req->type, "Organization"))
+    {
+      g_autofree char *org = cpts != NULL ? cpts_org_id (cpts) : NULL;
+
+      if (org != NULL && g_str_equal (org, req->id))
+        node = build_cpts_organization (req, cpts);
+      else
+        {
+          g_autoptr(CrnServerPractice) practice = crn_server_db_get_practice (req->ctx->db,
+                                                                              req->id, NULL);
+
+          if (practice != NULL)
+            node = build_practice_organization (req, practice);
+        }
+    }
+
+  if (node == NULL)
+    {
+      send_new_error (req->msg, CRN_SERVER_ERROR, CRN_SERVER_ERROR_NOT_FOUND,
+                      _("This resource does not exist."));
+      return;
+    }
+  {
+    JsonObject *meta = json_object_get_object_member (json_node_get_object (node), "meta");
+    const char *v = meta != NULL ? json_object_get_string_member_with_default (meta, "versionId",
+                                                                               "1") : "1";
+
+    send_resource (req, SOUP_STATUS_OK, node, g_ascii_strtoll (v, NULL, 10));
+  }
+}
+
+static void
+directory_search (Request *req)
+{
+  static const char * const known[] = { "identifier", "practitioner", "_count", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrnFhirBundleBuilder) bundle = NULL;
+  g_autoptr(CrnServerCpts) cpts = crn_server_db_get_cpts (req->ctx->db);
+  g_autoptr(GPtrArray) practitioners = NULL;
+  g_auto(GStrv) wanted = NULL;
+  const char *identifier = params_get (req->params, "identifier");
+  const char *practitioner = params_get (req->params, "practitioner");
+  CrnServerQuery query;
+  guint n = 0;
+
+  crn_server_query_init (&query);
+  if (!params_check_known (req->params, req->type, known, &error))
+    goto fail;
+  if (identifier != NULL)
+    {
+      wanted = crn_fhir_idnps_list_parse (identifier, CRN_FHIR_MAX_SAS_IDENTIFIERS,
+                                          "identifier", &error);
+      if (wanted == NULL)
+        goto fail;
+    }
+  if (practitioner != NULL)
+    {
+      g_autofree char *idnps = actor_to_idnps (practitioner);
+
+      if (idnps == NULL)
+        {
+          crn_fhir_set_error (&error, CRN_FHIR_ERROR_INVALID_VALUE, "practitioner",
+                              _("“%s” is not a practitioner reference."), practitioner);
+          goto fail;
+        }
+      g_strfreev (wanted);
+      wanted = g_new0 (char *, 2);
+      wanted[0] = g_steal_pointer (&idnps);
+    }
+
+  bundle = bundle_new (req, NULL);
+  if (g_str_equal (req->type, "Practitioner") || g_str_equal (req->type, "PractitionerRole"))
+    {
+      practitioners = crn_server_db_list_practitioners (req->ctx->db, &error);
+      if (practitioners == NULL)
+        goto fail;
+      for (guint i = 0; i < practitioners->len; i++)
+        {
+          const CrnPractitioner *p = g_ptr_array_index (practitioners, i);
+          g_autoptr(GPtrArray) places = NULL;
+
+          if (wanted != NULL && !g_strv_contains ((const char * const *) wanted, p->idnps))
+            continue;
+          if (g_str_equal (req->type, "Practitioner"))
+            {
+              add_node (bundle, build_practitioner (req, p->idnps, FALSE),
+                        CRN_FHIR_SEARCH_MODE_MATCH);
+              n++;
+              continue;
+            }
+          places = crn_server_db_schedules_of (req->ctx->db, p->idnps, NULL);
+          for (guint k = 0; places != NULL && k < places->len; k++, n++)
+            add_node (bundle, build_role (req, p->idnps, g_ptr_array_index (places, k), FALSE),
+                      CRN_FHIR_SEARCH_MODE_MATCH);
+        }
+    }
+  else if (g_str_equal (req->type, "Organization"))
+    {
+      g_autoptr(GPtrArray) practices = crn_server_db_list_practices (req->ctx->db, &error);
+
+      if (practices == NULL)
+        goto fail;
+      if (cpts != NULL)
+        {
+          add_node (bundle, build_cpts_organization (req, cpts), CRN_FHIR_SEARCH_MODE_MATCH);
+          n++;
+        }
+      for (guint i = 0; i < practices->len; i++, n++)
+        add_node (bundle, build_practice_organization (req, g_ptr_array_index (practices, i)),
+                  CRN_FHIR_SEARCH_MODE_MATCH);
+    }
+  else if (cpts != NULL)
+    {
+      add_node (bundle, build_cpts_service (req, cpts), CRN_FHIR_SEARCH_MODE_MATCH);
+      n++;
+    }
+  bundle_finish (req, bundle, &query, n, n);
+  return;
+
+fail:
+  crn_server_send_error (req->msg, error, NULL);
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* The CPTS policy (Parameters/policy)                                                 */
+
+static void
+policy_read (Request *req)
+{
+  g_autoptr(CrnPolicy) policy = crn_server_db_get_policy (req->ctx->db);
+  g_autoptr(JsonNode) node = crn_fhir_policy_build (policy, "policy");
+  gint64 lu = 0;
+  gint64 version = MAX (crn_server_db_get_policy_version (req->ctx->db, &lu), 1);
+
+  crn_fhir_set_meta_version (node, version, lu);
+  send_resource (req, SOUP_STATUS_OK, node, version);
+}
+
+static void
+policy_update (Request *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(CrnPolicy) policy = NULL;
+  gint64 if_match, current;
+
+  if (req->account->role != CRN_SERVER_ROLE_COORDINATOR)
+    {
+      send_new_error (req->msg, CRN_SERVER_ERROR, CRN_SERVER_ERROR_FORBIDDEN,
+                      _("Only the CPTS coordinator changes the CPTS rules."));
+      return;
+    }
+  if (!parse_if_match (req->msg, &if_match, &error))
+    goto fail;
+  body = read_body (req, "Parameters", &error);
+  if (body == NULL)
+    goto fail;
+  policy = crn_fhir_policy_parse (body, &error);
+  if (policy == NULL)
+    goto fail;
+  current = MAX (crn_server_db_get_policy_version (req->ctx->db, NULL), 1);
+  if (if_match > 0 && if_match != current)
+    {
+      g_set_error (&error, CRN_SERVER_ERROR, CRN_SERVER_ERROR_VERSION_MISMATCH,
+                   _("Someone changed the CPTS rules after you last loaded them. Reload "
+                     "them, then make your change again."));
+      goto fail;
+    }
+  if (!crn_server_db_set_policy (req->ctx->db, policy, &error))
+    goto fail;
+  policy_read (req);
+  return;
+
+fail:
+  crn_server_send_error (req->msg, error, NULL);
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* CapabilityStatement                                                                 */
+
+static void
+metadata (Request *req)
+{
+  static const char *types[] = {
+    "Slot", "Schedule", "Appointment", "Practitioner", "PractitionerRole", "Organization",
+    "HealthcareService", "Parameters",
+  };
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "resourceType");
+  json_builder_add_string_value (b, "CapabilityStatement");
+  json_builder_set_member_name (b, "status");
+  json_builder_add_string_value (b, "active");
+  json_builder_set_member_name (b, "kind");
+  json_builder_add_string_value (b, "instance");
+  json_builder_set_member_name (b, "fhirVersion");
+  json_builder_add_string_value (b, "4.0.1");
+  json_builder_set_member_name (b, "format");
+  json_builder_begin_array (b);
+  json_builder_add_string_value (b, "application/fhir+json");
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "software");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, "creneaux-server");
+  json_builder_set_member_name (b, "version");
+  json_builder_add_string_value (b, PACKAGE_VERSION);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "rest");
+  json_builder_begin_array (b);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "mode");
+  json_builder_add_string_value (b, "server");
+  json_builder_set_member_name (b, "resource");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "type");
+      json_builder_add_string_value (b, types[i]);
+      json_builder_set_member_name (b, "versioning");
+      json_builder_add_string_value (b, "versioned-update");
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  node = json_builder_get_root (b);
+  crn_server_send_json (req->msg, SOUP_STATUS_OK, node, NULL);
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* Routing                                                                             */
+
+static void
+method_not_allowed (Request    *req,
+                    const char *allow)
+{
+  g_autofree char *text = g_strdup_printf (_("This address does not accept %s; use %s."),
+                                           soup_server_message_get_method (req->msg), allow);
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (req->msg), "Allow",
+                                allow);
+  send_new_error (req->msg, CRN_SERVER_ERROR, CRN_SERVER_ERROR_INVALID, text);
+  soup_server_message_set_status (req->msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
+}
+
+static void
+fhir_handler (SoupServer        *server,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  CrnServerContext *ctx = user_data;
+  const char *method = soup_server_message_get_method (msg);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Params) params = NULL;
+  g_autoptr(CrnServerAccount) account = NULL;
+  g_auto(GStrv) segments = NULL;
+  g_autofree char *fhir_base = NULL;
+  Request req = { 0 };
+  guint n;
+  gboolean get, put, post;
+
+  params = params_parse (g_uri_get_query (soup_server_message_get_uri (msg)), &error);
+  if (params == NULL)
+    {
+      crn_server_send_error (msg, error, NULL);
+      return;
+    }
+
+  segments = g_strsplit (path + strlen ("/fhir"), "/", 5);
+  /* "" , type, id */
+  n = g_strv_length (segments);
+  if (n < 2 || segments[1][0] == '\0')
+    {
+      send_new_error (msg, CRN_SERVER_ERROR, CRN_SERVER_ERROR_NOT_FOUND,
+                      _("Name a resource type after /fhir/, for example /fhir/Slot."));
+      return;
+    }
+  if (n > 3 || (n == 3 && !crn_fhir_id_is_valid (segments[2])))
+    {
+      send_new_error (msg, CRN_SERVER_ERROR, CRN_SERVER_ERROR_NOT_FOUND,
+                      _("There is nothing at this address."));
+      return;
+    }
+
+  get = method == SOUP_METHOD_GET || method == SOUP_METHOD_HEAD;
+  put = method == SOUP_METHOD_PUT;
+  post = method == SOUP_METHOD_POST;
+  fhir_base = g_strdup_printf ("%s/fhir", ctx->base_url);
+  req.ctx = ctx;
+  req.msg = msg;
+  req.type = segments[1];
+  req.id = n == 3 ? segments[2] : NULL;
+  req.params = params;
+  req.fhir_base = fhir_base;
+
+  if (g_str_equal (req.type, "metadata") && req.id == NULL)
+    {
+      if (get)
+        metadata (&req);
+      else
+        method_not_allowed (&req, "GET");
+      return;
+    }
+
+  account = crn_server_require_account (ctx, msg);
+  if (account == NULL)
+    return;
+  req.account = account;
+
+  if (g_str_equal (req.type, "Slot"))
+    {
+      if (get && req.id == NULL)
+        slot_search (&req);
+      else if (get)
+        slot_read (&req);
+      else if (put && req.id != NULL)
+        slot_update (&req);
+      else
+        method_not_allowed (&req, req.id != NULL ? "GET, PUT" : "GET");
+    }
+  else if (g_str_equal (req.type, "Schedule"))
+    {
+      if (get && req.id == NULL)
+        schedule_search (&req);
+      else if (get)
+        schedule_read (&req);
+      else if (post && req.id == NULL)
+        schedule_write (&req, TRUE);
+      else if (put && req.id != NULL)
+        schedule_write (&req, FALSE);
+      else
+        method_not_allowed (&req, req.id != NULL ? "GET, PUT" : "GET, POST");
+    }
+  else if (g_str_equal (req.type, "Appointment"))
+    {
+      if (get && req.id == NULL)
+        appointment_search (&req);
+      else if (get)
+        appointment_read (&req);
+      else if (post && req.id == NULL)
+        appointment_create (&req);
+      else if (put && req.id != NULL)
+        appointment_update (&req, req.id);
+      else if (put)
+        appointment_conditional_update (&req);
+      else
+        method_not_allowed (&req, req.id != NULL ? "GET, PUT" : "GET, POST, PUT");
+    }
+  else if (g_str_equal (req.type, "Practitioner") ||
+           g_str_equal (req.type, "PractitionerRole") ||
+           g_str_equal (req.type, "Organization") ||
+           g_str_equal (req.type, "HealthcareService"))
+    {
+      if (get && req.id == NULL)
+        directory_search (&req);
+      else if (get)
+        directory_read (&req);
+      else
+        method_not_allowed (&req, "GET");
+    }
+  else if (g_str_equal (req.type, "Parameters") && g_strcmp0 (req.id, "policy") == 0)
+    {
+      if (get)
+        policy_read (&req);
+      else if (put)
+        policy_update (&req);
+      else
+        method_not_allowed (&req, "GET, PUT");
+    }
+  else
+    {
+      g_autofree char *text = g_strdup_printf (_("This server does not handle %s resources."),
+                                               req.type);
+
+      send_new_error (msg, CRN_SERVER_ERROR, CRN_SERVER_ERROR_NOT_FOUND, text);
+    }
+}
+
+void
+crn_server_fhir_register (SoupServer       *server,
+                          CrnServerContext *ctx)
+{
+  soup_server_add_handler (server, "/fhir", fhir_handler, ctx, NULL);
+}

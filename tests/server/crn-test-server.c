@@ -1,0 +1,446 @@
+/* crn-test-server.c: start the real creneaux-server process and talk to it over HTTPS
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+
+#include "crn-test-server.h"
+
+static char *
+read_stderr (CrnTestServer *server)
+{
+  g_autofree char *path = g_build_filename (server->data_dir, "server.log", NULL);
+  char *text = NULL;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return g_strdup ("");
+  return text;
+}
+
+void
+crn_test_server_drain_stderr (CrnTestServer *server)
+{
+  g_autofree char *text = read_stderr (server);
+
+  g_string_assign (server->stderr_text, text);
+}
+
+static void
+server_spawn (CrnTestServer *server)
+{
+  const char *exe = g_getenv ("CRN_SERVER_EXE");
+  const char *cert = g_getenv ("CRN_TEST_TLS_CERT");
+  const char *key = g_getenv ("CRN_TEST_TLS_KEY");
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *log_path = g_build_filename (server->data_dir, "server.log", NULL);
+
+  g_assert_nonnull (exe);
+  g_assert_nonnull (cert);
+  g_assert_nonnull (key);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  /* Append: a restart keeps the first run's log. */
+  {
+    int fd = open (log_path, O_WRONLY | O_CREAT | O_APPEND, 0600);
+
+    g_assert_cmpint (fd, >=, 0);
+    g_subprocess_launcher_take_stderr_fd (launcher, fd);
+  }
+  g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
+  server->process = g_subprocess_launcher_spawn (launcher, &error, exe,
+                                                 "--data-dir", server->db_dir,
+                                                 "--listen", "127.0.0.1:0",
+                                                 "--tls-cert", cert, "--tls-key", key,
+                                                 "--demo", NULL);
+  g_assert_no_error (error);
+
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
+  g_clear_pointer (&server->base, g_free);
+  while (server->base == NULL)
+    {
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+      g_auto(GStrv) words = NULL;
+
+      g_assert_no_error (error);
+      if (line == NULL)
+        {
+          g_autofree char *log = read_stderr (server);
+
+          g_error ("The server stopped before listening:\n%s", log);
+        }
+      if (g_str_has_prefix (line, "Listening on "))
+        server->base = g_strdup (line + strlen ("Listening on "));
+      else if (g_str_has_prefix (line, "Demo account: "))
+        {
+          words = g_strsplit (line + strlen ("Demo account: "), " ", -1);
+          g_assert_cmpuint (g_strv_length (words), ==, 3);
+          g_hash_table_replace (server->passwords, g_strdup (words[1]), g_strdup (words[2]));
+          if (!g_hash_table_contains (server->logins, words[0]))
+            g_hash_table_insert (server->logins, g_strdup (words[0]), g_strdup (words[1]));
+        }
+    }
+  g_assert_true (g_str_has_prefix (server->base, "https://127.0.0.1:"));
+}
+
+CrnTestServer *
+crn_test_server_start (const char *data_dir)
+{
+  CrnTestServer *server = g_new0 (CrnTestServer, 1);
+  g_autoptr(GError) error = NULL;
+
+  server->passwords = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  server->logins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  server->stderr_text = g_string_new (NULL);
+  if (data_dir != NULL)
+    server->data_dir = g_strdup (data_dir);
+  else
+    {
+      server->data_dir = g_dir_make_tmp ("crn-server-test-XXXXXX", &error);
+      g_assert_no_error (error);
+    }
+  server->db_dir = g_build_filename (server->data_dir, "data", NULL);
+  server_spawn (server);
+
+  /* Trust exactly the test certificate. */
+  server->tls_database = g_tls_file_database_new (g_getenv ("CRN_TEST_TLS_CERT"), &error);
+  g_assert_no_error (error);
+  server->session = soup_session_new_with_options ("timeout", 60,
+                                                   "tls-database", server->tls_database,
+                                                   "max-conns", 100,
+                                                   "max-conns-per-host", 100,
+                                                   NULL);
+  return server;
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+void
+crn_test_server_stop (CrnTestServer *server,
+                      gboolean       keep_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (server->process != NULL)
+    {
+      g_subprocess_send_signal (server->process, SIGTERM);
+      g_subprocess_wait (server->process, NULL, &error);
+      g_assert_no_error (error);
+      g_clear_object (&server->process);
+    }
+  crn_test_server_drain_stderr (server);
+  if (!keep_data && server->data_dir != NULL)
+    {
+      remove_tree (server->data_dir);
+      g_clear_pointer (&server->data_dir, g_free);
+    }
+}
+
+void
+crn_test_server_kill (CrnTestServer *server)
+{
+  g_subprocess_send_signal (server->process, SIGKILL);
+  g_subprocess_wait (server->process, NULL, NULL);
+  g_clear_object (&server->process);
+}
+
+void
+crn_test_server_free (CrnTestServer *server)
+{
+  if (server == NULL)
+    return;
+  if (server->process != NULL || server->data_dir != NULL)
+    crn_test_server_stop (server, FALSE);
+  if (server->session != NULL)
+    soup_session_abort (server->session);
+  g_clear_object (&server->session);
+  g_clear_object (&server->tls_database);
+  g_hash_table_unref (server->passwords);
+  g_hash_table_unref (server->logins);
+  g_string_free (server->stderr_text, TRUE);
+  g_free (server->db_dir);
+  g_free (server->base);
+  g_free (server);
+  /* Let the session's sources finish. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+const char *
+crn_test_server_login_for (CrnTestServer *server,
+                           const char    *role)
+{
+  const char *login = g_hash_table_lookup (server->logins, role);
+
+  g_assert_nonnull (login);
+  return login;
+}
+
+SoupMessage *
+crn_test_message_new (CrnTestServer *server,
+                      const char    *method,
+                      const char    *path,
+                      const char    *token,
+                      const char    *content_type,
+                      const char    *body,
+                      gssize         body_len)
+{
+  g_autofree char *url = g_strconcat (server->base, path, NULL);
+  SoupMessage *msg = soup_message_new (method, url);
+
+  g_assert_nonnull (msg);
+  if (token != NULL)
+    {
+      g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                    auth);
+    }
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, body_len < 0 ? strlen (body) : (gsize) body_len);
+
+      soup_message_set_request_body_from_bytes (msg, content_type != NULL ? content_type
+                                                                          : "application/fhir+json",
+                                                bytes);
+    }
+  return msg;
+}
+
+static CrnTestResponse *
+response_new (SoupMessage *msg,
+              GBytes      *body)
+{
+  CrnTestResponse *r = g_new0 (CrnTestResponse, 1);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  r->status = soup_message_get_status (msg);
+  r->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
+  r->body = body != NULL ? g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body))
+                         : g_strdup ("");
+  if (r->body[0] != '\0' && json_parser_load_from_data (parser, r->body, -1, NULL))
+    r->json = json_node_ref (json_parser_get_root (parser));
+  return r;
+}
+
+CrnTestResponse *
+crn_test_send_message (CrnTestServer *server,
+                       SoupMessage   *msg)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = soup_session_send_and_read (server->session, msg, NULL, &error);
+
+  g_assert_no_error (error);
+  return response_new (msg, body);
+}
+
+CrnTestResponse *
+crn_test_request (CrnTestServer *server,
+                  const char    *method,
+                  const char    *path,
+                  const char    *token,
+                  const char    *body,
+                  ...)
+{
+  g_autoptr(SoupMessage) msg = crn_test_message_new (server, method, path, token, NULL, body,
+                                                     -1);
+  va_list args;
+  const char *name;
+
+  va_start (args, body);
+  while ((name = va_arg (args, const char *)) != NULL)
+    {
+      const char *value = va_arg (args, const char *);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), name, value);
+    }
+  va_end (args);
+  return crn_test_send_message (server, msg);
+}
+
+CrnTestResponse *
+crn_test_form (CrnTestServer *server,
+               const char    *path,
+               const char    *form)
+{
+  g_autoptr(SoupMessage) msg = crn_test_message_new (server, "POST", path, NULL,
+                                                     "application/x-www-form-urlencoded",
+                                                     form, -1);
+
+  return crn_test_send_message (server, msg);
+}
+
+char *
+crn_test_server_token (CrnTestServer *server,
+                       const char    *login,
+                       char         **refresh_token)
+{
+  const char *password = g_hash_table_lookup (server->passwords, login);
+  g_autofree char *u = NULL;
+  g_autofree char *p = NULL;
+  g_autofree char *form = NULL;
+  g_autoptr(CrnTestResponse) r = NULL;
+
+  g_assert_nonnull (password);
+  u = g_uri_escape_string (login, NULL, FALSE);
+  p = g_uri_escape_string (password, NULL, FALSE);
+  form = g_strdup_printf ("grant_type=password&username=%s&password=%s", u, p);
+  r = crn_test_form (server, "/oauth/token", form);
+  g_assert_cmpuint (r->status, ==, 200);
+  g_assert_nonnull (r->json);
+  if (refresh_token != NULL)
+    *refresh_token = g_strdup (crn_test_json_string (r->json, "refresh_token"));
+  return g_strdup (crn_test_json_string (r->json, "access_token"));
+}
+
+void
+crn_test_response_free (CrnTestResponse *response)
+{
+  if (response == NULL)
+    return;
+  g_clear_pointer (&response->json, json_node_unref);
+  g_clear_pointer (&response->headers, soup_message_headers_unref);
+  g_free (response->body);
+  g_free (response);
+}
+
+/* ---------------------------------------------------------------------------------- */
+
+JsonNode *
+crn_test_json_get (JsonNode   *root,
+                   const char *path)
+{
+  g_auto(GStrv) parts = g_strsplit (path, ".", -1);
+  JsonNode *node = root;
+
+  for (guint i = 0; node != NULL && parts[i] != NULL; i++)
+    {
+      char *bracket = strchr (parts[i], '[');
+      guint index = 0;
+
+      if (bracket != NULL)
+        {
+          index = g_ascii_strtoull (bracket + 1, NULL, 10);
+          *bracket = '\0';
+        }
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        return NULL;
+      node = json_object_get_member (json_node_get_object (node), parts[i]);
+      if (node != NULL && bracket != NULL)
+        {
+          JsonArray *array;
+
+          if (!JSON_NODE_HOLDS_ARRAY (node))
+            return NULL;
+          array = json_node_get_array (node);
+          node = index < json_array_get_length (array) ? json_array_get_element (array, index)
+                                                       : NULL;
+        }
+    }
+  return node;
+}
+
+const char *
+crn_test_json_string (JsonNode   *root,
+                      const char *path)
+{
+  JsonNode *node = crn_test_json_get (root, path);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+gint64
+crn_test_json_int (JsonNode   *root,
+                   const char *path)
+{
+  JsonNode *node = crn_test_json_get (root, path);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return -1;
+  return json_node_get_int (node);
+}
+
+guint
+crn_test_json_length (JsonNode   *root,
+                      const char *path)
+{
+  JsonNode *node = crn_test_json_get (root, path);
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return 0;
+  return json_array_get_length (json_node_get_array (node));
+}
+
+char *
+crn_test_to_string (JsonNode *node)
+{
+  return json_to_string (node, FALSE);
+}
+
+const char *
+crn_test_outcome_code (CrnTestResponse *response)
+{
+  g_assert_nonnull (response->json);
+  g_assert_cmpstr (crn_test_json_string (response->json, "resourceType"), ==,
+                   "OperationOutcome");
+  return crn_test_json_string (response->json, "issue[0].code");
+}
+
+const char *
+crn_test_outcome_text (CrnTestResponse *response)
+{
+  g_assert_nonnull (response->json);
+  return crn_test_json_string (response->json, "issue[0].details.text");
+}
+
+const char *
+crn_test_outcome_diagnostics (CrnTestResponse *response)
+{
+  g_assert_nonnull (response->json);
+  return crn_test_json_string (response->json, "issue[0].diagnostics");
+}
+
+gint64
+crn_test_pick_start (guint minutes_ahead,
+                     guint length)
+{
+  g_autoptr(GTimeZone) paris = g_time_zone_new_identifier ("Europe/Paris");
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 start = ((now + minutes_ahead * 60) / 300 + 1) * 300;
+
+  for (;;)
+    {
+      g_autoptr(GDateTime) local = g_date_time_new_from_unix_local (start);
+      g_autoptr(GDateTime) in_paris = g_date_time_to_timezone (local, paris);
+      guint minute = g_date_time_get_hour (in_paris) * 60 + g_date_time_get_minute (in_paris);
+
+      if (minute + length < 24 * 60 && minute >= 5)
+        return start;
+      start += 300;
+    }
+}

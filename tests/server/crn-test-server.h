@@ -1,0 +1,99 @@
+/* crn-test-server.h: start the real creneaux-server process and talk to it over HTTPS
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  GSubprocess *process;
+  char        *data_dir;        /* the throw-away folder (removed at the end) */
+  char        *db_dir;
+  char        *base;            /* "https://127.0.0.1:NNNNN" */
+  GHashTable  *passwords;       /* login -> password (demo accounts) */
+  GHashTable  *logins;          /* role -> first login of that role */
+  SoupSession *session;
+  GTlsDatabase *tls_database;
+  GString     *stderr_text;     /* everything the server logged */
+  GInputStream *stderr_stream;
+} CrnTestServer;
+
+typedef struct
+{
+  guint               status;
+  JsonNode           *json;       /* NULL when the body is not JSON */
+  char               *body;
+  SoupMessageHeaders *headers;
+} CrnTestResponse;
+
+/* Starts `creneaux-server --data-dir <tmp> --listen 127.0.0.1:0 --tls-cert … --tls-key …
+ * --demo` (CRN_SERVER_EXE, CRN_TEST_TLS_CERT/KEY from the test environment) and waits for
+ * "Listening on". @data_dir NULL = a new temporary folder. */
+CrnTestServer   *crn_test_server_start   (const char    *data_dir);
+/* SIGTERM and wait; the folder is kept when @keep_data. */
+void             crn_test_server_stop    (CrnTestServer *server,
+                                          gboolean       keep_data);
+/* SIGKILL: no chance to flush anything. */
+void             crn_test_server_kill    (CrnTestServer *server);
+void             crn_test_server_free    (CrnTestServer *server);
+
+const char      *crn_test_server_login_for (CrnTestServer *server,
+                                            const char    *role);
+/* Password grant; asserts success; returns the access token (refresh token optional). */
+char            *crn_test_server_token   (CrnTestServer *server,
+                                          const char    *login,
+                                          char         **refresh_token);
+
+SoupMessage     *crn_test_message_new    (CrnTestServer *server,
+                                          const char    *method,
+                                          const char    *path,
+                                          const char    *token,
+                                          const char    *content_type,
+                                          const char    *body,
+                                          gssize         body_len);
+CrnTestResponse *crn_test_send_message   (CrnTestServer *server,
+                                          SoupMessage   *msg);
+/* One request; @body (nullable) is sent as application/fhir+json. Extra headers as
+ * name, value pairs, NULL-terminated. */
+CrnTestResponse *crn_test_request        (CrnTestServer *server,
+                                          const char    *method,
+                                          const char    *path,
+                                          const char    *token,
+                                          const char    *body,
+                                          ...) G_GNUC_NULL_TERMINATED;
+CrnTestResponse *crn_test_form           (CrnTestServer *server,
+                                          const char    *path,
+                                          const char    *form);
+void             crn_test_response_free  (CrnTestResponse *response);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrnTestResponse, crn_test_response_free)
+
+/* JSON path helpers: "issue[0].code", "entry[3].resource.id", "total". */
+JsonNode        *crn_test_json_get       (JsonNode      *root,
+                                          const char    *path);
+const char      *crn_test_json_string    (JsonNode      *root,
+                                          const char    *path);
+gint64           crn_test_json_int       (JsonNode      *root,
+                                          const char    *path);
+guint            crn_test_json_length    (JsonNode      *root,
+                                          const char    *path);
+char            *crn_test_to_string      (JsonNode      *node);
+
+/* The text of the first OperationOutcome issue (details.text) and its code. */
+const char      *crn_test_outcome_code   (CrnTestResponse *response);
+const char      *crn_test_outcome_text   (CrnTestResponse *response);
+const char      *crn_test_outcome_diagnostics (CrnTestResponse *response);
+
+/* A start instant (seconds) at least @minutes_ahead from now, on a 5-minute boundary, whose
+ * slot of @length minutes does not cross local (Europe/Paris) midnight. */
+gint64           crn_test_pick_start     (guint          minutes_ahead,
+                                          guint          length);
+
+/* Appends what the server wrote on stderr so far to server->stderr_text. */
+void             crn_test_server_drain_stderr (CrnTestServer *server);
+
+G_END_DECLS

@@ -1,0 +1,192 @@
+/* test-server-auth.c: OAuth token grant, refresh rotation, bearer checks, sign-in lock-out
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "crn-test-server.h"
+
+static CrnTestServer *server;
+
+static char *
+password_form (const char *login,
+               const char *password)
+{
+  g_autofree char *u = g_uri_escape_string (login, NULL, FALSE);
+  g_autofree char *p = g_uri_escape_string (password, NULL, FALSE);
+
+  return g_strdup_printf ("grant_type=password&username=%s&password=%s", u, p);
+}
+
+static void
+test_password_grant (void)
+{
+  const char *login = crn_test_server_login_for (server, "regulator");
+  const char *password = g_hash_table_lookup (server->passwords, login);
+  g_autofree char *form = password_form (login, password);
+  g_autoptr(CrnTestResponse) r = crn_test_form (server, "/oauth/token", form);
+
+  g_assert_cmpuint (r->status, ==, 200);
+  g_assert_cmpstr (soup_message_headers_get_one (r->headers, "Cache-Control"), ==, "no-store");
+  g_assert_cmpstr (crn_test_json_string (r->json, "token_type"), ==, "Bearer");
+  g_assert_cmpint (crn_test_json_int (r->json, "expires_in"), ==, 3600);
+  g_assert_cmpuint (strlen (crn_test_json_string (r->json, "access_token")), >=, 32);
+  g_assert_cmpuint (strlen (crn_test_json_string (r->json, "refresh_token")), >=, 32);
+  g_assert_cmpstr (crn_test_json_string (r->json, "access_token"), !=,
+                   crn_test_json_string (r->json, "refresh_token"));
+  g_assert_cmpstr (crn_test_json_string (r->json, "role"), ==, "regulator");
+}
+
+static void
+test_bad_requests (void)
+{
+  g_autoptr(CrnTestResponse) r1 = crn_test_form (server, "/oauth/token",
+                                                 "grant_type=client_credentials");
+  g_autoptr(CrnTestResponse) r2 = crn_test_form (server, "/oauth/token", "username=x");
+  g_autoptr(CrnTestResponse) r3 = crn_test_request (server, "GET", "/oauth/token", NULL, NULL,
+                                                    NULL);
+  g_autoptr(CrnTestResponse) r4 = crn_test_request (server, "POST", "/oauth/token", NULL,
+                                                    "{\"grant_type\":\"password\"}", NULL);
+
+  g_assert_cmpuint (r1->status, ==, 400);
+  g_assert_cmpstr (crn_test_json_string (r1->json, "error"), ==, "unsupported_grant_type");
+  g_assert_cmpuint (r2->status, ==, 400);
+  g_assert_cmpstr (crn_test_json_string (r2->json, "error"), ==, "invalid_request");
+  g_assert_cmpuint (r3->status, ==, 405);
+  g_assert_cmpuint (r4->status, ==, 400);
+}
+
+static void
+test_refresh_rotates (void)
+{
+  g_autofree char *refresh = NULL;
+  g_autofree char *access = crn_test_server_token (server,
+                                                   crn_test_server_login_for (server, "pharmacy"),
+                                                   &refresh);
+  g_autofree char *form = g_strdup_printf ("grant_type=refresh_token&refresh_token=%s", refresh);
+  g_autoptr(CrnTestResponse) first = crn_test_form (server, "/oauth/token", form);
+  g_autoptr(CrnTestResponse) again = crn_test_form (server, "/oauth/token", form);
+  g_autoptr(CrnTestResponse) with_new = NULL;
+  g_autoptr(CrnTestResponse) fhir_old = NULL;
+  g_autofree char *new_form = NULL;
+
+  g_assert_cmpuint (first->status, ==, 200);
+  g_assert_cmpstr (crn_test_json_string (first->json, "refresh_token"), !=, refresh);
+  g_assert_cmpstr (crn_test_json_string (first->json, "access_token"), !=, access);
+  /* The old refresh token was consumed. */
+  g_assert_cmpuint (again->status, ==, 400);
+  g_assert_cmpstr (crn_test_json_string (again->json, "error"), ==, "invalid_grant");
+
+  new_form = g_strdup_printf ("grant_type=refresh_token&refresh_token=%s",
+                              crn_test_json_string (first->json, "refresh_token"));
+  with_new = crn_test_form (server, "/oauth/token", new_form);
+  g_assert_cmpuint (with_new->status, ==, 200);
+
+  /* The first access token stays valid until it expires. */
+  fhir_old = crn_test_request (server, "GET", "/fhir/Practitioner", access, NULL, NULL);
+  g_assert_cmpuint (fhir_old->status, ==, 200);
+}
+
+static void
+test_bearer_required (void)
+{
+  g_autoptr(CrnTestResponse) none = crn_test_request (server, "GET", "/fhir/Slot", NULL, NULL,
+                                                      NULL);
+  g_autoptr(CrnTestResponse) bad = crn_test_request (server, "GET", "/fhir/Slot",
+                                                     "not-a-token", NULL, NULL);
+  g_autoptr(CrnTestResponse) basic = crn_test_request (server, "GET", "/fhir/Slot", NULL, NULL,
+                                                       "Authorization", "Basic eDp5", NULL);
+  g_autoptr(CrnTestResponse) metadata = crn_test_request (server, "GET", "/fhir/metadata", NULL,
+                                                          NULL, NULL);
+
+  g_assert_cmpuint (none->status, ==, 401);
+  g_assert_nonnull (soup_message_headers_get_one (none->headers, "WWW-Authenticate"));
+  g_assert_true (g_str_has_prefix (soup_message_headers_get_one (none->headers,
+                                                                 "WWW-Authenticate"), "Bearer"));
+  g_assert_cmpstr (crn_test_outcome_code (none), ==, "login");
+  g_assert_nonnull (crn_test_outcome_text (none));
+  g_assert_cmpuint (bad->status, ==, 401);
+  g_assert_cmpuint (basic->status, ==, 401);
+  /* The capability statement is public. */
+  g_assert_cmpuint (metadata->status, ==, 200);
+  g_assert_cmpstr (crn_test_json_string (metadata->json, "resourceType"), ==,
+                   "CapabilityStatement");
+}
+
+static void
+test_lockout (void)
+{
+  const char *login = crn_test_server_login_for (server, "coordinator");
+  const char *password = g_hash_table_lookup (server->passwords, login);
+  g_autofree char *good = password_form (login, password);
+  g_autofree char *wrong = password_form (login, "wrong-password-123");
+  g_autoptr(CrnTestResponse) locked = NULL;
+  g_autoptr(CrnTestResponse) locked_good = NULL;
+  g_autoptr(CrnTestResponse) other = NULL;
+  g_autofree char *sec_form = NULL;
+  const char *sec_login;
+  const char *retry;
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(CrnTestResponse) r = crn_test_form (server, "/oauth/token", wrong);
+
+      g_assert_cmpuint (r->status, ==, 400);
+      g_assert_cmpstr (crn_test_json_string (r->json, "error"), ==, "invalid_grant");
+    }
+  /* The fifth failure locks the login out. */
+  locked = crn_test_form (server, "/oauth/token", wrong);
+  g_assert_cmpuint (locked->status, ==, 429);
+  retry = soup_message_headers_get_one (locked->headers, "Retry-After");
+  g_assert_nonnull (retry);
+  g_assert_cmpint (g_ascii_strtoll (retry, NULL, 10), >, 60);
+  g_assert_nonnull (crn_test_json_string (locked->json, "error_description"));
+
+  /* Even the right password is refused while locked out. */
+  locked_good = crn_test_form (server, "/oauth/token", good);
+  g_assert_cmpuint (locked_good->status, ==, 429);
+
+  /* Another login from the same address still works (below the address threshold). */
+  sec_login = crn_test_server_login_for (server, "secretary");
+  sec_form = password_form (sec_login, g_hash_table_lookup (server->passwords, sec_login));
+  other = crn_test_form (server, "/oauth/token", sec_form);
+  g_assert_cmpuint (other->status, ==, 200);
+}
+
+static void
+test_no_secrets_in_logs (void)
+{
+  GHashTableIter iter;
+  gpointer password;
+
+  crn_test_server_drain_stderr (server);
+  g_assert_cmpuint (server->stderr_text->len, >, 0);   /* G_MESSAGES_DEBUG=all: it logs */
+  g_hash_table_iter_init (&iter, server->passwords);
+  while (g_hash_table_iter_next (&iter, NULL, &password))
+    g_assert_null (strstr (server->stderr_text->str, password));
+  g_assert_null (strstr (server->stderr_text->str, "wrong-password-123"));
+  g_assert_null (strstr (server->stderr_text->str, "Bearer "));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  server = crn_test_server_start (NULL);
+
+  g_test_add_func ("/server/auth/password-grant", test_password_grant);
+  g_test_add_func ("/server/auth/bad-requests", test_bad_requests);
+  g_test_add_func ("/server/auth/refresh-rotates", test_refresh_rotates);
+  g_test_add_func ("/server/auth/bearer-required", test_bearer_required);
+  g_test_add_func ("/server/auth/lockout", test_lockout);
+  g_test_add_func ("/server/auth/no-secrets-in-logs", test_no_secrets_in_logs);
+  status = g_test_run ();
+
+  crn_test_server_free (server);
+  return status;
+}
