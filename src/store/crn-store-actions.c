@@ -49,7 +49,7 @@ crn_store_save_slot_change_async (CrnStore             *self,
   a->object_free = (GDestroyNotify) crn_slot_free;
   a->entry = crn_outbox_entry_copy (entry);
   _crn_store_run_job (self, crn_store_save_slot_change_async, a, save_slot_change_job, NULL,
-           cancellable, callback, user_data);
+                      cancellable, callback, user_data);
 }
 
 /**
@@ -102,7 +102,7 @@ crn_store_save_booking_change_async (CrnStore             *self,
   a->object_free = (GDestroyNotify) crn_booking_free;
   a->entry = crn_outbox_entry_copy (entry);
   _crn_store_run_job (self, crn_store_save_booking_change_async, a, save_booking_change_job, NULL,
-           cancellable, callback, user_data);
+                      cancellable, callback, user_data);
 }
 
 /**
@@ -154,7 +154,7 @@ crn_store_save_template_change_async (CrnStore             *self,
   a->object_free = (GDestroyNotify) crn_template_free;
   a->entry = crn_outbox_entry_copy (entry);
   _crn_store_run_job (self, crn_store_save_template_change_async, a, save_template_change_job, NULL,
-           cancellable, callback, user_data);
+                      cancellable, callback, user_data);
 }
 
 /**
@@ -208,10 +208,11 @@ crn_store_replace_template_slots_async (CrnStore            *self,
   g_return_if_fail (template_id != NULL && slots != NULL);
 
   a->str = g_strdup (template_id);
-  a->array = _crn_store_copy_array (slots, (CrnStoreCopyFunc) crn_slot_copy, (GDestroyNotify) crn_slot_free);
+  a->array = _crn_store_copy_array (slots, (CrnStoreCopyFunc) crn_slot_copy,
+                                    (GDestroyNotify) crn_slot_free);
   a->i1 = from;
-  _crn_store_run_job (self, crn_store_replace_template_slots_async, a, replace_template_slots_job, NULL,
-           cancellable, callback, user_data);
+  _crn_store_run_job (self, crn_store_replace_template_slots_async, a, replace_template_slots_job,
+                      NULL, cancellable, callback, user_data);
 }
 
 /**
@@ -276,7 +277,7 @@ crn_store_week_async (CrnStore            *self,
   a->i1 = from;
   a->i2 = to;
   _crn_store_run_job (self, crn_store_week_async, a, week_job, (GDestroyNotify) g_ptr_array_unref,
-           cancellable, callback, user_data);
+                      cancellable, callback, user_data);
 }
 
 /**
@@ -329,7 +330,7 @@ crn_store_figures_async (CrnStore            *self,
   a->i1 = from;
   a->i2 = to;
   _crn_store_run_job (self, crn_store_figures_async, a, figures_job, NULL, cancellable, callback,
-           user_data);
+                      user_data);
 }
 
 /**
@@ -407,8 +408,8 @@ crn_store_list_inbox_async (CrnStore            *self,
 
   a->i1 = inbox;
   a->i2 = now;
-  _crn_store_run_job (self, crn_store_list_inbox_async, a, inbox_job, (GDestroyNotify) g_ptr_array_unref,
-           cancellable, callback, user_data);
+  _crn_store_run_job (self, crn_store_list_inbox_async, a, inbox_job,
+                      (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
 }
 
 /**
@@ -462,7 +463,7 @@ crn_store_noshows_per_month_async (CrnStore            *self,
   a->date = *first_month;
   a->i1 = n_months;
   _crn_store_run_job (self, crn_store_noshows_per_month_async, a, noshows_per_month_job,
-           (GDestroyNotify) g_array_unref, cancellable, callback, user_data);
+                      (GDestroyNotify) g_array_unref, cancellable, callback, user_data);
 }
 
 /**
@@ -515,7 +516,7 @@ crn_store_noshows_per_referrer_async (CrnStore            *self,
   a->i1 = from;
   a->i2 = to;
   _crn_store_run_job (self, crn_store_noshows_per_referrer_async, a, noshows_per_referrer_job,
-           (GDestroyNotify) g_array_unref, cancellable, callback, user_data);
+                      (GDestroyNotify) g_array_unref, cancellable, callback, user_data);
 }
 
 /**
@@ -562,7 +563,7 @@ crn_store_repeat_noshows_async (CrnStore            *self,
 
   a->i1 = min_count;
   _crn_store_run_job (self, crn_store_repeat_noshows_async, a, repeat_noshows_job,
-           (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
+                      (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
 }
 
 /**
@@ -612,7 +613,7 @@ crn_store_enqueue_async (CrnStore             *self,
 
   a->entry = crn_outbox_entry_copy (entry);
   _crn_store_run_job (self, crn_store_enqueue_async, a, enqueue_job, NULL, cancellable, callback,
-           user_data);
+                      user_data);
 }
 
 /**
@@ -662,7 +663,7 @@ crn_store_outbox_list_async (CrnStore            *self,
   a->i1 = state;
   a->i2 = limit;
   _crn_store_run_job (self, crn_store_outbox_list_async, a, outbox_list_job,
-           (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
+                      (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
 }
 
 /**
@@ -716,8 +717,8 @@ crn_store_outbox_mark_async (CrnStore            *self,
   a->str = g_strdup (uuid);
   a->str2 = g_strdup (last_error);
   a->i1 = state;
-  _crn_store_run_job (self, crn_store_outbox_mark_async, a, outbox_mark_job, NULL, cancellable, callback,
-           user_data);
+  _crn_store_run_job (self, crn_store_outbox_mark_async, a, outbox_mark_job, NULL, cancellable,
+                      callback, user_data);
 }
 
 /**
@@ -765,7 +766,7 @@ crn_store_outbox_count_async (CrnStore            *self,
 
   a->i1 = state;
   _crn_store_run_job (self, crn_store_outbox_count_async, a, outbox_count_job, NULL, cancellable,
-           callback, user_data);
+                      callback, user_data);
 }
 
 /**
@@ -820,7 +821,7 @@ crn_store_get_sync_state_async (CrnStore            *self,
 
   a->str = g_strdup (resource);
   _crn_store_run_job (self, crn_store_get_sync_state_async, a, get_sync_state_job,
-           (GDestroyNotify) crn_sync_state_free, cancellable, callback, user_data);
+                      (GDestroyNotify) crn_sync_state_free, cancellable, callback, user_data);
 }
 
 /**
@@ -868,8 +869,8 @@ crn_store_set_sync_state_async (CrnStore            *self,
 
   a->object = crn_sync_state_copy (state);
   a->object_free = (GDestroyNotify) crn_sync_state_free;
-  _crn_store_run_job (self, crn_store_set_sync_state_async, a, set_sync_state_job, NULL, cancellable,
-           callback, user_data);
+  _crn_store_run_job (self, crn_store_set_sync_state_async, a, set_sync_state_job, NULL,
+                      cancellable, callback, user_data);
 }
 
 /**
@@ -918,7 +919,7 @@ crn_store_save_account_async (CrnStore              *self,
   a->object = crn_store_account_copy (account);
   a->object_free = (GDestroyNotify) crn_store_account_free;
   _crn_store_run_job (self, crn_store_save_account_async, a, save_account_job, NULL, cancellable,
-           callback, user_data);
+                      callback, user_data);
 }
 
 /**
@@ -959,8 +960,9 @@ crn_store_list_accounts_async (CrnStore            *self,
 {
   g_return_if_fail (CRN_IS_STORE (self));
 
-  _crn_store_run_job (self, crn_store_list_accounts_async, _crn_store_args_new (), list_accounts_job,
-           (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
+  _crn_store_run_job (self, crn_store_list_accounts_async, _crn_store_args_new (),
+                      list_accounts_job, (GDestroyNotify) g_ptr_array_unref, cancellable, callback,
+                      user_data);
 }
 
 /**
@@ -1007,8 +1009,8 @@ crn_store_delete_account_async (CrnStore            *self,
   g_return_if_fail (id != NULL);
 
   a->str = g_strdup (id);
-  _crn_store_run_job (self, crn_store_delete_account_async, a, delete_account_job, NULL, cancellable,
-           callback, user_data);
+  _crn_store_run_job (self, crn_store_delete_account_async, a, delete_account_job, NULL,
+                      cancellable, callback, user_data);
 }
 
 /**

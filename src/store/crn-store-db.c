@@ -8,7 +8,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <gio/gio.h>
 #include <glib/gi18n-lib.h>
+#include <string.h>
 #include <glib/gstdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -530,6 +532,66 @@ restrict_mode (const char *path)
     }
 }
 
+/* Reads the 100-byte SQLite header ourselves before SQLite sees the file: SQLite deletes
+ * or checkpoints the -wal of a file it opens, and a file that is not ours must be left
+ * exactly as it was, companions included. The header of the main file may lag behind its
+ * WAL; check_file() checks again through SQLite. */
+static gboolean
+check_header (const char  *path,
+              GError     **error)
+{
+  static const char magic[16] = "SQLite format 3";
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInputStream) stream = NULL;
+  g_autoptr(GError) local_error = NULL;
+  guint8 header[100];
+  gsize n_read = 0;
+  guint32 app_id, version;
+
+  stream = g_file_read (file, NULL, &local_error);
+  if (stream == NULL ||
+      !g_input_stream_read_all (G_INPUT_STREAM (stream), header, sizeof header, &n_read, NULL,
+                                &local_error))
+    {
+      g_autofree char *display = g_filename_display_name (path);
+
+      g_set_error (error, CRN_STORE_ERROR, CRN_STORE_ERROR_FAILED,
+                   _("Could not read the agenda file “%s”: %s. Check that your data folder "
+                     "is readable."),
+                   display, local_error->message);
+      return FALSE;
+    }
+
+  if (n_read == 0)
+    return TRUE;   /* a new file */
+
+  if (n_read < sizeof header || memcmp (header, magic, sizeof magic) != 0)
+    {
+      g_debug ("Not an SQLite file (%" G_GSIZE_FORMAT " bytes of header)", n_read);
+      set_kept_aside_error (error, CRN_STORE_ERROR_CORRUPT, path, 0);
+      return FALSE;
+    }
+
+  version = (guint32) header[60] << 24 | (guint32) header[61] << 16 |
+            (guint32) header[62] << 8 | header[63];
+  app_id = (guint32) header[68] << 24 | (guint32) header[69] << 16 |
+           (guint32) header[70] << 8 | header[71];
+
+  if (app_id != 0 && app_id != CRN_STORE_APPLICATION_ID)
+    {
+      g_debug ("Foreign file: application_id %08x", app_id);
+      set_kept_aside_error (error, CRN_STORE_ERROR_FOREIGN, path, 0);
+      return FALSE;
+    }
+  if (app_id == CRN_STORE_APPLICATION_ID && version > CRN_STORE_SCHEMA_VERSION)
+    {
+      set_kept_aside_error (error, CRN_STORE_ERROR_TOO_NEW, path, version);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* Reads the header of the file before anything writes to it: a damaged, foreign or newer
  * file must be left exactly as it was. */
 static gboolean
@@ -663,6 +725,12 @@ _crn_store_db_open (const char  *path,
   db->path = g_strdup (path);
   db->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, finalize_statement);
 
+  if (!check_header (path, error))
+    {
+      _crn_store_db_close (db);
+      return NULL;
+    }
+
   /* The file exists: never let SQLite create a different one. */
   rc = sqlite3_open_v2 (path, &db->handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK)
@@ -674,11 +742,14 @@ _crn_store_db_open (const char  *path,
   sqlite3_extended_result_codes (db->handle, 1);
   sqlite3_busy_timeout (db->handle, 5000);
 
+  /* Until the file is known to be ours, closing must not checkpoint a WAL into it. */
+  sqlite3_db_config (db->handle, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
   if (!check_file (db, &is_new, error))
     {
       _crn_store_db_close (db);
       return NULL;
     }
+  sqlite3_db_config (db->handle, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, NULL);
 
   /* From here on the file is ours. */
   restrict_mode (path);

@@ -32,25 +32,25 @@ typedef struct
 
 /* Returns a pointer result (freed with the job's free function), or for a job without
  * one GINT_TO_POINTER (TRUE); NULL with @error set on failure. */
-typedef gpointer (*CrnStoreJobFunc) (CrnStoreDb  *db,
-                             CrnStoreJobArgs        *args,
-                             GError     **error);
+typedef gpointer (*CrnStoreJobFunc) (CrnStoreDb       *db,
+                                     CrnStoreJobArgs  *args,
+                                     GError          **error);
 
 typedef gpointer (*CrnStoreCopyFunc) (gconstpointer item);
 
-void        _crn_store_run_job    (CrnStore            *self,
-                                   gpointer             source_tag,
-                                   CrnStoreJobArgs                *args,
-                                   CrnStoreJobFunc              func,
-                                   GDestroyNotify       result_free,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data);
-CrnStoreJobArgs       *_crn_store_args_new   (void);
-CrnStoreJobArgs       *_crn_store_task_args  (GAsyncResult        *result);
-GPtrArray  *_crn_store_copy_array (GPtrArray           *array,
-                                   CrnStoreCopyFunc     copy,
-                                   GDestroyNotify       free_func);
+void              _crn_store_run_job    (CrnStore            *self,
+                                         gpointer             source_tag,
+                                         CrnStoreJobArgs     *args,
+                                         CrnStoreJobFunc      func,
+                                         GDestroyNotify       result_free,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+CrnStoreJobArgs  *_crn_store_args_new   (void);
+CrnStoreJobArgs  *_crn_store_task_args  (GAsyncResult        *result);
+GPtrArray        *_crn_store_copy_array (GPtrArray           *array,
+                                         CrnStoreCopyFunc     copy,
+                                         GDestroyNotify       free_func);
 
 #define FINISH_CHECK(self, result, tag, ret) \
   G_STMT_START { \

@@ -133,7 +133,8 @@ _crn_store_db_outbox_list (CrnStoreDb      *db,
 {
   static const char sql[] =
     "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE state = :state ORDER BY seq LIMIT :limit";
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) crn_outbox_entry_free);
+  g_autoptr(GPtrArray) list =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) crn_outbox_entry_free);
   sqlite3_stmt *stmt = _crn_store_db_prepare (db, sql, error);
   int rc;
 
@@ -439,7 +440,8 @@ _crn_store_db_list_accounts (CrnStoreDb  *db,
     "SELECT id, server_url, username, role FROM accounts ORDER BY server_url, username";
   static const char practitioners_sql[] =
     "SELECT idnps FROM account_practitioners WHERE account_id = :id ORDER BY idnps";
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) crn_store_account_free);
+  g_autoptr(GPtrArray) list =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) crn_store_account_free);
   sqlite3_stmt *stmt = _crn_store_db_prepare (db, sql, error);
   int rc;
 

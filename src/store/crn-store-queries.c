@@ -74,7 +74,8 @@ collect_bookings (CrnStoreDb    *db,
                   sqlite3_stmt  *stmt,
                   GError       **error)
 {
-  g_autoptr(GPtrArray) bookings = g_ptr_array_new_with_free_func ((GDestroyNotify) crn_booking_free);
+  g_autoptr(GPtrArray) bookings =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) crn_booking_free);
   int rc;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -150,7 +151,8 @@ _crn_store_db_week (CrnStoreDb          *db,
     " AND s.start >= :from AND s.start < :to" WEEK_ORDER;
   static const char all_sql[] = WEEK_SELECT
     " WHERE s.start >= :from AND s.start < :to" WEEK_ORDER;
-  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) crn_week_entry_free);
+  g_autoptr(GPtrArray) entries =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) crn_week_entry_free);
   sqlite3_stmt *stmt;
   int rc;
 
@@ -562,7 +564,8 @@ _crn_store_db_repeat_noshows (CrnStoreDb  *db,
     " GROUP BY crn_fold (patient_family), crn_fold (patient_given), patient_birth_date"
     " HAVING count (*) >= :min"
     " ORDER BY count (*) DESC, max (start) DESC";
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) crn_repeat_noshow_free);
+  g_autoptr(GPtrArray) list =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) crn_repeat_noshow_free);
   sqlite3_stmt *stmt = _crn_store_db_prepare (db, sql, error);
   int rc;
 

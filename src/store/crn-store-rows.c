@@ -808,7 +808,8 @@ _crn_store_db_list_templates (CrnStoreDb  *db,
   static const char sql[] =
     "SELECT id, practitioner, place_id, version, last_updated_ms FROM templates"
     " WHERE :practitioner IS NULL OR practitioner = :practitioner ORDER BY practitioner, id";
-  g_autoptr(GPtrArray) templates = g_ptr_array_new_with_free_func ((GDestroyNotify) crn_template_free);
+  g_autoptr(GPtrArray) templates =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) crn_template_free);
   sqlite3_stmt *stmt = _crn_store_db_prepare (db, sql, error);
   int rc;
 
@@ -892,7 +893,8 @@ _crn_store_db_list_practitioners (CrnStoreDb  *db,
   static const char sql[] =
     "SELECT idnps, family, given, phone, organization FROM practitioners"
     " ORDER BY family, given, idnps";
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) crn_practitioner_free);
+  g_autoptr(GPtrArray) list =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) crn_practitioner_free);
   sqlite3_stmt *stmt = _crn_store_db_prepare (db, sql, error);
   int rc;
 

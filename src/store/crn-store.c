@@ -31,7 +31,6 @@ struct _CrnStore
 
   char        *path;      /* construct-only */
   GThreadPool *pool;
-  GThread     *worker;    /* set by the first job */
   CrnStoreDb  *db;        /* only touched on the worker */
 };
 
@@ -64,12 +63,36 @@ args_free (gpointer data)
 
 typedef struct
 {
-  GTask          *task;
-  CrnStoreJobFunc         func;
-  GDestroyNotify  result_free;   /* NULL: the job returns a boolean */
-  gboolean        is_open;
-  gboolean        is_close;      /* no task: closes the connection from finalize */
+  GTask           *task;
+  CrnStoreJobFunc  func;
+  GDestroyNotify   result_free;   /* NULL: the job returns a boolean */
+  gboolean         is_open;
+  gboolean         is_close;      /* no task: closes the connection from finalize */
+  /* Filled by the worker, handed to the task on the caller's context. */
+  gpointer         result;
+  GError          *error;
 } Job;
+
+/* Runs on the task's main context: the worker never touches a GTask after its job, so
+ * every reference to the store is dropped on the caller's thread and the store is always
+ * finalized there, never on its own worker. */
+static gboolean
+complete_job (gpointer data)
+{
+  Job *job = data;
+
+  if (job->error != NULL)
+    g_task_return_error (job->task, g_steal_pointer (&job->error));
+  else if (job->result_free != NULL)
+    g_task_return_pointer (job->task, g_steal_pointer (&job->result), job->result_free);
+  else
+    g_task_return_boolean (job->task, TRUE);
+
+  g_object_unref (job->task);
+  g_free (job);
+
+  return G_SOURCE_REMOVE;
+}
 
 static void
 worker_func (gpointer data,
@@ -77,10 +100,8 @@ worker_func (gpointer data,
 {
   Job *job = data;
   CrnStore *self = user_data;
-  g_autoptr(GError) error = NULL;
-  gpointer result;
-
-  self->worker = g_thread_self ();
+  GCancellable *cancellable;
+  GSource *source;
 
   if (job->is_close)
     {
@@ -89,46 +110,47 @@ worker_func (gpointer data,
       return;
     }
 
-  if (g_task_return_error_if_cancelled (job->task))
-    goto out;
-
-  if (job->is_open)
+  cancellable = g_task_get_cancellable (job->task);
+  if (g_cancellable_set_error_if_cancelled (cancellable, &job->error))
     {
-      self->db = _crn_store_db_open (self->path, &error);
-      result = self->db != NULL ? GINT_TO_POINTER (TRUE) : NULL;
+      /* nothing to do */
+    }
+  else if (job->is_open)
+    {
+      self->db = _crn_store_db_open (self->path, &job->error);
     }
   else if (self->db == NULL)
     {
-      g_set_error (&error, CRN_STORE_ERROR, CRN_STORE_ERROR_CLOSED,
+      g_set_error (&job->error, CRN_STORE_ERROR, CRN_STORE_ERROR_CLOSED,
                    _("The agenda file is not open. Restart Créneaux."));
-      result = NULL;
     }
   else
     {
-      result = job->func (self->db, g_task_get_task_data (job->task), &error);
+      job->result = job->func (self->db, g_task_get_task_data (job->task), &job->error);
+      g_assert ((job->result == NULL) == (job->error != NULL));
+      if (job->result_free == NULL)
+        job->result = NULL;
     }
 
-  if (result == NULL)
-    g_task_return_error (job->task, g_steal_pointer (&error));
-  else if (job->result_free != NULL)
-    g_task_return_pointer (job->task, result, job->result_free);
-  else
-    g_task_return_boolean (job->task, TRUE);
-
-out:
-  g_object_unref (job->task);
-  g_free (job);
+  /* An idle source, not g_main_context_invoke(): that could run the callback right here
+   * when the caller's context happens to be free. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, g_task_get_priority (job->task));
+  g_source_set_static_name (source, "[crn-store] complete job");
+  g_source_set_callback (source, complete_job, job, NULL);
+  g_source_attach (source, g_task_get_context (job->task));
+  g_source_unref (source);
 }
 
 void
 _crn_store_run_job (CrnStore            *self,
-         gpointer             source_tag,
-         CrnStoreJobArgs                *args,
-         CrnStoreJobFunc              func,
-         GDestroyNotify       result_free,
-         GCancellable        *cancellable,
-         GAsyncReadyCallback  callback,
-         gpointer             user_data)
+                    gpointer             source_tag,
+                    CrnStoreJobArgs     *args,
+                    CrnStoreJobFunc      func,
+                    GDestroyNotify       result_free,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
 {
   Job *job = g_new0 (Job, 1);
 
@@ -148,9 +170,9 @@ _crn_store_args_new (void)
 }
 
 GPtrArray *
-_crn_store_copy_array (GPtrArray      *array,
-            CrnStoreCopyFunc copy,
-            GDestroyNotify  free_func)
+_crn_store_copy_array (GPtrArray        *array,
+                       CrnStoreCopyFunc  copy,
+                       GDestroyNotify    free_func)
 {
   GPtrArray *out = g_ptr_array_new_full (array->len, free_func);
 
@@ -172,27 +194,15 @@ static void
 crn_store_finalize (GObject *object)
 {
   CrnStore *self = (CrnStore *) object;
+  Job *job = g_new0 (Job, 1);
 
-  if (self->pool != NULL)
-    {
-      if (self->worker == g_thread_self ())
-        {
-          /* The last reference went away on the worker itself (a job's task): close here,
-           * and let the pool end without waiting for the thread we are running on. */
-          _crn_store_db_close (g_steal_pointer (&self->db));
-          g_thread_pool_free (g_steal_pointer (&self->pool), TRUE, FALSE);
-        }
-      else
-        {
-          /* No other job can be queued (each holds a reference): the close job runs next,
-           * on the thread that owns the connection, and we wait for it. */
-          Job *job = g_new0 (Job, 1);
-
-          job->is_close = TRUE;
-          g_thread_pool_push (self->pool, job, NULL);
-          g_thread_pool_free (g_steal_pointer (&self->pool), FALSE, TRUE);
-        }
-    }
+  /* Every job holds a reference through its task until it completed on the caller's
+   * context, so none is queued now: the close job runs at once, on the thread that owns
+   * the connection, and we wait for it. */
+  job->is_close = TRUE;
+  g_thread_pool_push (self->pool, job, NULL);
+  g_thread_pool_free (g_steal_pointer (&self->pool), FALSE, TRUE);
+  g_assert (self->db == NULL);
 
   g_free (self->path);
 
@@ -423,9 +433,10 @@ crn_store_upsert_slots_async (CrnStore            *self,
   g_return_if_fail (CRN_IS_STORE (self));
   g_return_if_fail (slots != NULL);
 
-  a->array = _crn_store_copy_array (slots, (CrnStoreCopyFunc) crn_slot_copy, (GDestroyNotify) crn_slot_free);
+  a->array = _crn_store_copy_array (slots, (CrnStoreCopyFunc) crn_slot_copy,
+                                    (GDestroyNotify) crn_slot_free);
   _crn_store_run_job (self, crn_store_upsert_slots_async, a, upsert_slots_job, NULL, cancellable,
-           callback, user_data);
+                      callback, user_data);
 }
 
 /**
@@ -479,9 +490,9 @@ crn_store_upsert_bookings_async (CrnStore            *self,
   g_return_if_fail (bookings != NULL);
 
   a->array = _crn_store_copy_array (bookings, (CrnStoreCopyFunc) crn_booking_copy,
-                         (GDestroyNotify) crn_booking_free);
-  _crn_store_run_job (self, crn_store_upsert_bookings_async, a, upsert_bookings_job, NULL, cancellable,
-           callback, user_data);
+                                    (GDestroyNotify) crn_booking_free);
+  _crn_store_run_job (self, crn_store_upsert_bookings_async, a, upsert_bookings_job, NULL,
+                      cancellable, callback, user_data);
 }
 
 /**
@@ -535,9 +546,9 @@ crn_store_upsert_templates_async (CrnStore            *self,
   g_return_if_fail (templates != NULL);
 
   a->array = _crn_store_copy_array (templates, (CrnStoreCopyFunc) crn_template_copy,
-                         (GDestroyNotify) crn_template_free);
+                                    (GDestroyNotify) crn_template_free);
   _crn_store_run_job (self, crn_store_upsert_templates_async, a, upsert_templates_job, NULL,
-           cancellable, callback, user_data);
+                      cancellable, callback, user_data);
 }
 
 /**
@@ -590,9 +601,9 @@ crn_store_upsert_practitioners_async (CrnStore            *self,
   g_return_if_fail (practitioners != NULL);
 
   a->array = _crn_store_copy_array (practitioners, (CrnStoreCopyFunc) crn_practitioner_copy,
-                         (GDestroyNotify) crn_practitioner_free);
+                                    (GDestroyNotify) crn_practitioner_free);
   _crn_store_run_job (self, crn_store_upsert_practitioners_async, a, upsert_practitioners_job, NULL,
-           cancellable, callback, user_data);
+                      cancellable, callback, user_data);
 }
 
 /**
@@ -638,9 +649,10 @@ crn_store_upsert_places_async (CrnStore            *self,
   g_return_if_fail (CRN_IS_STORE (self));
   g_return_if_fail (places != NULL);
 
-  a->array = _crn_store_copy_array (places, (CrnStoreCopyFunc) crn_place_copy, (GDestroyNotify) crn_place_free);
+  a->array = _crn_store_copy_array (places, (CrnStoreCopyFunc) crn_place_copy,
+                                    (GDestroyNotify) crn_place_free);
   _crn_store_run_job (self, crn_store_upsert_places_async, a, upsert_places_job, NULL, cancellable,
-           callback, user_data);
+                      callback, user_data);
 }
 
 /**
@@ -691,8 +703,8 @@ crn_store_set_policy_async (CrnStore            *self,
   a->object = crn_policy_copy (policy);
   a->object_free = (GDestroyNotify) crn_policy_free;
   a->i1 = version;
-  _crn_store_run_job (self, crn_store_set_policy_async, a, set_policy_job, NULL, cancellable, callback,
-           user_data);
+  _crn_store_run_job (self, crn_store_set_policy_async, a, set_policy_job, NULL, cancellable,
+                      callback, user_data);
 }
 
 /**
@@ -746,7 +758,7 @@ crn_store_delete_slots_async (CrnStore            *self,
 
   a->strv = g_strdupv ((char **) ids);
   _crn_store_run_job (self, crn_store_delete_slots_async, a, delete_slots_job, NULL, cancellable,
-           callback, user_data);
+                      callback, user_data);
 }
 
 /**
@@ -790,7 +802,7 @@ crn_store_get_policy_async (CrnStore            *self,
   g_return_if_fail (CRN_IS_STORE (self));
 
   _crn_store_run_job (self, crn_store_get_policy_async, _crn_store_args_new (), get_policy_job,
-           (GDestroyNotify) crn_policy_free, cancellable, callback, user_data);
+                      (GDestroyNotify) crn_policy_free, cancellable, callback, user_data);
 }
 
 /**
@@ -845,8 +857,8 @@ crn_store_get_slot_async (CrnStore            *self,
   g_return_if_fail (id != NULL);
 
   a->str = g_strdup (id);
-  _crn_store_run_job (self, crn_store_get_slot_async, a, get_slot_job, (GDestroyNotify) crn_slot_free,
-           cancellable, callback, user_data);
+  _crn_store_run_job (self, crn_store_get_slot_async, a, get_slot_job,
+                      (GDestroyNotify) crn_slot_free, cancellable, callback, user_data);
 }
 
 /**
@@ -894,7 +906,7 @@ crn_store_get_booking_async (CrnStore            *self,
 
   a->str = g_strdup (id);
   _crn_store_run_job (self, crn_store_get_booking_async, a, get_booking_job,
-           (GDestroyNotify) crn_booking_free, cancellable, callback, user_data);
+                      (GDestroyNotify) crn_booking_free, cancellable, callback, user_data);
 }
 
 /**
@@ -942,7 +954,7 @@ crn_store_get_template_async (CrnStore            *self,
 
   a->str = g_strdup (id);
   _crn_store_run_job (self, crn_store_get_template_async, a, get_template_job,
-           (GDestroyNotify) crn_template_free, cancellable, callback, user_data);
+                      (GDestroyNotify) crn_template_free, cancellable, callback, user_data);
 }
 
 /**
@@ -989,7 +1001,7 @@ crn_store_list_templates_async (CrnStore            *self,
 
   a->str = g_strdup (practitioner);
   _crn_store_run_job (self, crn_store_list_templates_async, a, list_templates_job,
-           (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
+                      (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
 }
 
 /**
@@ -1030,8 +1042,9 @@ crn_store_list_practitioners_async (CrnStore            *self,
 {
   g_return_if_fail (CRN_IS_STORE (self));
 
-  _crn_store_run_job (self, crn_store_list_practitioners_async, _crn_store_args_new (), list_practitioners_job,
-           (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
+  _crn_store_run_job (self, crn_store_list_practitioners_async, _crn_store_args_new (),
+                      list_practitioners_job, (GDestroyNotify) g_ptr_array_unref, cancellable,
+                      callback, user_data);
 }
 
 /**
@@ -1073,7 +1086,7 @@ crn_store_list_places_async (CrnStore            *self,
   g_return_if_fail (CRN_IS_STORE (self));
 
   _crn_store_run_job (self, crn_store_list_places_async, _crn_store_args_new (), list_places_job,
-           (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
+                      (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
 }
 
 /**
