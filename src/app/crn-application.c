@@ -1,0 +1,502 @@
+/* crn-application.c: the application: actions, windows, startup options
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "CrnApplication"
+
+#include "config.h"
+
+#include "crn-application.h"
+
+#include <glib/gi18n-lib.h>
+#include <libsoup/soup.h>
+#include <sqlite3.h>
+
+#include "crn-demo.h"
+#include "crn-window.h"
+
+struct _CrnApplication
+{
+  AdwApplication  parent_instance;
+
+  gint64          start_time_us;
+  CrnAgenda      *agenda;
+  GSettings      *settings;
+  gulong          after_paint_id;
+
+  guint           exit_after_first_frame : 1;
+  guint           demo_local : 1;
+};
+
+G_DEFINE_FINAL_TYPE (CrnApplication, crn_application, ADW_TYPE_APPLICATION)
+
+/*
+ * Helpers
+ */
+
+static GSettings *
+new_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE);
+  if (schema == NULL)
+    return NULL;
+
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+static GtkWidget *
+new_switch_row (GSettings  *settings,
+                const char *key,
+                const char *title,
+                const char *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *toggle = gtk_switch_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
+  if (settings != NULL)
+    g_settings_bind (settings, key, toggle, "active", G_SETTINGS_BIND_DEFAULT);
+  else
+    gtk_widget_set_sensitive (row, FALSE);
+
+  return row;
+}
+
+static GtkWidget *
+new_hour_row (GSettings  *settings,
+              const char *key,
+              const char *title,
+              int         lower,
+              int         upper)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *spin = gtk_spin_button_new_with_range (lower, upper, 1);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), spin);
+  if (settings != NULL)
+    g_settings_bind (settings, key, spin, "value", G_SETTINGS_BIND_DEFAULT);
+  else
+    gtk_widget_set_sensitive (row, FALSE);
+
+  return row;
+}
+
+static GtkWidget *
+new_info_row (const char *title,
+              const char *value)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *label = gtk_label_new (value);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 1.0f);
+  gtk_widget_add_css_class (label, "dim-label");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+
+  return row;
+}
+
+static char *
+dup_snp_hours (const CrnPolicy *policy)
+{
+  static const char * const names[] = {
+    NULL, N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"),
+    N_("Saturday"), N_("Sunday"),
+  };
+  GString *text = g_string_new (NULL);
+
+  for (guint wd = 1; wd <= 7; wd++)
+    {
+      g_autofree char *open = NULL;
+      g_autofree char *close = NULL;
+
+      if (policy->snp_open[wd] >= policy->snp_close[wd])
+        continue;
+      open = crn_time_format_minutes (policy->snp_open[wd]);
+      close = crn_time_format_minutes (policy->snp_close[wd]);
+      g_string_append_printf (text, "%s%s %s–%s", text->len ? "\n" : "", _(names[wd]), open, close);
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+static GtkWidget *
+build_policy_group (const CrnPolicy *policy)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+  g_autofree char *hours = dup_snp_hours (policy);
+  g_autofree char *reclaim = NULL;
+  g_autofree char *closes = NULL;
+  g_autofree char *horizon = NULL;
+  g_autoptr(GString) excluded = g_string_new (NULL);
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("CPTS Policy"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("Set by your CPTS and enforced by its server."));
+
+  reclaim = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u minute before the slot",
+                                          "%u minutes before the slot", policy->reclaim_minutes),
+                             policy->reclaim_minutes);
+  if (policy->booking_closes_minutes == 0)
+    closes = g_strdup (_("Until the slot starts"));
+  else
+    closes = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Until %u minute before the slot",
+                                           "Until %u minutes before the slot",
+                                           policy->booking_closes_minutes),
+                              policy->booking_closes_minutes);
+  horizon = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u hour", "%u hours", policy->horizon_hours),
+                             policy->horizon_hours);
+  for (guint i = 0; policy->excluded_reasons != NULL && i < policy->excluded_reasons->len; i++)
+    g_string_append_printf (excluded, "%s%s", i ? "\n" : "",
+                            (const char *) g_ptr_array_index (policy->excluded_reasons, i));
+
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), new_info_row (_("SNP hours"), hours));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), new_info_row (_("Reclaim a free slot from"), reclaim));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), new_info_row (_("Regulation may book"), closes));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), new_info_row (_("Care horizon"), horizon));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                             new_info_row (_("Bookings wait for confirmation"),
+                                           policy->needs_confirmation ? _("Yes") : _("No")));
+  if (excluded->len > 0)
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                               new_info_row (_("Reasons not covered"), excluded->str));
+
+  return group;
+}
+
+static GtkWindow *
+build_preferences (CrnApplication *self,
+                   GtkWindow      *parent)
+{
+  GtkWidget *window = adw_preferences_window_new ();
+  GtkWidget *page = adw_preferences_page_new ();
+  GtkWidget *group;
+
+  gtk_window_set_transient_for (GTK_WINDOW (window), parent);
+  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
+  adw_preferences_window_set_search_enabled (ADW_PREFERENCES_WINDOW (window), FALSE);
+  adw_preferences_page_set_title (ADW_PREFERENCES_PAGE (page), _("General"));
+  adw_preferences_page_set_icon_name (ADW_PREFERENCES_PAGE (page), "preferences-system-symbolic");
+
+  group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Account"));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                             new_info_row (_("CPTS server"),
+                                           crn_agenda_get_online (self->agenda) ? _("Connected") : _("Not connected")));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+
+  group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Notifications"));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                             new_switch_row (self->settings, "notifications-enabled",
+                                             _("New Bookings"),
+                                             _("Notify when regulation or a referrer books a slot")));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                             new_switch_row (self->settings, "notify-on-confirmation",
+                                             _("Bookings to Confirm"),
+                                             _("Notify when a booking waits for the practice's confirmation")));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+
+  group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Week View"));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                             new_hour_row (self->settings, "week-first-hour", _("First Hour Shown"), 0, 23));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                             new_hour_row (self->settings, "week-last-hour", _("Last Hour Shown"), 1, 24));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page),
+                            ADW_PREFERENCES_GROUP (build_policy_group (crn_agenda_get_policy (self->agenda))));
+
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window), ADW_PREFERENCES_PAGE (page));
+
+  return GTK_WINDOW (window);
+}
+
+/*
+ * Callbacks
+ */
+
+static void
+on_after_paint_cb (GdkFrameClock  *clock,
+                   CrnApplication *self)
+{
+  gint64 elapsed_us = g_get_monotonic_time () - self->start_time_us;
+
+  g_clear_signal_handler (&self->after_paint_id, clock);
+  g_print ("first-frame-ms: %.1f\n", elapsed_us / 1000.0);
+  g_application_quit (G_APPLICATION (self));
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *param,
+             gpointer       user_data)
+{
+  GApplication *app = user_data;
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+
+  /* Closing each window first lets it save its size. */
+  for (GList *l = windows; l != NULL; l = windows)
+    {
+      windows = l->next;
+      gtk_window_close (GTK_WINDOW (l->data));
+    }
+  g_application_quit (app);
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *param,
+              gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  static const char *developers[] = { "The Créneaux developers", NULL };
+  g_autofree char *debug_info = crn_application_dup_debug_info ();
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", gtk_application_get_active_window (app),
+                        "application-name", _("Créneaux"),
+                        "application-icon", APPLICATION_ID,
+                        "developer-name", _("The Créneaux developers"),
+                        "version", PACKAGE_VERSION,
+                        "comments", _("Unscheduled care (SNP) slots and bookings for GP practices working with the SAS and their CPTS."),
+                        "developers", developers,
+                        "copyright", "© 2026 The Créneaux developers",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "debug-info", debug_info,
+                        "debug-info-filename", "creneaux-debug-info.txt",
+                        /* TRANSLATORS: your name(s), one per line */
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  CrnApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  gtk_window_present (build_preferences (self, parent));
+}
+
+static void
+shortcuts_action (GSimpleAction *action,
+                  GVariant      *param,
+                  gpointer       user_data)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+
+  if (window != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_action },
+  { "about", about_action },
+  { "preferences", preferences_action },
+  { "shortcuts", shortcuts_action },
+};
+
+/*
+ * GApplication overrides
+ */
+
+static int
+crn_application_handle_local_options (GApplication *app,
+                                      GVariantDict *options)
+{
+  CrnApplication *self = CRN_APPLICATION (app);
+
+  if (g_variant_dict_contains (options, "exit-after-first-frame"))
+    {
+      self->exit_after_first_frame = TRUE;
+      /* A measurement must not hand over to an instance that is already running. */
+      g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
+    }
+  if (g_variant_dict_contains (options, "demo-local"))
+    self->demo_local = TRUE;
+
+  return G_APPLICATION_CLASS (crn_application_parent_class)->handle_local_options (app, options);
+}
+
+static void
+crn_application_startup (GApplication *app)
+{
+  CrnApplication *self = CRN_APPLICATION (app);
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
+  static const char *shortcuts_accels[] = { "<Control>question", NULL };
+  static const char *no_accels[] = { NULL };
+
+  G_APPLICATION_CLASS (crn_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", preferences_accels);
+  /* The help overlay is opened through app.shortcuts, so that the accelerator is listed once. */
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay", no_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.shortcuts", shortcuts_accels);
+
+  self->settings = new_settings ();
+  self->agenda = crn_agenda_new ();
+
+  /* The agenda is filled from the local store by the sync layer (next step). Until then the
+   * only data source is the explicit --demo-local option, which expands a fictitious
+   * template of the core on this computer. */
+  if (self->demo_local)
+    crn_demo_fill (self->agenda);
+}
+
+static void
+crn_application_activate (GApplication *app)
+{
+  CrnApplication *self = CRN_APPLICATION (app);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (window == NULL)
+    window = GTK_WINDOW (crn_window_new (ADW_APPLICATION (app), self->agenda));
+
+  gtk_window_present (window);
+
+  if (self->exit_after_first_frame && self->after_paint_id == 0)
+    {
+      GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+
+      if (clock != NULL)
+        self->after_paint_id = g_signal_connect (clock, "after-paint",
+                                                 G_CALLBACK (on_after_paint_cb), self);
+    }
+}
+
+/*
+ * GObject overrides
+ */
+
+static void
+crn_application_dispose (GObject *object)
+{
+  CrnApplication *self = (CrnApplication *) object;
+
+  g_clear_object (&self->agenda);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (crn_application_parent_class)->dispose (object);
+}
+
+static void
+crn_application_class_init (CrnApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = crn_application_dispose;
+
+  app_class->handle_local_options = crn_application_handle_local_options;
+  app_class->startup = crn_application_startup;
+  app_class->activate = crn_application_activate;
+}
+
+static void
+crn_application_init (CrnApplication *self)
+{
+  static const GOptionEntry options[] = {
+    { "exit-after-first-frame", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, NULL,
+      "Print the time from start to the first painted frame, then quit", NULL },
+    { "demo-local", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Show fictitious demonstration data computed on this computer, without a server"), NULL },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("SNP slots and bookings for GP practices"));
+}
+
+/*
+ * Public API
+ */
+
+/**
+ * crn_application_new:
+ * @start_time_us: g_get_monotonic_time() at the start of main()
+ *
+ * Returns: (transfer full): the application
+ */
+CrnApplication *
+crn_application_new (gint64 start_time_us)
+{
+  CrnApplication *self;
+
+  self = g_object_new (CRN_TYPE_APPLICATION,
+                       "application-id", APPLICATION_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "resource-base-path", "/io/github/creneaux/Creneaux",
+                       NULL);
+  self->start_time_us = start_time_us;
+
+  return self;
+}
+
+/**
+ * crn_application_get_agenda:
+ * @self: a #CrnApplication
+ *
+ * Returns: (transfer none) (nullable): the agenda, once the application has started
+ */
+CrnAgenda *
+crn_application_get_agenda (CrnApplication *self)
+{
+  g_return_val_if_fail (CRN_IS_APPLICATION (self), NULL);
+
+  return self->agenda;
+}
+
+/**
+ * crn_application_dup_debug_info:
+ *
+ * Returns: (transfer full): the versions the app runs with and was built with, for bug
+ *   reports (the About window's "Troubleshooting" page)
+ */
+char *
+crn_application_dup_debug_info (void)
+{
+  GString *info = g_string_new (NULL);
+
+  g_string_append_printf (info, "Créneaux %s (%s, profile %s)\n", PACKAGE_VERSION, APPLICATION_ID, PROFILE);
+  g_string_append_printf (info, "Flatpak: %s\n",
+                          g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS) ? "yes" : "no");
+  g_string_append_printf (info, "GLib: runtime %u.%u.%u, build %u.%u.%u\n",
+                          glib_major_version, glib_minor_version, glib_micro_version,
+                          GLIB_MAJOR_VERSION, GLIB_MINOR_VERSION, GLIB_MICRO_VERSION);
+  g_string_append_printf (info, "GTK: runtime %u.%u.%u, build %u.%u.%u\n",
+                          gtk_get_major_version (), gtk_get_minor_version (), gtk_get_micro_version (),
+                          GTK_MAJOR_VERSION, GTK_MINOR_VERSION, GTK_MICRO_VERSION);
+  g_string_append_printf (info, "libadwaita: runtime %u.%u.%u, build %u.%u.%u\n",
+                          adw_get_major_version (), adw_get_minor_version (), adw_get_micro_version (),
+                          ADW_MAJOR_VERSION, ADW_MINOR_VERSION, ADW_MICRO_VERSION);
+  g_string_append_printf (info, "libsoup: runtime %u.%u.%u, build %u.%u.%u\n",
+                          soup_get_major_version (), soup_get_minor_version (), soup_get_micro_version (),
+                          SOUP_MAJOR_VERSION, SOUP_MINOR_VERSION, SOUP_MICRO_VERSION);
+  g_string_append_printf (info, "SQLite: runtime %s, build %s\n", sqlite3_libversion (), SQLITE_VERSION);
+
+  return g_string_free (info, FALSE);
+}

@@ -1,0 +1,30 @@
+/* crn-window.h: the main window: header bar, pages, toasts
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "crn-agenda.h"
+#include "crn-availability-page.h"
+#include "crn-week-page.h"
+
+G_BEGIN_DECLS
+
+#define CRN_TYPE_WINDOW (crn_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (CrnWindow, crn_window, CRN, WINDOW, AdwApplicationWindow)
+
+CrnWindow           *crn_window_new                   (AdwApplication *application,
+                                                       CrnAgenda      *agenda);
+CrnAgenda           *crn_window_get_agenda            (CrnWindow      *self);
+AdwViewStack        *crn_window_get_view_stack        (CrnWindow      *self);
+CrnWeekPage         *crn_window_get_week_page         (CrnWindow      *self);
+CrnAvailabilityPage *crn_window_get_availability_page (CrnWindow      *self);
+void                 crn_window_show_page             (CrnWindow      *self,
+                                                       const char     *name);
+void                 crn_window_add_toast             (CrnWindow      *self,
+                                                       AdwToast       *toast);
+
+G_END_DECLS
