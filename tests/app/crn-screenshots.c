@@ -1,0 +1,105 @@
+/* crn-screenshots.c: renders the app's pages to docs/screenshots/ with fictitious data
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Usage: crn-screenshots OUTPUT-DIR (run under a display; tests/app/screenshots.sh does it).
+ * The clock is frozen at Tuesday 1 December 2026, 13:10 in Paris, and the agenda holds the
+ * --demo-local practice, so that every run draws the same pictures.
+ */
+#include "config.h"
+
+#include "crn-block-dialog.h"
+#include "crn-demo.h"
+#include "crn-test-fixtures.h"
+#include "crn-window.h"
+
+/* Lets transitions (view stack, hover) settle: 300 ms of frames. */
+static void
+settle (GtkWidget *widget)
+{
+  gint64 until = g_get_monotonic_time () + 300 * 1000;
+
+  crn_test_wait_frames (widget, 1);
+  while (g_get_monotonic_time () < until)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (5000);
+    }
+}
+
+static void
+save (GtkWidget  *widget,
+      const char *dir,
+      const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  settle (widget);
+  if (!crn_test_save_png (widget, path, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      exit (1);
+    }
+  g_print ("%s\n", path);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(CrnAgenda) agenda = NULL;
+  g_autoptr(CrnTemplateBlock) saturday = crn_template_block_new ();
+  const char *dir;
+  CrnWindow *window;
+  CrnBlockDialog *dialog;
+
+  crn_test_init (&argc, &argv);
+  if (argc < 2)
+    {
+      g_printerr ("usage: %s OUTPUT-DIR\n", argv[0]);
+      return 1;
+    }
+  dir = argv[1];
+  g_mkdir_with_parents (dir, 0755);
+
+  crn_time_set_now_for_testing (crn_test_instant (2026, 12, 1, 13 * 60 + 10));
+  agenda = crn_agenda_new ();
+  crn_demo_fill (agenda);
+
+  window = crn_window_new (NULL, agenda);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 900);
+  crn_window_show_page (window, "week");
+  gtk_window_present (GTK_WINDOW (window));
+  save (GTK_WIDGET (window), dir, "week.png");
+
+  crn_window_show_page (window, "availability");
+  save (GTK_WIDGET (window), dir, "availability.png");
+
+  crn_window_show_page (window, "bookings");
+  save (GTK_WIDGET (window), dir, "bookings.png");
+  crn_window_show_page (window, "review");
+  save (GTK_WIDGET (window), dir, "review.png");
+  crn_window_show_page (window, "activity");
+  save (GTK_WIDGET (window), dir, "activity.png");
+
+  /* The block editor refusing a Saturday afternoon, with the rule's words. */
+  crn_window_show_page (window, "availability");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (crn_window_get_availability_page (window)),
+                                             "availability.add-block", NULL));
+  dialog = CRN_BLOCK_DIALOG (crn_availability_page_get_dialog (crn_window_get_availability_page (window)));
+  saturday->id = crn_uuid_new ();
+  saturday->weekdays = CRN_WEEKDAY_BIT (G_DATE_SATURDAY);
+  saturday->start_minute = 11 * 60;
+  saturday->end_minute = 13 * 60;
+  saturday->slot_minutes = 20;
+  saturday->visibility = CRN_VISIBILITY_SNP | CRN_VISIBILITY_CPTS;
+  crn_block_dialog_set_block (dialog, saturday);
+  save (GTK_WIDGET (dialog), dir, "block-dialog.png");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  crn_test_iterate ();
+
+  return 0;
+}

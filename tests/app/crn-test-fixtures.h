@@ -1,0 +1,43 @@
+/* crn-test-fixtures.h: shared set-up of the app's UI tests and screenshot tool
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "crn-agenda.h"
+
+G_BEGIN_DECLS
+
+#define CRN_TEST_PRACTITIONER "899700123456"
+
+void           crn_test_init            (int          *argc,
+                                         char       ***argv);
+CrnInstant     crn_test_instant         (int           year,
+                                         int           month,
+                                         int           day,
+                                         guint         minute_of_day);
+CrnSlot       *crn_test_slot_new        (const char   *id,
+                                         int           year,
+                                         int           month,
+                                         int           day,
+                                         guint         start_minute,
+                                         guint         end_minute,
+                                         CrnVisibility visibility,
+                                         CrnSlotStatus status);
+CrnBooking    *crn_test_booking_new     (const CrnSlot          *slot,
+                                         CrnReferrer             referrer,
+                                         const char             *referrer_name,
+                                         CrnAppointmentStatus    status,
+                                         CrnParticipationStatus  participation);
+CrnAgenda     *crn_test_agenda_new      (void);
+void           crn_test_wait_mapped     (GtkWidget    *widget);
+void           crn_test_iterate         (void);
+void           crn_test_wait_frames     (GtkWidget    *widget,
+                                         guint         n);
+gboolean       crn_test_save_png        (GtkWidget    *widget,
+                                         const char   *path,
+                                         GError      **error);
+
+G_END_DECLS

@@ -1,0 +1,18 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Renders the app's pages into docs/screenshots/ (week.png, availability.png, bookings.png,
+# review.png, activity.png, block-dialog.png) with the fictitious --demo-local practice and a
+# frozen clock. Usage: tests/app/screenshots.sh [BUILD-DIR]   (default: _build)
+# Look at the pictures before committing them.
+set -eu
+top=$(cd "$(dirname "$0")/../.." && pwd)
+build=${1:-_build}
+case $build in /*) ;; *) build=$top/$build ;; esac
+
+ninja -C "$build" tests/app/crn-screenshots data/gschemas.compiled >/dev/null
+
+export GSETTINGS_SCHEMA_DIR="$build/data" GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1
+export LC_ALL=C.UTF-8 TZ=America/New_York
+exec dbus-run-session -- xvfb-run -a -s "-screen 0 1600x1000x24" \
+  "$build/tests/app/crn-screenshots" "$top/docs/screenshots"

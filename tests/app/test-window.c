@@ -1,0 +1,148 @@
+/* test-window.c: the application window, its pages and its settings
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "crn-application.h"
+#include "crn-test-fixtures.h"
+#include "crn-window.h"
+
+static void
+test_window_pages (void)
+{
+  static const char * const names[] = { "week", "bookings", "availability", "review", "activity" };
+  g_autoptr(CrnAgenda) agenda = crn_test_agenda_new ();
+  CrnWindow *window = crn_window_new (NULL, agenda);
+  AdwViewStack *stack = crn_window_get_view_stack (window);
+
+  gtk_window_present (GTK_WINDOW (window));
+  crn_test_wait_mapped (GTK_WIDGET (window));
+
+  g_assert_true (crn_window_get_agenda (window) == agenda);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      GtkWidget *child = adw_view_stack_get_child_by_name (stack, names[i]);
+      AdwViewStackPage *page;
+
+      g_assert_nonnull (child);
+      page = adw_view_stack_get_page (stack, child);
+      g_assert_nonnull (adw_view_stack_page_get_title (page));
+      g_assert_nonnull (adw_view_stack_page_get_icon_name (page));
+    }
+
+  /* Pages still to come say what will be there (an empty state, not a stub). */
+  g_assert_true (ADW_IS_STATUS_PAGE (adw_view_stack_get_child_by_name (stack, "bookings")));
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (adw_view_stack_get_child_by_name (stack, "bookings"))),
+                   ==, "No Bookings to Show");
+  g_assert_true (CRN_IS_WEEK_PAGE (crn_window_get_week_page (window)));
+  g_assert_true (CRN_IS_AVAILABILITY_PAGE (crn_window_get_availability_page (window)));
+  g_assert_true (crn_week_page_get_agenda (crn_window_get_week_page (window)) == agenda);
+
+  /* win.show-page (Alt+1…5) switches pages. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "availability"));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "availability");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "week"));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "week");
+
+  /* The default profile has no "devel" style. */
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (window), "devel"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  crn_test_iterate ();
+}
+
+static gboolean
+child_is_visible_label (GtkWidget  *widget,
+                        const char *text)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (child)), text) == 0)
+        return gtk_widget_is_visible (child);
+      if (child_is_visible_label (child, text))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+test_window_sync_indicator (void)
+{
+  g_autoptr(CrnAgenda) agenda = crn_agenda_new ();
+  CrnWindow *window = crn_window_new (NULL, agenda);
+
+  gtk_window_present (GTK_WINDOW (window));
+  crn_test_wait_mapped (GTK_WIDGET (window));
+
+  /* Not connected yet: the header says so. */
+  g_assert_true (child_is_visible_label (GTK_WIDGET (window), "Offline"));
+  crn_agenda_set_online (agenda, TRUE);
+  g_assert_false (child_is_visible_label (GTK_WIDGET (window), "Offline"));
+  crn_agenda_set_online (agenda, FALSE);
+  g_assert_true (child_is_visible_label (GTK_WIDGET (window), "Offline"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  crn_test_iterate ();
+}
+
+static void
+test_window_size_saved (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(CrnAgenda) agenda = crn_agenda_new ();
+  CrnWindow *window;
+  int width, height;
+
+  g_settings_set_int (settings, "window-width", 1000);
+  g_settings_set_int (settings, "window-height", 700);
+  g_settings_set_boolean (settings, "window-maximized", FALSE);
+  g_settings_set_string (settings, "last-page", "availability");
+
+  window = crn_window_new (NULL, agenda);
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 1000);
+  g_assert_cmpint (height, ==, 700);
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (crn_window_get_view_stack (window)), ==,
+                   "availability");
+
+  gtk_window_present (GTK_WINDOW (window));
+  crn_test_wait_mapped (GTK_WIDGET (window));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1234, 777);
+  crn_window_show_page (window, "week");
+  gtk_window_close (GTK_WINDOW (window));
+  crn_test_iterate ();
+
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1234);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 777);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+  g_assert_cmpstr (g_settings_get_string (settings, "last-page"), ==, "week");
+}
+
+static void
+test_window_debug_info (void)
+{
+  g_autofree char *info = crn_application_dup_debug_info ();
+
+  g_assert_nonnull (strstr (info, APPLICATION_ID));
+  g_assert_nonnull (strstr (info, "GLib: runtime "));
+  g_assert_nonnull (strstr (info, "GTK: runtime "));
+  g_assert_nonnull (strstr (info, "libadwaita: runtime "));
+  g_assert_nonnull (strstr (info, "libsoup: runtime "));
+  g_assert_nonnull (strstr (info, "SQLite: runtime "));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  crn_test_init (&argc, &argv);
+
+  g_test_add_func ("/app/window/pages", test_window_pages);
+  g_test_add_func ("/app/window/sync-indicator", test_window_sync_indicator);
+  g_test_add_func ("/app/window/size-saved", test_window_size_saved);
+  g_test_add_func ("/app/window/debug-info", test_window_debug_info);
+
+  return g_test_run ();
+}
