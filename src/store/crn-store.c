@@ -160,6 +160,16 @@ _crn_store_run_job (CrnStore            *self,
   job->func = func;
   job->result_free = result_free;
 
+  if (self->pool == NULL)
+    {
+      /* Used without crn_store_new_async(): fail through the task like a closed file. */
+      g_task_return_new_error (job->task, CRN_STORE_ERROR, CRN_STORE_ERROR_CLOSED,
+                               _("The agenda file is not open. Restart Créneaux."));
+      g_object_unref (job->task);
+      g_free (job);
+      return;
+    }
+
   g_thread_pool_push (self->pool, job, NULL);
 }
 
@@ -194,16 +204,21 @@ static void
 crn_store_finalize (GObject *object)
 {
   CrnStore *self = (CrnStore *) object;
-  Job *job = g_new0 (Job, 1);
+  Job *job;
+
+  if (self->pool == NULL)
+    goto out;
 
   /* Every job holds a reference through its task until it completed on the caller's
    * context, so none is queued now: the close job runs at once, on the thread that owns
    * the connection, and we wait for it. */
+  job = g_new0 (Job, 1);
   job->is_close = TRUE;
   g_thread_pool_push (self->pool, job, NULL);
   g_thread_pool_free (g_steal_pointer (&self->pool), FALSE, TRUE);
   g_assert (self->db == NULL);
 
+out:
   g_free (self->path);
 
   G_OBJECT_CLASS (crn_store_parent_class)->finalize (object);
@@ -273,12 +288,6 @@ crn_store_class_init (CrnStoreClass *klass)
 static void
 crn_store_init (CrnStore *self)
 {
-  g_autoptr(GError) error = NULL;
-
-  /* Exclusive, one thread: that thread owns the SQLite connection. */
-  self->pool = g_thread_pool_new (worker_func, self, 1, TRUE, &error);
-  if (self->pool == NULL)
-    g_error ("Cannot start the agenda file thread: %s", error->message);
 }
 
 /* ------------------------------------------------------------------ GAsyncInitable */
@@ -291,8 +300,24 @@ crn_store_init_async (GAsyncInitable      *initable,
                       gpointer             user_data)
 {
   CrnStore *self = CRN_STORE (initable);
-  Job *job = g_new0 (Job, 1);
+  g_autoptr(GError) error = NULL;
+  Job *job;
 
+  g_return_if_fail (self->pool == NULL);
+
+  /* Exclusive, one thread: that thread owns the SQLite connection. */
+  self->pool = g_thread_pool_new (worker_func, self, 1, TRUE, &error);
+  if (self->pool == NULL)
+    {
+      g_task_report_new_error (self, callback, user_data, crn_store_init_async,
+                               CRN_STORE_ERROR, CRN_STORE_ERROR_FAILED,
+                               _("Could not start the agenda file’s thread (%s). Close some "
+                                 "applications, then start Créneaux again."),
+                               error->message);
+      return;
+    }
+
+  job = g_new0 (Job, 1);
   job->task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (job->task, crn_store_init_async);
   g_task_set_priority (job->task, io_priority);

@@ -279,6 +279,27 @@ test_async_close (StoreFixture  *fixture,
   g_object_unref (store);
 }
 
+/* A store that was never opened fails every call through its task, with no thread. */
+static void
+test_async_not_opened (StoreFixture  *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(CrnStore) store = g_object_new (CRN_TYPE_STORE, NULL);
+  g_autofree char *expected = g_build_filename (g_get_user_data_dir (), "creneaux",
+                                                "creneaux.db", NULL);
+  g_autofree char *default_path = crn_store_get_default_path ();
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *r = NULL;
+
+  g_assert_cmpstr (default_path, ==, expected);
+  g_assert_cmpstr (crn_store_get_path (store), ==, expected);
+
+  crn_store_list_places_async (store, NULL, got_result, &r);
+  g_assert_null (crn_store_list_places_finish (store, wait_for (&r), &error));
+  g_assert_error (error, CRN_STORE_ERROR, CRN_STORE_ERROR_CLOSED);
+  g_clear_object (&r);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -293,6 +314,7 @@ main (int    argc,
   ADD ("/store/async/cancelled", test_async_cancelled);
   ADD ("/store/async/bad-file", test_async_bad_file);
   ADD ("/store/async/close", test_async_close);
+  ADD ("/store/async/not-opened", test_async_not_opened);
 
 #undef ADD
 
