@@ -1022,8 +1022,11 @@ crn_server_db_query_slots (CrnServerDb            *self,
     filter_in (&f, "practitioner", account->acts_for);
   else if (is_referrer (account))
     {
-      g_string_append_printf (f.where, " AND status = %d AND (visibility & %d) != 0",
-                              CRN_SLOT_STATUS_FREE, referrer_visibility (account));
+      /* Referrers see what they could book: free, open to them, still ahead. */
+      g_string_append_printf (f.where, " AND status = %d AND (visibility & %d) != 0"
+                              " AND start > %" G_GINT64_FORMAT,
+                              CRN_SLOT_STATUS_FREE, referrer_visibility (account),
+                              (gint64) crn_time_now ());
     }
   list = run_query (self, "slots", SLOT_COLUMNS, &f, query, TRUE, total, error);
   filter_clear (&f);
