@@ -444,3 +444,113 @@ crn_test_pick_start (guint minutes_ahead,
       start += 300;
     }
 }
+
+/* ---------------------------------------------------------------------------------- */
+/* Agenda helpers                                                                      */
+
+void
+crn_test_put_policy (CrnTestServer *server,
+                     const char    *coordinator_token,
+                     guint          close_weekday,
+                     guint          close_minute,
+                     guint          booking_closes,
+                     gboolean       confirmation)
+{
+  g_autoptr(CrnPolicy) policy = crn_policy_new_default ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(CrnTestResponse) r = NULL;
+
+  for (guint wd = 1; wd <= 7; wd++)
+    {
+      policy->snp_open[wd] = 0;
+      policy->snp_close[wd] = 24 * 60;
+    }
+  if (close_weekday != 0)
+    policy->snp_close[close_weekday] = close_minute;
+  policy->booking_closes_minutes = booking_closes;
+  policy->needs_confirmation = confirmation;
+  g_ptr_array_add (policy->excluded_reasons, g_strdup ("renouvellement d'ordonnance"));
+  node = crn_fhir_policy_build (policy, "policy");
+  body = crn_fhir_to_string (node, FALSE);
+  r = crn_test_request (server, "PUT", "/fhir/Parameters/policy", coordinator_token, body,
+                        NULL);
+  g_assert_cmpuint (r->status, ==, 200);
+}
+
+char *
+crn_test_iso_param (gint64 seconds)
+{
+  g_autofree char *iso = crn_fhir_format_instant_ms (seconds * 1000);
+
+  return g_uri_escape_string (iso, NULL, FALSE);
+}
+
+char *
+crn_test_add_slot (CrnTestServer *server,
+                   const char    *token,
+                   CrnTemplate   *agenda,
+                   gint64         start,
+                   CrnVisibility  visibility)
+{
+  CrnTemplateException *extra = crn_template_exception_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *from = crn_test_iso_param (start);
+  g_autofree char *schedule = crn_fhir_schedule_id (agenda->practitioner, agenda->place_id);
+  g_autofree char *put_path = g_strdup_printf ("/fhir/Schedule/%s", schedule);
+  g_autofree char *path = NULL;
+  g_autoptr(CrnTestResponse) put = NULL;
+  g_autoptr(CrnTestResponse) search = NULL;
+
+  g_free (extra->id);
+  extra->id = crn_uuid_new ();
+  extra->kind = CRN_EXCEPTION_EXTRA;
+  extra->start = start;
+  extra->end = start + 20 * 60;
+  extra->slot_minutes = 20;
+  extra->modalities = CRN_MODALITY_AMB;
+  extra->visibility = visibility;
+  crn_template_add_exception (agenda, extra);
+
+  node = crn_fhir_schedule_build (agenda, NULL);
+  body = crn_fhir_to_string (node, FALSE);
+  put = crn_test_request (server, "PUT", put_path, token, body, NULL);
+  if (put->status != 200)
+    g_error ("Schedule PUT: %u %s", put->status, put->body);
+
+  path = g_strdup_printf ("/fhir/Slot?actor=Practitioner/pract-%s&status=free"
+                          "&start=ge%s&start=le%s", agenda->practitioner, from, from);
+  search = crn_test_request (server, "GET", path, token, NULL, NULL);
+  g_assert_cmpuint (search->status, ==, 200);
+  g_assert_cmpint (crn_test_json_int (search->json, "total"), ==, 1);
+  return g_strdup (crn_test_json_string (search->json, "entry[0].resource.id"));
+}
+
+char *
+crn_test_appointment_body (const char *id,
+                           const char *slot_id,
+                           const char *gp,
+                           gint64      start,
+                           const char *reason)
+{
+  g_autoptr(CrnBooking) b = crn_booking_new ();
+  g_autoptr(JsonNode) node = NULL;
+
+  g_free (b->id);
+  b->id = id != NULL ? g_strdup (id) : crn_uuid_new ();
+  b->slot_id = g_strdup (slot_id);
+  b->practitioner = g_strdup (gp);
+  b->start = start;
+  b->end = start + 20 * 60;
+  b->patient.family = g_strdup ("DUPONT");
+  b->patient.given = g_strdup ("Lucas");
+  b->patient.birth_date = g_strdup ("1987-04-12");
+  b->patient.phone = g_strdup ("06 00 00 00 00");
+  b->reason = g_strdup (reason != NULL ? reason : "Fièvre et otalgie depuis 48 h");
+  b->referrer = CRN_REFERRER_SAS;
+  b->status = CRN_APPOINTMENT_STATUS_BOOKED;
+  b->practitioner_status = CRN_PARTICIPATION_ACCEPTED;
+  node = crn_fhir_appointment_build (b, NULL);
+  return crn_fhir_to_string (node, FALSE);
+}

@@ -97,3 +97,33 @@ gint64           crn_test_pick_start     (guint          minutes_ahead,
 void             crn_test_server_drain_stderr (CrnTestServer *server);
 
 G_END_DECLS
+
+/* --- agenda helpers (need crn-core/crn-fhir) ----------------------------------------- */
+#include "crn-fhir.h"
+
+G_BEGIN_DECLS
+
+/* The coordinator sets the policy: SNP hours 00:00–24:00 every day, except @close_weekday
+ * (1..7, 0 = none) whose window closes at @close_minute. */
+void   crn_test_put_policy        (CrnTestServer *server,
+                                   const char    *coordinator_token,
+                                   guint          close_weekday,
+                                   guint          close_minute,
+                                   guint          booking_closes,
+                                   gboolean       confirmation);
+/* Adds a one-slot (20 min) extra block at @start to @agenda, PUTs the agenda with @token and
+ * returns the id of the new free slot. */
+char  *crn_test_add_slot          (CrnTestServer *server,
+                                   const char    *token,
+                                   CrnTemplate   *agenda,
+                                   gint64         start,
+                                   CrnVisibility  visibility);
+/* A GAP Appointment for @slot_id of @gp at @start (20 min) for a fictitious patient. */
+char  *crn_test_appointment_body  (const char    *id,
+                                   const char    *slot_id,
+                                   const char    *gp,
+                                   gint64         start,
+                                   const char    *reason);
+char  *crn_test_iso_param         (gint64         seconds);
+
+G_END_DECLS
