@@ -60,7 +60,6 @@ args_free (gpointer data)
   g_free (args);
 }
 
-
 typedef struct
 {
   GTask           *task;
