@@ -125,31 +125,28 @@ dup_detail (CrnSlotObject   *slot,
     }
 }
 
+/* Layouts are made once per tile and only get new text: a week switch reuses the tiles,
+ * so this keeps it to a text change per slot. */
 static void
 update_layouts (CrnSlotTile *self)
 {
-  g_autofree char *markup = NULL;
-  PangoAttrList *attrs;
-
-  g_clear_object (&self->title_layout);
-  g_clear_object (&self->detail_layout);
-
-  if (self->title == NULL)
-    return;
-
-  self->title_layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), self->title);
-  pango_layout_set_ellipsize (self->title_layout, PANGO_ELLIPSIZE_END);
-  attrs = pango_attr_list_new ();
-  pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
-  pango_attr_list_insert (attrs, pango_attr_font_features_new ("tnum=1"));
-  pango_layout_set_attributes (self->title_layout, attrs);
-  pango_attr_list_unref (attrs);
-
-  if (self->detail != NULL)
+  if (self->title_layout == NULL)
     {
-      self->detail_layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), self->detail);
+      PangoAttrList *attrs = pango_attr_list_new ();
+
+      self->title_layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
+      pango_layout_set_ellipsize (self->title_layout, PANGO_ELLIPSIZE_END);
+      pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
+      pango_attr_list_insert (attrs, pango_attr_font_features_new ("tnum=1"));
+      pango_layout_set_attributes (self->title_layout, attrs);
+      pango_attr_list_unref (attrs);
+
+      self->detail_layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
       pango_layout_set_ellipsize (self->detail_layout, PANGO_ELLIPSIZE_END);
     }
+
+  pango_layout_set_text (self->title_layout, self->title != NULL ? self->title : "", -1);
+  pango_layout_set_text (self->detail_layout, self->detail != NULL ? self->detail : "", -1);
 }
 
 /*
@@ -165,6 +162,25 @@ on_click_released_cb (GtkGestureClick *gesture,
 {
   gtk_widget_grab_focus (GTK_WIDGET (self));
   g_signal_emit (self, signals[ACTIVATE], 0);
+}
+
+/* The tooltip is asked for when the pointer rests on the tile: setting a tooltip text on
+ * every tile at each week switch costs a pointer query to the display per tile. */
+static gboolean
+on_query_tooltip_cb (GtkWidget  *widget,
+                     int         x,
+                     int         y,
+                     gboolean    keyboard_mode,
+                     GtkTooltip *tooltip,
+                     gpointer    user_data)
+{
+  CrnSlotTile *self = CRN_SLOT_TILE (widget);
+
+  if (self->label == NULL)
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, self->label);
+  return TRUE;
 }
 
 /*
@@ -196,7 +212,7 @@ crn_slot_tile_snapshot (GtkWidget   *widget,
   int title_height = 0;
   GdkRGBA color;
 
-  if (self->title_layout == NULL || width <= 2 * PADDING_X || height <= 2)
+  if (self->title == NULL || self->title_layout == NULL || width <= 2 * PADDING_X || height <= 2)
     return;
 
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
@@ -210,13 +226,13 @@ crn_slot_tile_snapshot (GtkWidget   *widget,
 
   gtk_snapshot_save (snapshot);
   /* Centre a lone line in a short tile; otherwise start at the top. */
-  if (self->detail_layout == NULL || height < 2 * title_height + PADDING_Y)
+  if (self->detail == NULL || height < 2 * title_height + PADDING_Y)
     gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (PADDING_X, MAX (0, (height - title_height) / 2)));
   else
     gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (PADDING_X, PADDING_Y));
   gtk_snapshot_append_layout (snapshot, self->title_layout, &color);
 
-  if (self->detail_layout != NULL && height >= 2 * title_height + PADDING_Y)
+  if (self->detail != NULL && height >= 2 * title_height + PADDING_Y)
     {
       GdkRGBA dim = color;
 
@@ -234,9 +250,16 @@ static void
 crn_slot_tile_css_changed (GtkWidget         *widget,
                            GtkCssStyleChange *change)
 {
+  CrnSlotTile *self = CRN_SLOT_TILE (widget);
+
   GTK_WIDGET_CLASS (crn_slot_tile_parent_class)->css_changed (widget, change);
-  /* Fonts may have changed: rebuild the layouts from the same text. */
-  update_layouts (CRN_SLOT_TILE (widget));
+
+  /* The font may have changed: the layouts pick it up from the widget's Pango context. */
+  if (self->title_layout != NULL)
+    {
+      pango_layout_context_changed (self->title_layout);
+      pango_layout_context_changed (self->detail_layout);
+    }
 }
 
 /*
@@ -296,6 +319,8 @@ crn_slot_tile_init (CrnSlotTile *self)
   GtkGesture *click = gtk_gesture_click_new ();
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip_cb), NULL);
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
   g_signal_connect_object (click, "released", G_CALLBACK (on_click_released_cb), self, 0);
@@ -324,7 +349,7 @@ crn_slot_tile_new (void)
  * @policy: the CPTS policy (reclaim window and cut-off)
  * @now: the current instant
  *
- * Shows @slot as it is at @now: text, state style, tooltip and accessible label.
+ * Shows @slot as it is at @now: text, state style and accessible label (also its tooltip).
  */
 void
 crn_slot_tile_set_slot (CrnSlotTile     *self,
@@ -364,7 +389,6 @@ crn_slot_tile_set_slot (CrnSlotTile     *self,
 
   update_layouts (self);
 
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), self->label);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, self->label,
                                   -1);

@@ -273,6 +273,152 @@ test_week_selected_practitioners (Fixture       *fixture,
   g_assert_cmpuint (crn_week_view_get_n_tiles (fixture->view), ==, 9);
 }
 
+typedef struct
+{
+  guint  n_frames;
+  gint64 frame_start;   /* when the last frame began (the clock's "update" phase) */
+  gint64 frame_work;    /* from there to the end of its paint */
+} FrameCount;
+
+static void
+on_update_cb (GdkFrameClock *clock,
+              FrameCount    *count)
+{
+  count->frame_start = g_get_monotonic_time ();
+}
+
+static void
+on_after_paint_cb (GdkFrameClock *clock,
+                   FrameCount    *count)
+{
+  count->frame_work = g_get_monotonic_time () - count->frame_start;
+  count->n_frames++;
+}
+
+static int
+compare_gint64 (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* A year of data for ten GPs (Monday to Friday 14:00–16:00 in 20-minute slots, about 15 000
+ * slots): switching weeks must still give the right slots. The time of each switch, up to the
+ * next painted frame, is reported for the benchmark, never asserted. */
+static void
+test_week_switch_year_of_data (void)
+{
+  g_autoptr(CrnAgenda) agenda = crn_agenda_new ();
+  g_autoptr(GPtrArray) slots = g_ptr_array_new_with_free_func ((GDestroyNotify) crn_slot_free);
+  g_autoptr(GArray) one = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) one_update = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) all_update = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) one_frame = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) all_frame = g_array_new (FALSE, FALSE, sizeof (gint64));
+  const char *selected[] = { "899700100003", NULL };
+  GtkWindow *window;
+  CrnWeekPage *page;
+  CrnWeekView *view;
+  GdkFrameClock *clock;
+  GDate from, to;
+  FrameCount count = { 0, 0, 0 };
+
+  crn_time_set_now_for_testing (crn_test_instant (2026, 12, 1, 13 * 60 + 10));
+  g_date_clear (&from, 1);
+  g_date_clear (&to, 1);
+  g_date_set_dmy (&from, 1, 6, 2026);
+  g_date_set_dmy (&to, 31, 5, 2027);
+
+  for (guint p = 0; p < 10; p++)
+    {
+      g_autoptr(CrnPractitioner) practitioner = crn_practitioner_new ();
+      g_autoptr(CrnTemplate) template = NULL;
+      g_autoptr(GPtrArray) expanded = NULL;
+      CrnTemplateBlock *block = crn_template_block_new ();
+
+      practitioner->idnps = g_strdup_printf ("8997001000%02u", p);
+      practitioner->given = g_strdup ("Camille");
+      practitioner->family = g_strdup_printf ("Docteur%u", p);
+      crn_agenda_add_practitioner (agenda, practitioner);
+
+      template = crn_template_new (practitioner->idnps, NULL);
+      block->id = crn_uuid_new ();
+      block->weekdays = 0x1f;
+      block->start_minute = 14 * 60;
+      block->end_minute = 16 * 60;
+      block->slot_minutes = 20;
+      crn_template_add_block (template, block);
+      expanded = crn_template_expand (template, &from, &to);
+      for (guint i = 0; i < expanded->len; i++)
+        g_ptr_array_add (slots, crn_slot_copy (g_ptr_array_index (expanded, i)));
+    }
+  crn_agenda_set_data (agenda, slots, NULL);
+  g_assert_cmpuint (crn_agenda_get_n_slots (agenda), >, 14000);
+
+  window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (window, 1280, 900);
+  page = CRN_WEEK_PAGE (crn_week_page_new ());
+  crn_week_page_set_agenda (page, agenda);
+  view = crn_week_page_get_view (page);
+  gtk_window_set_child (window, GTK_WIDGET (page));
+  gtk_window_present (window);
+  crn_test_wait_mapped (GTK_WIDGET (view));
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (view));
+  g_signal_connect (clock, "update", G_CALLBACK (on_update_cb), &count);
+  g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint_cb), &count);
+
+  for (guint round = 0; round < 2; round++)
+    {
+      GArray *times = round == 0 ? all : one;
+      GArray *updates = round == 0 ? all_update : one_update;
+      GArray *frames = round == 0 ? all_frame : one_frame;
+
+      crn_week_page_set_selected_practitioners (page, round == 0 ? NULL : selected);
+      for (guint i = 0; i < 10; i++)
+        {
+          gint64 begin = g_get_monotonic_time ();
+          guint n_frames = count.n_frames;
+          gint64 elapsed;
+
+          g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), i < 5 ? "week.next" : "week.previous", NULL));
+          elapsed = crn_week_page_get_last_switch_us (page);
+          g_array_append_val (updates, elapsed);
+          while (count.n_frames == n_frames)
+            g_main_context_iteration (NULL, TRUE);
+          elapsed = g_get_monotonic_time () - begin;
+          g_array_append_val (times, elapsed);
+          g_array_append_val (frames, count.frame_work);
+          /* 30 slots per practitioner and week. */
+          g_assert_cmpuint (crn_week_view_get_n_tiles (view), ==, round == 0 ? 300 : 30);
+        }
+    }
+
+  g_array_sort (all, compare_gint64);
+  g_array_sort (one, compare_gint64);
+  g_array_sort (all_update, compare_gint64);
+  g_array_sort (one_update, compare_gint64);
+  g_array_sort (all_frame, compare_gint64);
+  g_array_sort (one_frame, compare_gint64);
+  g_test_message ("week switch, %u slots held. Query + tiles: 1 GP (30 shown) median %.2f ms, 10 GPs (300 shown) median %.2f ms. "
+                  "Layout + paint of the next frame: 1 GP median %.1f ms, 10 GPs median %.1f ms. "
+                  "Action to that frame painted (includes waiting for the frame clock): 1 GP median %.1f ms (max %.1f), 10 GPs median %.1f ms (max %.1f)",
+                  crn_agenda_get_n_slots (agenda),
+                  g_array_index (one_update, gint64, one_update->len / 2) / 1000.0,
+                  g_array_index (all_update, gint64, all_update->len / 2) / 1000.0,
+                  g_array_index (one_frame, gint64, one_frame->len / 2) / 1000.0,
+                  g_array_index (all_frame, gint64, all_frame->len / 2) / 1000.0,
+                  g_array_index (one, gint64, one->len / 2) / 1000.0, g_array_index (one, gint64, one->len - 1) / 1000.0,
+                  g_array_index (all, gint64, all->len / 2) / 1000.0, g_array_index (all, gint64, all->len - 1) / 1000.0);
+
+  g_signal_handlers_disconnect_by_data (clock, &count);
+  gtk_window_destroy (window);
+  crn_test_iterate ();
+  crn_time_set_now_for_testing (0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -293,6 +439,8 @@ main (int   argc,
               fixture_set_up, test_week_enter_opens_details, fixture_tear_down);
   g_test_add ("/app/week/selected-practitioners", Fixture, NULL,
               fixture_set_up, test_week_selected_practitioners, fixture_tear_down);
+
+  g_test_add_func ("/app/week/switch-year-of-data", test_week_switch_year_of_data);
 
   return g_test_run ();
 }
