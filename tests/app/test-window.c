@@ -92,6 +92,7 @@ test_window_size_saved (void)
 {
   g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
   g_autoptr(CrnAgenda) agenda = crn_agenda_new ();
+  g_autofree char *last_page = NULL;
   CrnWindow *window;
   int width, height;
 
@@ -117,7 +118,8 @@ test_window_size_saved (void)
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1234);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 777);
   g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
-  g_assert_cmpstr (g_settings_get_string (settings, "last-page"), ==, "week");
+  last_page = g_settings_get_string (settings, "last-page");
+  g_assert_cmpstr (last_page, ==, "week");
 }
 
 static void
