@@ -75,7 +75,7 @@ dup_short_state (CrnSlotObject   *slot,
         case CRN_SLOT_OUTCOME_SEEN:        return g_strdup (_("Seen"));
         case CRN_SLOT_OUTCOME_NOSHOW:      return g_strdup (_("No-show"));
         case CRN_SLOT_OUTCOME_CANCELLED:   return g_strdup (_("Cancelled"));
-        case CRN_SLOT_OUTCOME_TO_RECORD:   return g_strdup (_("Outcome to record"));
+        case CRN_SLOT_OUTCOME_TO_RECORD:   return g_strdup (_("To record"));
         case CRN_SLOT_OUTCOME_UNAVAILABLE: return g_strdup (_("Unavailable"));
         case CRN_SLOT_OUTCOME_NOT_BOOKED:
         case CRN_SLOT_OUTCOME_NONE:
@@ -347,6 +347,8 @@ crn_slot_tile_new (void)
  * @self: a #CrnSlotTile
  * @slot: the slot to show
  * @policy: the CPTS policy (reclaim window and cut-off)
+ * @initials: (nullable): the practitioner's initials, when several practitioners are shown
+ * @name: (nullable): the practitioner's name, likewise ("Dr Claire Martin")
  * @now: the current instant
  *
  * Shows @slot as it is at @now: text, state style and accessible label (also its tooltip).
@@ -355,6 +357,8 @@ void
 crn_slot_tile_set_slot (CrnSlotTile     *self,
                         CrnSlotObject   *slot,
                         const CrnPolicy *policy,
+                        const char      *initials,
+                        const char      *name,
                         CrnInstant       now)
 {
   g_autofree char *range = NULL;
@@ -381,11 +385,21 @@ crn_slot_tile_set_slot (CrnSlotTile     *self,
   short_state = dup_short_state (slot, state, now);
 
   g_free (self->title);
-  self->title = g_strdup_printf ("%s  %s", range, short_state);
+  if (initials != NULL)
+    self->title = g_strdup_printf ("%s  %s · %s", range, initials, short_state);
+  else
+    self->title = g_strdup_printf ("%s  %s", range, short_state);
   g_free (self->detail);
   self->detail = dup_detail (slot, state, policy, now);
   g_free (self->label);
   self->label = crn_slot_object_dup_accessible_label (slot, policy, now);
+  if (name != NULL)
+    {
+      char *with_name = g_strdup_printf ("%s (%s)", self->label, name);
+
+      g_free (self->label);
+      self->label = with_name;
+    }
 
   update_layouts (self);
 

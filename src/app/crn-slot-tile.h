@@ -18,6 +18,8 @@ GtkWidget     *crn_slot_tile_new        (void);
 void           crn_slot_tile_set_slot   (CrnSlotTile     *self,
                                          CrnSlotObject   *slot,
                                          const CrnPolicy *policy,
+                                         const char      *initials,
+                                         const char      *name,
                                          CrnInstant       now);
 CrnSlotObject *crn_slot_tile_get_slot   (CrnSlotTile     *self);
 CrnSlotState   crn_slot_tile_get_state  (CrnSlotTile     *self);

@@ -115,6 +115,8 @@ reload (CrnWeekPage *self)
   g_autoptr(GListModel) slots = NULL;
   g_autofree char *title = NULL;
   g_auto(GStrv) columns = NULL;
+  g_auto(GStrv) initials = NULL;
+  g_auto(GStrv) names = NULL;
   CrnInstant from, to;
   GDate sunday;
   gint64 begin = g_get_monotonic_time ();
@@ -140,21 +142,44 @@ reload (CrnWeekPage *self)
 
   slots = crn_agenda_list_slots (self->agenda, from, to, (const char * const *) self->selected);
 
-  /* Several practitioners side by side: one column each, in the agenda's order. */
-  if (self->selected == NULL || self->selected[0] == NULL)
-    {
-      GPtrArray *practitioners = crn_agenda_get_practitioners (self->agenda);
-      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  /* The practitioners shown, in the agenda's order, with their initials and names for the
+   * tiles when there are several. */
+  {
+    GPtrArray *practitioners = crn_agenda_get_practitioners (self->agenda);
+    gboolean all = self->selected == NULL || self->selected[0] == NULL;
+    g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+    g_autoptr(GStrvBuilder) initials_builder = g_strv_builder_new ();
+    g_autoptr(GStrvBuilder) names_builder = g_strv_builder_new ();
 
-      for (guint i = 0; i < practitioners->len; i++)
-        g_strv_builder_add (builder, ((CrnPractitioner *) g_ptr_array_index (practitioners, i))->idnps);
-      columns = g_strv_builder_end (builder);
-    }
-  else
-    columns = g_strdupv (self->selected);
+    for (guint i = 0; i < practitioners->len; i++)
+      {
+        const CrnPractitioner *p = g_ptr_array_index (practitioners, i);
+        g_autofree char *name = NULL;
+        g_autofree char *given = NULL;
+        g_autofree char *family = NULL;
+        g_autofree char *letters = NULL;
+        g_autofree char *short_name = NULL;
+
+        if (!all && !g_strv_contains ((const char * const *) self->selected, p->idnps))
+          continue;
+
+        name = crn_practitioner_get_display_name (p);
+        given = p->given != NULL && *p->given ? g_utf8_substring (p->given, 0, 1) : g_strdup ("");
+        family = p->family != NULL && *p->family ? g_utf8_substring (p->family, 0, 1) : g_strdup ("");
+        letters = g_strconcat (given, family, NULL);
+        short_name = g_utf8_strup (*letters ? letters : "?", -1);
+        g_strv_builder_add (ids, p->idnps);
+        g_strv_builder_add (initials_builder, short_name);
+        g_strv_builder_add (names_builder, name);
+      }
+    columns = g_strv_builder_end (ids);
+    initials = g_strv_builder_end (initials_builder);
+    names = g_strv_builder_end (names_builder);
+  }
 
   crn_week_view_set_slots (self->week_view, slots, crn_agenda_get_policy (self->agenda),
-                           (const char * const *) columns, crn_time_now ());
+                           (const char * const *) columns, (const char * const *) initials,
+                           (const char * const *) names, crn_time_now ());
 
   gtk_stack_set_visible_child_name (self->stack,
                                     g_list_model_get_n_items (slots) > 0 ? "week" : "empty");

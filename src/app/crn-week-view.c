@@ -45,8 +45,9 @@ struct _CrnWeekView
 
   CrnPolicy   *policy;
   GListModel  *slots;
-  GStrv        columns;
-  guint        n_columns;
+  GStrv        columns;     /* practitioners, in order */
+  GStrv        initials;    /* their initials, same order, or NULL */
+  GStrv        names;       /* their names, same order, or NULL */
 
   GPtrArray   *tiles;      /* (element-type CrnSlotTile): the pool, children of self */
   GArray      *infos;      /* (element-type TileInfo): same index as tiles */
@@ -166,6 +167,26 @@ practitioner_rank (CrnWeekView   *self,
   return G_MAXUINT;
 }
 
+/* The practitioner's initials and name, shown on each tile only when the week shows several
+ * practitioners. */
+static void
+who_of (CrnWeekView    *self,
+        CrnSlotObject  *slot,
+        const char    **initials,
+        const char    **name)
+{
+  guint rank = practitioner_rank (self, crn_slot_object_get_slot (slot));
+
+  *initials = NULL;
+  *name = NULL;
+  if (self->columns == NULL || g_strv_length (self->columns) < 2 || rank == G_MAXUINT)
+    return;
+  if (self->initials != NULL && rank < g_strv_length (self->initials))
+    *initials = self->initials[rank];
+  if (self->names != NULL && rank < g_strv_length (self->names))
+    *name = self->names[rank];
+}
+
 /* Lays out each day like a calendar: slots that overlap in time share the day's width in
  * columns (the practitioners' order first), and a slot that overlaps nothing takes the whole
  * width, so that text is cut as little as possible. */
@@ -248,6 +269,7 @@ rebuild_tiles (CrnWeekView *self)
       TileInfo *info;
       GDate day;
       guint start_minute, end_minute;
+      const char *initials, *name;
 
       crn_time_to_local (s->start, &day, &start_minute, NULL);
       crn_time_to_local (s->end, NULL, &end_minute, NULL);
@@ -266,7 +288,8 @@ rebuild_tiles (CrnWeekView *self)
       info->column = practitioner_rank (self, s) == G_MAXUINT ? 0 : practitioner_rank (self, s);
       info->n_columns = 1;
 
-      crn_slot_tile_set_slot (tile, slot, self->policy, self->now);
+      who_of (self, slot, &initials, &name);
+      crn_slot_tile_set_slot (tile, slot, self->policy, initials, name, self->now);
       gtk_widget_set_child_visible (GTK_WIDGET (tile), TRUE);
       used++;
     }
@@ -536,6 +559,8 @@ crn_week_view_finalize (GObject *object)
   g_clear_pointer (&self->policy, crn_policy_free);
   g_clear_object (&self->slots);
   g_clear_pointer (&self->columns, g_strfreev);
+  g_clear_pointer (&self->initials, g_strfreev);
+  g_clear_pointer (&self->names, g_strfreev);
   g_clear_pointer (&self->hour_layouts, g_ptr_array_unref);
   g_clear_pointer (&self->popover_slot_id, g_free);
   for (guint i = 0; i < N_DAYS; i++)
@@ -588,7 +613,6 @@ crn_week_view_init (CrnWeekView *self)
   g_date_clear (&self->monday, 1);
   self->first_hour = 8;
   self->last_hour = 20;
-  self->n_columns = 1;
   self->policy = crn_policy_new_default ();
   self->tiles = g_ptr_array_new ();
   self->infos = g_array_new (FALSE, TRUE, sizeof (TileInfo));
@@ -682,15 +706,21 @@ crn_week_view_set_hours (CrnWeekView *self,
  * @self: a #CrnWeekView
  * @slots: a #GListModel of #CrnSlotObject (the week's slots)
  * @policy: the CPTS policy (copied)
- * @columns: (nullable) (array zero-terminated=1): practitioners shown side by side in each
- *   day, in order; %NULL or one practitioner = one column
+ * @practitioners: (nullable) (array zero-terminated=1): the IDNPS of the practitioners
+ *   shown, in the order their overlapping slots are placed side by side
+ * @initials: (nullable) (array zero-terminated=1): their initials, same order, drawn on each
+ *   tile when there are several practitioners
+ * @names: (nullable) (array zero-terminated=1): their names, same order, added to each
+ *   tile's accessible label when there are several practitioners
  * @now: the current instant (states and countdowns are computed for it)
  */
 void
 crn_week_view_set_slots (CrnWeekView        *self,
                          GListModel         *slots,
                          const CrnPolicy    *policy,
-                         const char * const *columns,
+                         const char * const *practitioners,
+                         const char * const *initials,
+                         const char * const *names,
                          CrnInstant          now)
 {
   g_return_if_fail (CRN_IS_WEEK_VIEW (self));
@@ -703,12 +733,21 @@ crn_week_view_set_slots (CrnWeekView        *self,
       g_clear_pointer (&self->policy, crn_policy_free);
       self->policy = crn_policy_copy (policy);
     }
-  if (columns != (const char * const *) self->columns)
+  if (practitioners != (const char * const *) self->columns)
     {
       g_clear_pointer (&self->columns, g_strfreev);
-      self->columns = g_strdupv ((char **) columns);
+      self->columns = g_strdupv ((char **) practitioners);
     }
-  self->n_columns = self->columns != NULL ? MAX (1, g_strv_length (self->columns)) : 1;
+  if (initials != (const char * const *) self->initials)
+    {
+      g_clear_pointer (&self->initials, g_strfreev);
+      self->initials = g_strdupv ((char **) initials);
+    }
+  if (names != (const char * const *) self->names)
+    {
+      g_clear_pointer (&self->names, g_strfreev);
+      self->names = g_strdupv ((char **) names);
+    }
   self->now = now;
 
   update_day_layouts (self);
@@ -732,8 +771,10 @@ crn_week_view_refresh (CrnWeekView *self,
   for (guint i = 0; i < self->n_used; i++)
     {
       CrnSlotTile *tile = g_ptr_array_index (self->tiles, i);
+      const char *initials, *name;
 
-      crn_slot_tile_set_slot (tile, crn_slot_tile_get_slot (tile), self->policy, now);
+      who_of (self, crn_slot_tile_get_slot (tile), &initials, &name);
+      crn_slot_tile_set_slot (tile, crn_slot_tile_get_slot (tile), self->policy, initials, name, now);
     }
   update_day_layouts (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));

@@ -26,7 +26,9 @@ void         crn_week_view_set_hours      (CrnWeekView        *self,
 void         crn_week_view_set_slots      (CrnWeekView        *self,
                                            GListModel         *slots,
                                            const CrnPolicy    *policy,
-                                           const char * const *columns,
+                                           const char * const *practitioners,
+                                           const char * const *initials,
+                                           const char * const *names,
                                            CrnInstant          now);
 void         crn_week_view_refresh        (CrnWeekView        *self,
                                            CrnInstant          now);

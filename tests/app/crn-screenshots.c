@@ -68,7 +68,7 @@ main (int   argc,
   crn_demo_fill (agenda);
 
   window = crn_window_new (NULL, agenda);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 900);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 960);
   crn_window_show_page (window, "week");
   gtk_window_present (GTK_WINDOW (window));
   save (GTK_WIDGET (window), dir, "week.png");

@@ -393,6 +393,15 @@ test_week_switch_year_of_data (void)
           g_array_append_val (frames, count.frame_work);
           /* 30 slots per practitioner and week. */
           g_assert_cmpuint (crn_week_view_get_n_tiles (view), ==, round == 0 ? 300 : 30);
+          /* With several practitioners each tile says whose it is; with one it need not. */
+          if (round == 0)
+            {
+              g_assert_nonnull (strstr (crn_slot_tile_get_title (crn_week_view_get_tile (view, 0)), "  CD · "));
+              g_assert_true (g_str_has_suffix (crn_slot_tile_get_label (crn_week_view_get_tile (view, 0)), ")"));
+              g_assert_nonnull (strstr (crn_slot_tile_get_label (crn_week_view_get_tile (view, 0)), " (Dr Camille Docteur"));
+            }
+          else
+            g_assert_null (strstr (crn_slot_tile_get_label (crn_week_view_get_tile (view, 0)), "(Dr "));
         }
     }
 
