@@ -63,7 +63,8 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CrnFhirAppointmentInfo, crn_fhir_appointment_i
  *   INTRN, system %CRN_FHIR_OID_SAS), display = referrer_name; absent when both are %NULL;
  * - SAS orientation category TRE_R66 604 when @options->cpts and referrer is SAS;
  * - %CRN_FHIR_EXT_REFERRER (`…/appointment-referrer`): valueCoding in %CRN_FHIR_CS_REFERRER,
- *   code crn_referrer_to_string() ("sas", "pharmacy"…) — always present;
+ *   code `sas`, `pharmacy`, `emergency`, `nurse`, `physiotherapist`, `own-patient` or
+ *   `other` — always present;
  * - %CRN_FHIR_EXT_REQUESTED_AT (`…/appointment-requested-at`): valueDateTime, when known;
  * - %CRN_FHIR_EXT_EXTRA_PATIENT (`…/appointment-extra-patient`): valueBoolean true for an
  *   extra patient (surnuméraire), absent otherwise.
