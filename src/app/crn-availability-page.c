@@ -85,26 +85,10 @@ format_day (const GDate *date)
                           g_date_get_day (date), _(month_names[g_date_get_month (date)]));
 }
 
-static const char *
-visibility_label (CrnVisibility visibility)
-{
-  if (visibility == (CRN_VISIBILITY_SNP | CRN_VISIBILITY_CPTS))
-    return _("Regulation (SAS) and CPTS");
-  if (visibility == CRN_VISIBILITY_SNP)
-    return _("Regulation (SAS) only");
-  if (visibility == CRN_VISIBILITY_CPTS)
-    return _("CPTS members only");
-  if (visibility == (CRN_VISIBILITY_PRO | CRN_VISIBILITY_CPTS))
-    return _("Health professionals and CPTS");
-  if (visibility == CRN_VISIBILITY_NONE)
-    return _("Own patients only (no SNP label)");
-  return _("Custom visibility");
-}
-
 static char *
 describe_block_details (const CrnTemplateBlock *block)
 {
-  GString *text = g_string_new (visibility_label (block->visibility));
+  GString *text = g_string_new (crn_visibility_get_description (block->visibility));
 
   if (block->modalities & CRN_MODALITY_AMB)
     g_string_append_printf (text, " · %s", _("In the practice"));

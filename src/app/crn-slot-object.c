@@ -83,6 +83,30 @@ crn_visibility_get_short_label (CrnVisibility visibility)
 }
 
 /**
+ * crn_visibility_get_description:
+ * @visibility: the labels of a slot or block
+ *
+ * Returns: who may book, in full ("Regulation (SAS) and CPTS")
+ */
+const char *
+crn_visibility_get_description (CrnVisibility visibility)
+{
+  if (visibility == (CRN_VISIBILITY_SNP | CRN_VISIBILITY_CPTS))
+    return _("Regulation (SAS) and CPTS");
+  if (visibility == CRN_VISIBILITY_SNP)
+    return _("Regulation (SAS) only");
+  if (visibility == CRN_VISIBILITY_CPTS)
+    return _("CPTS members only");
+  if (visibility == (CRN_VISIBILITY_PRO | CRN_VISIBILITY_CPTS))
+    return _("Health professionals and CPTS");
+  if (visibility == CRN_VISIBILITY_NONE)
+    return _("Own patients only (no SNP label)");
+  if (visibility & CRN_VISIBILITY_PUBLIC)
+    return _("Anyone, including the public");
+  return _("Regulation and other referrers");
+}
+
+/**
  * crn_slot_state_to_css_class:
  * @state: a #CrnSlotState
  *

@@ -81,6 +81,7 @@ char             *crn_slot_object_dup_accessible_label (CrnSlotObject   *self,
 
 const char       *crn_slot_state_to_css_class         (CrnSlotState      state);
 const char       *crn_visibility_get_short_label      (CrnVisibility     visibility);
+const char       *crn_visibility_get_description      (CrnVisibility     visibility);
 char             *crn_format_duration                 (gint64            seconds);
 
 G_END_DECLS

@@ -234,7 +234,6 @@ add_detail_row (GtkGrid    *grid,
   gtk_label_set_xalign (GTK_LABEL (value_label), 0.0f);
   gtk_label_set_wrap (GTK_LABEL (value_label), TRUE);
   gtk_label_set_max_width_chars (GTK_LABEL (value_label), 36);
-  gtk_label_set_selectable (GTK_LABEL (value_label), TRUE);
   gtk_grid_attach (grid, key_label, 0, row, 1, 1);
   gtk_grid_attach (grid, value_label, 1, row, 1, 1);
 
@@ -242,6 +241,44 @@ add_detail_row (GtkGrid    *grid,
                                   GTK_ACCESSIBLE_RELATION_LABELLED_BY, key_label, NULL,
                                   -1);
   return value_label;
+}
+
+static void
+on_copy_clicked_cb (GtkButton *button,
+                    gpointer   user_data)
+{
+  const char *text = g_object_get_data (G_OBJECT (button), "crn-copy-text");
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (button)), text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (button), _("Copied"));
+}
+
+/* The phone number is a button that copies it: secretaries call patients back. */
+static void
+add_phone_row (GtkGrid    *grid,
+               int         row,
+               const char *phone)
+{
+  GtkWidget *key_label = gtk_label_new (_("Phone"));
+  GtkWidget *button = gtk_button_new ();
+  GtkWidget *content = adw_button_content_new ();
+  g_autofree char *accessible = g_strdup_printf (_("Copy the phone number %s"), phone);
+
+  gtk_label_set_xalign (GTK_LABEL (key_label), 1.0f);
+  gtk_widget_add_css_class (key_label, "dim-label");
+  adw_button_content_set_label (ADW_BUTTON_CONTENT (content), phone);
+  adw_button_content_set_icon_name (ADW_BUTTON_CONTENT (content), "edit-copy-symbolic");
+  gtk_button_set_child (GTK_BUTTON (button), content);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_add_css_class (button, "copy-button");
+  gtk_widget_set_halign (button, GTK_ALIGN_START);
+  gtk_widget_set_tooltip_text (button, _("Copy the Phone Number"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  g_object_set_data_full (G_OBJECT (button), "crn-copy-text", g_strdup (phone), g_free);
+  g_signal_connect (button, "clicked", G_CALLBACK (on_copy_clicked_cb), NULL);
+
+  gtk_grid_attach (grid, key_label, 0, row, 1, 1);
+  gtk_grid_attach (grid, button, 1, row, 1, 1);
 }
 
 static char *
@@ -307,7 +344,7 @@ build_details (CrnWeekPage   *self,
       add_detail_row (GTK_GRID (grid), row++, _("Practitioner"), name);
     }
   add_detail_row (GTK_GRID (grid), row++, _("Offered to"),
-                  crn_visibility_get_short_label (slot->visibility));
+                  crn_visibility_get_description (slot->visibility));
 
   if (slot->modalities & CRN_MODALITY_AMB)
     g_string_append (modalities, _("In the practice"));
@@ -341,7 +378,7 @@ build_details (CrnWeekPage   *self,
         patient = g_strdup_printf ("%s %s", booking->patient.family, booking->patient.given);
       add_detail_row (GTK_GRID (grid), row++, _("Patient"), patient);
       if (booking->patient.phone != NULL)
-        add_detail_row (GTK_GRID (grid), row++, _("Phone"), booking->patient.phone);
+        add_phone_row (GTK_GRID (grid), row++, booking->patient.phone);
       if (booking->reason != NULL)
         add_detail_row (GTK_GRID (grid), row++, _("Reason"), booking->reason);
       if (booking->referrer_name != NULL)

@@ -73,6 +73,25 @@ main (int   argc,
   gtk_window_present (GTK_WINDOW (window));
   save (GTK_WIDGET (window), dir, "week.png");
 
+  /* The details of a booking waiting for confirmation. */
+  {
+    CrnWeekView *view = crn_week_page_get_view (crn_window_get_week_page (window));
+
+    for (guint i = 0; i < crn_week_view_get_n_tiles (view); i++)
+      {
+        CrnSlotTile *tile = crn_week_view_get_tile (view, i);
+
+        if (crn_slot_tile_get_state (tile) == CRN_SLOT_STATE_WAITING)
+          {
+            g_assert_true (crn_week_page_show_slot (crn_window_get_week_page (window),
+                                                    crn_slot_object_get_id (crn_slot_tile_get_slot (tile))));
+            save (GTK_WIDGET (crn_week_view_get_popover (view)), dir, "slot-details.png");
+            gtk_popover_popdown (crn_week_view_get_popover (view));
+            break;
+          }
+      }
+  }
+
   crn_window_show_page (window, "availability");
   save (GTK_WIDGET (window), dir, "availability.png");
 

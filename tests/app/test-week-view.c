@@ -224,6 +224,24 @@ find_label (GtkWidget  *widget,
   return FALSE;
 }
 
+static GtkWidget *
+find_button (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 static void
 test_week_enter_opens_details (Fixture       *fixture,
                                gconstpointer  data)
@@ -245,6 +263,21 @@ test_week_enter_opens_details (Fixture       *fixture,
   g_assert_true (find_label (content, "ROUSSEL Inès, born 1987-04-12 (39 years)"));
   g_assert_true (find_label (content, "06 12 34 56 78"));
   g_assert_true (find_label (content, "Dr Claire Martin"));
+  g_assert_true (find_label (content, "Regulation (SAS) and CPTS"));
+
+  /* The phone number is a button that copies it. */
+  {
+    GtkWidget *button = find_button (content);
+    GdkClipboard *clipboard = gtk_widget_get_clipboard (button);
+    GValue value = G_VALUE_INIT;
+
+    g_signal_emit_by_name (button, "clicked");
+    g_value_init (&value, G_TYPE_STRING);
+    g_assert_nonnull (gdk_clipboard_get_content (clipboard));
+    g_assert_true (gdk_content_provider_get_value (gdk_clipboard_get_content (clipboard), &value, NULL));
+    g_assert_cmpstr (g_value_get_string (&value), ==, "06 12 34 56 78");
+    g_value_unset (&value);
+  }
 
   gtk_popover_popdown (popover);
   crn_test_iterate ();
