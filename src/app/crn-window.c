@@ -96,6 +96,35 @@ save_window_state (CrnWindow *self)
     }
 }
 
+/* Only a page that exists is taken from the settings (an older or newer version may have
+ * stored another name). */
+static gboolean
+get_page_mapping (GValue   *value,
+                  GVariant *variant,
+                  gpointer  user_data)
+{
+  const char *name = g_variant_get_string (variant, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (page_names); i++)
+    if (g_strcmp0 (name, page_names[i]) == 0)
+      {
+        g_value_set_string (value, name);
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+static GVariant *
+set_page_mapping (const GValue       *value,
+                  const GVariantType *expected_type,
+                  gpointer            user_data)
+{
+  const char *name = g_value_get_string (value);
+
+  return g_variant_new_string (name != NULL ? name : "week");
+}
+
 /*
  * Actions
  */
@@ -148,8 +177,9 @@ crn_window_constructed (GObject *object)
   if (self->settings != NULL)
     {
       load_window_state (self);
-      g_settings_bind (self->settings, "last-page", self->view_stack, "visible-child-name",
-                       G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind_with_mapping (self->settings, "last-page", self->view_stack, "visible-child-name",
+                                    G_SETTINGS_BIND_DEFAULT, get_page_mapping, set_page_mapping,
+                                    NULL, NULL);
       g_settings_bind (self->settings, "selected-practitioners", self->week_page,
                        "selected-practitioners", G_SETTINGS_BIND_DEFAULT);
       g_settings_bind (self->settings, "week-first-hour", self->week_page, "first-hour",

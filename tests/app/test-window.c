@@ -120,6 +120,13 @@ test_window_size_saved (void)
   g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
   last_page = g_settings_get_string (settings, "last-page");
   g_assert_cmpstr (last_page, ==, "week");
+
+  /* A page name the window does not know is ignored: it opens on the Week page. */
+  g_settings_set_string (settings, "last-page", "no-such-page");
+  window = crn_window_new (NULL, agenda);
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (crn_window_get_view_stack (window)), ==, "week");
+  gtk_window_destroy (GTK_WINDOW (window));
+  crn_test_iterate ();
 }
 
 static void
