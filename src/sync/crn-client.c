@@ -760,11 +760,28 @@ request_free (Request *request)
   g_free (request->if_match);
   g_free (request->if_none_exist);
   g_clear_pointer (&request->body, g_bytes_unref);
+  if (request->msg != NULL)
+    g_signal_handlers_disconnect_by_data (request->msg, request);
   g_clear_object (&request->msg);
   g_free (request);
 }
 
 static void send_request (GTask *task);
+
+/* libsoup re-sends an idempotent request (PUT, GET) by itself when a kept-alive connection
+ * closes before the answer, but the body stream is spent by then: give it the bytes again,
+ * or the server gets an empty PUT. */
+static void
+on_request_restarted_cb (SoupMessage *msg,
+                         gpointer     user_data)
+{
+  Request *request = user_data;
+
+  g_debug ("%s %s: sent again on a new connection", request->method,
+           g_uri_get_path (soup_message_get_uri (msg)));
+  if (request->body != NULL)
+    soup_message_set_request_body_from_bytes (msg, "application/fhir+json", request->body);
+}
 
 static void
 on_request_token_cb (GObject      *source,
@@ -862,6 +879,8 @@ send_request (GTask *task)
   g_autofree char *authorization = NULL;
   SoupMessageHeaders *headers;
 
+  if (request->msg != NULL)
+    g_signal_handlers_disconnect_by_data (request->msg, request);
   g_clear_object (&request->msg);
   request->msg = soup_message_new (request->method, request->url);
   if (request->msg == NULL)
@@ -881,8 +900,12 @@ send_request (GTask *task)
   if (request->if_none_exist != NULL)
     soup_message_headers_replace (headers, "If-None-Exist", request->if_none_exist);
   if (request->body != NULL)
-    soup_message_set_request_body_from_bytes (request->msg, "application/fhir+json",
-                                              request->body);
+    {
+      soup_message_set_request_body_from_bytes (request->msg, "application/fhir+json",
+                                                request->body);
+      g_signal_connect (request->msg, "restarted", G_CALLBACK (on_request_restarted_cb),
+                        request);
+    }
   soup_session_send_and_read_async (self->session, request->msg, G_PRIORITY_DEFAULT,
                                     g_task_get_cancellable (task), on_request_sent_cb, task);
 }

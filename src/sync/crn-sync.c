@@ -1808,6 +1808,7 @@ on_sign_in_saved_cb (GObject      *source,
   SignIn *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(CrnStoreAccount) stored = NULL;
+  GCancellable *cancellable = g_task_get_cancellable (task);
 
   if (!crn_secret_store_save_finish (result, &error))
     {
@@ -1816,8 +1817,8 @@ on_sign_in_saved_cb (GObject      *source,
       return;
     }
   stored = crn_account_to_store (data->account);
-  crn_store_save_account_async (data->store, stored, g_task_get_cancellable (task),
-                                on_account_saved_cb, g_steal_pointer (&task));
+  crn_store_save_account_async (data->store, stored, cancellable, on_account_saved_cb,
+                                g_steal_pointer (&task));
 }
 
 static void
@@ -1827,6 +1828,7 @@ on_signed_in_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   SignIn *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(GError) error = NULL;
 
   data->account = crn_client_sign_in_finish (CRN_CLIENT (source), result, &error);
@@ -1838,8 +1840,7 @@ on_signed_in_cb (GObject      *source,
   g_clear_signal_handler (&data->handler, data->client);
   crn_secret_store_save_async (crn_account_get_server_url (data->account),
                                crn_account_get_username (data->account), data->refresh_token,
-                               g_task_get_cancellable (task), on_sign_in_saved_cb,
-                               g_steal_pointer (&task));
+                               cancellable, on_sign_in_saved_cb, g_steal_pointer (&task));
 }
 
 /**
@@ -2063,6 +2064,7 @@ on_secrets_cleared_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   CrnSync *self = g_task_get_source_object (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(GError) error = NULL;
 
   if (!crn_secret_store_clear_finish (result, &error))
@@ -2072,7 +2074,7 @@ on_secrets_cleared_cb (GObject      *source,
     }
   if (GPOINTER_TO_INT (g_task_get_task_data (task)))
     crn_store_delete_account_async (self->store, crn_account_get_id (self->account),
-                                    g_task_get_cancellable (task), on_account_deleted_cb,
+                                    cancellable, on_account_deleted_cb,
                                     g_steal_pointer (&task));
   else
     g_task_return_boolean (task, TRUE);

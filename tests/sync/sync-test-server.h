@@ -1,0 +1,61 @@
+/* sync-test-server.h: the real creneaux-server process, and an HTTP proxy in front of it
+ * that can lose answers or inject failures
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  GSubprocess *process;
+  char        *data_dir;
+  char        *stderr_path;
+  char        *url;            /* https://127.0.0.1:NNNN */
+  GHashTable  *passwords;      /* login -> password of the demo accounts */
+} SyncServer;
+
+/* Starts creneaux-server (CRN_SERVER_EXE) with --demo and the test certificate in
+ * @data_dir (NULL = a new temporary folder) on a free loopback port. */
+SyncServer *sync_server_start    (const char *data_dir);
+/* SIGTERM and wait; removes the folder unless @keep_data. */
+void        sync_server_stop     (SyncServer *server,
+                                  gboolean    keep_data);
+const char *sync_server_password (SyncServer *server,
+                                  const char *login);
+
+typedef enum
+{
+  SYNC_PROXY_PASS = 0,
+  SYNC_PROXY_DROP_ANSWER,      /* forward, let the server commit, then cut the connection */
+  SYNC_PROXY_HOLD_ANSWER,      /* forward, then never answer */
+  SYNC_PROXY_FAIL_500,         /* answer 500 without forwarding */
+  SYNC_PROXY_MALFORMED,        /* answer 200 with a truncated body without forwarding */
+} SyncProxyMode;
+
+typedef struct
+{
+  SoupServer    *server;
+  SoupSession   *session;
+  char          *url;
+  char          *upstream;
+  SyncProxyMode  mode;
+  char          *match;        /* "METHOD /path" prefix the mode applies to; NULL = all */
+  guint          times;        /* how many matching requests get the mode (then PASS) */
+  guint          n_forwarded;  /* requests forwarded to the server */
+  guint          n_matched;
+  GPtrArray     *tokens;       /* every bearer token seen (for the secrets check) */
+  GPtrArray     *held;         /* messages held by SYNC_PROXY_HOLD_ANSWER */
+} SyncProxy;
+
+SyncProxy  *sync_proxy_new       (const char    *upstream);
+void        sync_proxy_set_mode  (SyncProxy     *proxy,
+                                  SyncProxyMode  mode,
+                                  const char    *match,
+                                  guint          times);
+void        sync_proxy_free      (SyncProxy     *proxy);
+
+G_END_DECLS

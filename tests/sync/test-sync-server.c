@@ -1,0 +1,969 @@
+/* test-sync-server.c: the sync layer against the real creneaux-server (TLS on a free
+ * loopback port) and the real keyring of the D-Bus session
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "CrnSyncTest"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "crn-fhir.h"
+#include "crn-secret-store.h"
+#include "crn-sync.h"
+#include "sync-test-server.h"
+#include "sync-test-util.h"
+
+#define GP_LOGIN   "dr.morel"
+#define GP_IDNPS   "899700100011"
+#define REG_LOGIN  "regulation.sas41"
+#define PATIENT    "Secretnom-Testeur"
+
+/* Everything this process logs, at every level, for the secrets check. */
+static GString *logs;
+
+static GLogWriterOutput
+capture_writer (GLogLevelFlags   level,
+                const GLogField *fields,
+                gsize            n_fields,
+                gpointer         user_data)
+{
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_strcmp0 (fields[i].key, "MESSAGE") == 0)
+      {
+        g_string_append_len (logs, fields[i].value,
+                             fields[i].length < 0 ? (gssize) strlen (fields[i].value)
+                                                  : fields[i].length);
+        g_string_append_c (logs, '\n');
+      }
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
+typedef struct
+{
+  SyncServer *server;
+  char       *dir;
+  char       *store_path;
+  CrnStore   *store;
+  GPtrArray  *refused;
+} Fixture;
+
+static void
+on_refused_cb (CrnSync    *sync,
+               const char *uuid,
+               const char *kind,
+               const char *target_id,
+               const char *message,
+               gpointer    user_data)
+{
+  Fixture *f = user_data;
+
+  g_ptr_array_add (f->refused, g_strdup (message));
+}
+
+static void
+setup (Fixture       *f,
+       gconstpointer  data)
+{
+  f->server = sync_server_start (NULL);
+  f->dir = sync_test_tmpdir ();
+  f->store_path = g_build_filename (f->dir, "creneaux.db", NULL);
+  f->store = sync_test_open_store (f->store_path);
+  f->refused = g_ptr_array_new_with_free_func (g_free);
+}
+
+static void
+clear_keyring (const char *url,
+               const char *login)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  crn_secret_store_clear_async (url, login, NULL, sync_test_result_cb, &result);
+  crn_secret_store_clear_finish (sync_test_wait (&result), NULL);
+}
+
+static void
+teardown (Fixture       *f,
+          gconstpointer  data)
+{
+  clear_keyring (f->server->url, GP_LOGIN);
+  g_clear_object (&f->store);
+  sync_test_spin (20);
+  sync_server_stop (f->server, FALSE);
+  sync_test_rmrf (f->dir);
+  g_free (f->dir);
+  g_free (f->store_path);
+  g_ptr_array_unref (f->refused);
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* Helpers                                                                             */
+
+static CrnSync *
+sign_in (Fixture     *f,
+         const char  *url,
+         const char  *ca_file,
+         GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  CrnSync *sync;
+
+  crn_sync_sign_in_async (f->store, url, ca_file, GP_LOGIN,
+                          sync_server_password (f->server, GP_LOGIN), NULL,
+                          sync_test_result_cb, &result);
+  sync = crn_sync_sign_in_finish (sync_test_wait (&result), error);
+  if (sync != NULL)
+    g_signal_connect (sync, "change-refused", G_CALLBACK (on_refused_cb), f);
+  return sync;
+}
+
+static GError *
+run_sync (CrnSync *sync)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  GError *error = NULL;
+
+  crn_sync_sync_async (sync, NULL, sync_test_result_cb, &result);
+  crn_sync_sync_finish (sync, sync_test_wait (&result), &error);
+  return error;
+}
+
+static char *
+keyring_secret (const char *url,
+                const char *login)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *secret;
+
+  crn_secret_store_lookup_async (url, login, NULL, sync_test_result_cb, &result);
+  secret = crn_secret_store_lookup_finish (sync_test_wait (&result), &error);
+  g_assert_no_error (error);
+  return secret;
+}
+
+static CrnClient *
+client_for (Fixture    *f,
+            const char *login)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(CrnAccount) account = NULL;
+  CrnClient *client = crn_client_new (f->server->url, g_getenv ("CRN_TEST_TLS_CERT"), &error);
+
+  g_assert_no_error (error);
+  crn_client_sign_in_async (client, login, sync_server_password (f->server, login), NULL,
+                            sync_test_result_cb, &result);
+  account = crn_client_sign_in_finish (client, sync_test_wait (&result), &error);
+  g_assert_no_error (error);
+  return client;
+}
+
+static CrnResponse *
+request (CrnClient  *client,
+         const char *method,
+         const char *path,
+         const char *if_none_exist,
+         JsonNode   *body)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  CrnResponse *response;
+
+  crn_client_request_async (client, method, path, NULL, if_none_exist, body, NULL,
+                            sync_test_result_cb, &result);
+  response = crn_client_request_finish (client, sync_test_wait (&result), &error);
+  g_assert_no_error (error);
+  return response;
+}
+
+/* A free regulation slot of the GP starting in more than @min_hours. */
+static CrnSlot *
+free_slot (Fixture *f,
+           guint    min_hours,
+           guint    skip)
+{
+  const char *gps[] = { GP_IDNPS, NULL };
+  CrnInstant now = crn_time_now ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) week = NULL;
+
+  crn_store_week_async (f->store, gps, now, now + 28 * 86400, NULL, sync_test_result_cb,
+                        &result);
+  week = crn_store_week_finish (f->store, sync_test_wait (&result), &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < week->len; i++)
+    {
+      CrnWeekEntry *entry = g_ptr_array_index (week, i);
+
+      if (entry->booking == NULL && entry->slot->status == CRN_SLOT_STATUS_FREE &&
+          (entry->slot->visibility & CRN_VISIBILITY_SNP) &&
+          entry->slot->start > now + min_hours * 3600 && skip-- == 0)
+        return crn_slot_copy (entry->slot);
+    }
+  g_error ("No free regulation slot in the demo agenda");
+  return NULL;
+}
+
+static guint
+count_week (Fixture *f)
+{
+  const char *gps[] = { GP_IDNPS, NULL };
+  CrnInstant now = crn_time_now ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) week = NULL;
+
+  crn_store_week_async (f->store, gps, now - 7 * 86400, now + 28 * 86400, NULL,
+                        sync_test_result_cb, &result);
+  week = crn_store_week_finish (f->store, sync_test_wait (&result), &error);
+  g_assert_no_error (error);
+  return week->len;
+}
+
+static CrnSlot *
+stored_slot (Fixture    *f,
+             const char *id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  CrnSlot *slot;
+
+  crn_store_get_slot_async (f->store, id, NULL, sync_test_result_cb, &result);
+  slot = crn_store_get_slot_finish (f->store, sync_test_wait (&result), &error);
+  g_assert_no_error (error);
+  return slot;
+}
+
+static guint
+outbox_count (Fixture        *f,
+              CrnOutboxState  state)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint count = 0;
+
+  crn_store_outbox_count_async (f->store, state, NULL, sync_test_result_cb, &result);
+  crn_store_outbox_count_finish (f->store, sync_test_wait (&result), &count, &error);
+  g_assert_no_error (error);
+  return count;
+}
+
+static void
+save_slot_change (Fixture       *f,
+                  const char    *kind,
+                  const CrnSlot *slot)
+{
+  g_autoptr(CrnOutboxEntry) entry = crn_change_new_slot (kind, slot);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  crn_store_save_slot_change_async (f->store, slot, entry, NULL, sync_test_result_cb, &result);
+  crn_store_save_slot_change_finish (f->store, sync_test_wait (&result), &error);
+  g_assert_no_error (error);
+}
+
+static CrnBooking *
+new_booking (const CrnSlot *slot,
+             const char    *family,
+             CrnReferrer    referrer)
+{
+  CrnBooking *booking = crn_booking_new ();
+
+  booking->id = crn_uuid_new ();
+  booking->slot_id = g_strdup (slot->id);
+  booking->practitioner = g_strdup (slot->practitioner);
+  booking->start = slot->start;
+  booking->end = slot->end;
+  booking->patient.family = g_strdup (family);
+  booking->patient.given = g_strdup ("Dominique");
+  booking->patient.birth_date = g_strdup ("1975-06-15");
+  booking->patient.phone = g_strdup ("0612345678");
+  booking->reason = g_strdup ("Fièvre");
+  booking->referrer = referrer;
+  booking->status = CRN_APPOINTMENT_STATUS_BOOKED;
+  booking->practitioner_status = CRN_PARTICIPATION_ACCEPTED;
+  booking->created_at = crn_time_now ();
+  return booking;
+}
+
+static void
+save_booking_create (Fixture          *f,
+                     const CrnBooking *booking)
+{
+  g_autoptr(CrnOutboxEntry) entry = crn_change_new_booking (CRN_CHANGE_BOOKING_CREATE, booking);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  crn_store_save_booking_change_async (f->store, booking, entry, NULL, sync_test_result_cb,
+                                       &result);
+  crn_store_save_booking_change_finish (f->store, sync_test_wait (&result), &error);
+  g_assert_no_error (error);
+}
+
+/* The GP keeps a daily hour for their own patients (no SNP label): pushed as the Schedule,
+ * expanded by the server, pulled back as slots the practice may book at any time. */
+static void
+add_private_block (Fixture *f,
+                   CrnSync *sync)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) templates = NULL;
+  g_autoptr(CrnTemplate) template = NULL;
+  g_autoptr(CrnOutboxEntry) entry = NULL;
+  CrnTemplateBlock *block = crn_template_block_new ();
+
+  crn_store_list_templates_async (f->store, GP_IDNPS, NULL, sync_test_result_cb, &result);
+  templates = crn_store_list_templates_finish (f->store, sync_test_wait (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_cmpuint (templates->len, ==, 1);
+  template = crn_template_copy (g_ptr_array_index (templates, 0));
+
+  g_free (block->id);
+  block->id = crn_uuid_new ();
+  block->weekdays = CRN_WEEKDAY_BIT (G_DATE_MONDAY) | CRN_WEEKDAY_BIT (G_DATE_TUESDAY) |
+                    CRN_WEEKDAY_BIT (G_DATE_WEDNESDAY) | CRN_WEEKDAY_BIT (G_DATE_THURSDAY) |
+                    CRN_WEEKDAY_BIT (G_DATE_FRIDAY) | CRN_WEEKDAY_BIT (G_DATE_SATURDAY);
+  block->start_minute = 10 * 60;
+  block->end_minute = 11 * 60;
+  block->slot_minutes = 20;
+  block->modalities = CRN_MODALITY_AMB;
+  block->visibility = CRN_VISIBILITY_NONE;
+  crn_template_add_block (template, block);
+
+  entry = crn_change_new_template (template);
+  crn_store_save_template_change_async (f->store, template, entry, NULL, sync_test_result_cb,
+                                        &result);
+  crn_store_save_template_change_finish (f->store, sync_test_wait (&result), &error);
+  g_assert_no_error (error);
+  error = run_sync (sync);
+  g_assert_no_error (error);
+  if (f->refused->len > 0)
+    g_error ("The template was refused: %s", (char *) g_ptr_array_index (f->refused, 0));
+}
+
+/* A free slot kept for the practice's own patients, starting in more than an hour. */
+static CrnSlot *
+private_slot (Fixture *f,
+              guint    skip)
+{
+  const char *gps[] = { GP_IDNPS, NULL };
+  CrnInstant now = crn_time_now ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) week = NULL;
+
+  crn_store_week_async (f->store, gps, now, now + 14 * 86400, NULL, sync_test_result_cb,
+                        &result);
+  week = crn_store_week_finish (f->store, sync_test_wait (&result), &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < week->len; i++)
+    {
+      CrnWeekEntry *entry = g_ptr_array_index (week, i);
+
+      if (entry->booking == NULL && entry->slot->status == CRN_SLOT_STATUS_FREE &&
+          entry->slot->visibility == CRN_VISIBILITY_NONE &&
+          entry->slot->start > now + 3600 && skip-- == 0)
+        return crn_slot_copy (entry->slot);
+    }
+  g_error ("No slot kept for the practice's own patients");
+  return NULL;
+}
+
+/* Regulation books @slot on the server. */
+static void
+regulation_books (Fixture       *f,
+                  const CrnSlot *slot,
+                  const char    *family)
+{
+  g_autoptr(CrnClient) regulator = client_for (f, REG_LOGIN);
+  g_autoptr(CrnBooking) booking = new_booking (slot, family, CRN_REFERRER_SAS);
+  g_autoptr(JsonNode) body = crn_change_build_booking (booking, f->server->url);
+  g_autoptr(CrnResponse) response = request (regulator, "POST", "/fhir/Appointment", NULL, body);
+
+  if (response->status != 201)
+    {
+      g_autofree char *message = crn_response_dup_message (response);
+
+      g_error ("Regulation could not book: %u %s", response->status, message);
+    }
+}
+
+/* How many appointments the server holds with this identifier (asked as the GP). */
+static gint64
+server_count (Fixture    *f,
+              const char *booking_id)
+{
+  g_autoptr(CrnClient) gp = client_for (f, GP_LOGIN);
+  g_autofree char *system = crn_change_appointment_system (f->server->url);
+  g_autofree char *token = g_strdup_printf ("%s|%s", system, booking_id);
+  g_autofree char *escaped = g_uri_escape_string (token, NULL, FALSE);
+  g_autofree char *path = g_strdup_printf ("/fhir/Appointment?identifier=%s", escaped);
+  g_autoptr(CrnResponse) response = request (gp, "GET", path, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrnFhirBundleReader) reader = NULL;
+  guint n = 0;
+  guint iter = 0;
+
+  g_assert_cmpuint (response->status, ==, 200);
+  reader = crn_fhir_bundle_reader_new (response->body, &error);
+  g_assert_no_error (error);
+  while (crn_fhir_bundle_reader_next (reader, "Appointment", &iter) != NULL)
+    n++;
+  return n;
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* Tests                                                                               */
+
+static void
+test_first_sign_in (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrnSync) sync = sign_in (f, f->server->url, g_getenv ("CRN_TEST_TLS_CERT"), &error);
+  g_autoptr(CrnSync) resumed = NULL;
+  g_autoptr(CrnAccount) account = NULL;
+  g_autoptr(GPtrArray) accounts = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  CrnStoreAccount *stored;
+  char *secret;
+  guint n;
+
+  g_assert_no_error (error);
+  /* The keyring has the refresh token (not the password); the store has the account. */
+  secret = keyring_secret (f->server->url, GP_LOGIN);
+  g_assert_nonnull (secret);
+  g_assert_cmpstr (secret, !=, sync_server_password (f->server, GP_LOGIN));
+  secret_password_free (secret);
+  crn_store_list_accounts_async (f->store, NULL, sync_test_result_cb, &result);
+  accounts = crn_store_list_accounts_finish (f->store, sync_test_wait (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_cmpuint (accounts->len, ==, 1);
+  stored = g_ptr_array_index (accounts, 0);
+  g_assert_cmpstr (stored->username, ==, GP_LOGIN);
+  g_assert_cmpstr (stored->role, ==, "practitioner");
+  g_assert_cmpstr (stored->practitioners[0], ==, GP_IDNPS);
+
+  /* Initial sync: the demo agenda arrives. */
+  error = run_sync (sync);
+  g_assert_no_error (error);
+  n = count_week (f);
+  g_assert_cmpuint (n, >, 10);
+  g_assert_cmpint (crn_sync_get_status (sync), ==, CRN_SYNC_STATUS_IDLE);
+
+  /* Next start of the app: the session comes back from the keyring. */
+  g_clear_object (&sync);
+  account = crn_account_new_from_store (stored);
+  crn_sync_resume_async (f->store, account, g_getenv ("CRN_TEST_TLS_CERT"), NULL,
+                         sync_test_result_cb, &result);
+  resumed = crn_sync_resume_finish (sync_test_wait (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_cmpint (crn_sync_get_status (resumed), ==, CRN_SYNC_STATUS_IDLE);
+  error = run_sync (resumed);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_week (f), ==, n);
+
+  /* Sign-out removes the secret; the next start is signed out. */
+  crn_sync_sign_out_async (resumed, TRUE, NULL, sync_test_result_cb, &result);
+  crn_sync_sign_out_finish (resumed, sync_test_wait (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  secret = keyring_secret (f->server->url, GP_LOGIN);
+  g_assert_null (secret);
+  g_clear_object (&resumed);
+  crn_sync_resume_async (f->store, account, g_getenv ("CRN_TEST_TLS_CERT"), NULL,
+                         sync_test_result_cb, &result);
+  resumed = crn_sync_resume_finish (sync_test_wait (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (crn_sync_get_status (resumed), ==, CRN_SYNC_STATUS_SIGNED_OUT);
+  error = run_sync (resumed);
+  g_assert_error (error, CRN_SYNC_ERROR, CRN_SYNC_ERROR_SIGNED_OUT);
+}
+
+static void
+test_certificate (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrnSync) sync = NULL;
+  char *secret;
+
+  /* The system's authorities do not know the CPTS's certificate. */
+  sync = sign_in (f, f->server->url, NULL, &error);
+  g_assert_error (error, CRN_SYNC_ERROR, CRN_SYNC_ERROR_CERTIFICATE);
+  g_assert_null (sync);
+  g_clear_error (&error);
+  /* Another authority (the certificate changed): refused too. */
+  sync = sign_in (f, f->server->url, g_getenv ("CRN_TEST_OTHER_CERT"), &error);
+  g_assert_error (error, CRN_SYNC_ERROR, CRN_SYNC_ERROR_CERTIFICATE);
+  g_clear_error (&error);
+  secret = keyring_secret (f->server->url, GP_LOGIN);
+  g_assert_null (secret);
+  /* Plain HTTP to a remote machine is refused before anything is sent. */
+  sync = sign_in (f, "http://cpts.example", NULL, &error);
+  g_assert_error (error, CRN_SYNC_ERROR, CRN_SYNC_ERROR_INSECURE);
+}
+
+static void
+on_store_changed_cb (CrnSync    *sync,
+                     const char *type,
+                     guint       n,
+                     gpointer    user_data)
+{
+  gboolean *flag = user_data;
+
+  if (g_str_equal (type, "Appointment"))
+    *flag = TRUE;
+}
+
+static void
+test_live_booking (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrnSync) sync = sign_in (f, f->server->url, g_getenv ("CRN_TEST_TLS_CERT"), &error);
+  g_autoptr(CrnSlot) slot = NULL;
+  g_autoptr(CrnSlot) after = NULL;
+  gboolean live = FALSE;
+  gboolean arrived = FALSE;
+
+  g_assert_no_error (error);
+  crn_sync_set_poll_interval (sync, 3600);   /* so that only the notification can explain it */
+  crn_sync_start (sync);
+  while (!live)
+    {
+      sync_test_spin (20);
+      live = crn_sync_is_live (sync) && crn_sync_get_status (sync) == CRN_SYNC_STATUS_IDLE;
+    }
+  slot = free_slot (f, 3, 0);
+  g_signal_connect (sync, "store-changed", G_CALLBACK (on_store_changed_cb), &arrived);
+  regulation_books (f, slot, "Livetest");
+  sync_test_wait_flag (&arrived, 20000);
+  sync_test_spin (200);
+  after = stored_slot (f, slot->id);
+  g_assert_cmpint (after->status, ==, CRN_SLOT_STATUS_BUSY);
+  crn_sync_stop (sync);
+}
+
+static void
+test_reclaim_conflict (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrnSync) sync = sign_in (f, f->server->url, g_getenv ("CRN_TEST_TLS_CERT"), &error);
+  g_autoptr(CrnSlot) slot = NULL;
+  g_autoptr(CrnSlot) after = NULL;
+  g_autofree char *expected_time = NULL;
+
+  g_assert_no_error (error);
+  error = run_sync (sync);
+  g_assert_no_error (error);
+
+  /* Offline, the GP takes the slot back; regulation books it meanwhile. */
+  slot = free_slot (f, 3, 1);
+  slot->visibility = CRN_VISIBILITY_NONE;
+  save_slot_change (f, CRN_CHANGE_SLOT_RECLAIM, slot);
+  regulation_books (f, slot, "Conflit");
+
+  error = run_sync (sync);
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->refused->len, ==, 1);
+  after = stored_slot (f, slot->id);
+  g_assert_cmpint (after->status, ==, CRN_SLOT_STATUS_BUSY);
+  expected_time = crn_conflict_format_time (after->last_updated_ms);
+  {
+    g_autofree char *expected = g_strdup_printf ("Booked by regulation at %s before your "
+                                                 "reclaim. The booking is kept.",
+                                                 expected_time);
+
+    g_assert_cmpstr (g_ptr_array_index (f->refused, 0), ==, expected);
+  }
+  g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_FAILED), ==, 1);
+}
+
+static void
+test_refused_reclaim (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrnSync) sync = sign_in (f, f->server->url, g_getenv ("CRN_TEST_TLS_CERT"), &error);
+  g_autoptr(CrnSlot) slot = NULL;
+  g_autoptr(CrnSlot) server_copy = NULL;
+
+  g_assert_no_error (error);
+  error = run_sync (sync);
+  g_assert_no_error (error);
+
+  /* Days before the slot: outside the CPTS's reclaim window, the server says no (422). */
+  slot = free_slot (f, 72, 0);
+  slot->visibility = CRN_VISIBILITY_NONE;
+  save_slot_change (f, CRN_CHANGE_SLOT_RECLAIM, slot);
+  error = run_sync (sync);
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->refused->len, ==, 1);
+  /* The server's own sentence, not a generic one. */
+  g_assert_false (g_str_has_prefix (g_ptr_array_index (f->refused, 0),
+                                    "The server refused the change"));
+  g_assert_cmpstr (g_ptr_array_index (f->refused, 0), !=, "");
+  g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_FAILED), ==, 1);
+  g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_PENDING), ==, 0);
+}
+
+static void
+test_lost_answers (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  SyncProxy *proxy = sync_proxy_new (f->server->url);
+  g_autoptr(CrnSync) sync = sign_in (f, proxy->url, g_getenv ("CRN_TEST_TLS_CERT"), &error);
+  g_autoptr(CrnSlot) slot = NULL;
+  g_autoptr(CrnSlot) other = NULL;
+  g_autoptr(CrnSlot) after = NULL;
+  g_autoptr(CrnBooking) booking = NULL;
+  gint64 version;
+
+  g_assert_no_error (error);
+  error = run_sync (sync);
+  g_assert_no_error (error);
+
+  /* A booking for the practice's own patient: the server commits, the answer is lost. */
+  add_private_block (f, sync);
+  slot = private_slot (f, 0);
+  booking = new_booking (slot, "Perdu", CRN_REFERRER_OWN_PATIENT);
+  save_booking_create (f, booking);
+  sync_proxy_set_mode (proxy, SYNC_PROXY_DROP_ANSWER, "POST /fhir/Appointment", 1);
+  error = run_sync (sync);
+  g_assert_nonnull (error);
+  g_assert_true (crn_sync_error_is_transient (error));
+  g_assert_cmpint (crn_sync_get_status (sync), ==, CRN_SYNC_STATUS_OFFLINE);
+  g_clear_error (&error);
+  g_assert_cmpuint (proxy->n_matched, ==, 1);
+  g_assert_cmpint (server_count (f, booking->id), ==, 1);
+  g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_PENDING), ==, 1);
+
+  /* The retry finds it (If-None-Exist): still exactly one booking. */
+  error = run_sync (sync);
+  g_assert_no_error (error);
+  g_assert_cmpint (server_count (f, booking->id), ==, 1);
+  g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_PENDING), ==, 0);
+  g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_DONE), ==, 2);   /* the template, the booking */
+
+  /* A slot update whose answer is lost: it is sent again (libsoup re-sends a PUT whose
+   * kept-alive connection closed; the app would on its next attempt), gets 412, reads the
+   * slot back, sees its change applied and stops: one new version, not two. */
+  other = free_slot (f, 3, 3);
+  version = other->version;
+  other->modalities = CRN_MODALITY_AMB | CRN_MODALITY_VR;
+  save_slot_change (f, CRN_CHANGE_SLOT_UPDATE, other);
+  sync_proxy_set_mode (proxy, SYNC_PROXY_DROP_ANSWER, "PUT /fhir/Slot/", 1);
+  error = run_sync (sync);
+  if (error != NULL)
+    {
+      g_assert_true (crn_sync_error_is_transient (error));
+      g_clear_error (&error);
+      error = run_sync (sync);
+    }
+  g_assert_no_error (error);
+  g_assert_cmpuint (proxy->n_matched, ==, 2);
+  after = stored_slot (f, other->id);
+  g_assert_cmpint (after->version, ==, version + 1);
+  g_assert_cmpint (after->modalities, ==, CRN_MODALITY_AMB | CRN_MODALITY_VR);
+  g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_DONE), ==, 3);
+  g_assert_cmpuint (f->refused->len, ==, 0);
+
+  /* 500 and a truncated body: offline, then back. */
+  sync_proxy_set_mode (proxy, SYNC_PROXY_FAIL_500, "GET /fhir/", 1);
+  error = run_sync (sync);
+  g_assert_error (error, CRN_SYNC_ERROR, CRN_SYNC_ERROR_SERVER);
+  g_clear_error (&error);
+  sync_proxy_set_mode (proxy, SYNC_PROXY_MALFORMED, "GET /fhir/", 1);
+  error = run_sync (sync);
+  g_assert_error (error, CRN_SYNC_ERROR, CRN_SYNC_ERROR_INVALID_RESPONSE);
+  g_clear_error (&error);
+  error = run_sync (sync);
+  g_assert_no_error (error);
+  g_assert_cmpint (crn_sync_get_status (sync), ==, CRN_SYNC_STATUS_IDLE);
+
+  g_clear_object (&sync);
+  sync_test_spin (20);
+  sync_proxy_free (proxy);
+}
+
+static void
+test_refresh (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrnSync) sync = sign_in (f, f->server->url, g_getenv ("CRN_TEST_TLS_CERT"), &error);
+  char *before;
+  char *after;
+
+  g_assert_no_error (error);
+  before = keyring_secret (f->server->url, GP_LOGIN);
+  /* The access token expired: renewed silently, the new refresh token kept. */
+  crn_client_expire_access_token (crn_sync_get_client (sync));
+  error = run_sync (sync);
+  g_assert_no_error (error);
+  sync_test_spin (300);
+  after = keyring_secret (f->server->url, GP_LOGIN);
+  g_assert_nonnull (after);
+  g_assert_cmpstr (before, !=, after);
+  secret_password_free (before);
+  secret_password_free (after);
+}
+
+static void
+test_crash_before_push (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  SyncProxy *proxy = sync_proxy_new (f->server->url);
+  g_autoptr(CrnSync) sync = sign_in (f, f->server->url, g_getenv ("CRN_TEST_TLS_CERT"), &error);
+  g_autoptr(GPtrArray) accounts = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(CrnAccount) account = NULL;
+  g_autoptr(CrnSlot) slot = NULL;
+
+  g_assert_no_error (error);
+  error = run_sync (sync);
+  g_assert_no_error (error);
+  add_private_block (f, sync);
+  slot = private_slot (f, 0);
+  g_clear_object (&sync);
+  g_clear_object (&f->store);
+  sync_test_spin (50);
+
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr(GSubprocess) helper = NULL;
+      g_autoptr(GDataInputStream) out = NULL;
+      g_autofree char *line = NULL;
+      g_autoptr(CrnSync) restarted = NULL;
+      g_autoptr(CrnSlot) round_slot = NULL;
+      const char *booking_id;
+      guint held = proxy->held->len;
+
+      /* Round 0: killed after the server committed, before the answer. Round 1: killed
+       * right after "saved locally". */
+      f->store = sync_test_open_store (f->store_path);
+      round_slot = round == 0 ? crn_slot_copy (slot) : private_slot (f, 1);
+      g_clear_object (&f->store);
+      sync_test_spin (50);
+      sync_proxy_set_mode (proxy, SYNC_PROXY_HOLD_ANSWER, "POST /fhir/Appointment", 1);
+      helper = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                                 g_getenv ("CRN_SYNC_HELPER"), f->store_path, proxy->url,
+                                 g_getenv ("CRN_TEST_TLS_CERT"), round_slot->id, "Crashtest",
+                                 NULL);
+      g_assert_no_error (error);
+      out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (helper));
+      g_data_input_stream_read_line_async (out, G_PRIORITY_DEFAULT, NULL, sync_test_result_cb,
+                                           &result);
+      line = g_data_input_stream_read_line_finish_utf8 (out, sync_test_wait (&result), NULL,
+                                                        &error);
+      g_clear_object (&result);
+      g_assert_no_error (error);
+      g_assert_nonnull (line);
+      g_assert_true (g_str_has_prefix (line, "SAVED "));
+      booking_id = line + strlen ("SAVED ");
+      if (round == 0)
+        while (proxy->held->len == held)
+          g_main_context_iteration (NULL, TRUE);
+      g_subprocess_send_signal (helper, SIGKILL);
+      g_subprocess_wait (helper, NULL, NULL);
+      if (round == 0)
+        g_assert_cmpint (server_count (f, booking_id), ==, 1);
+
+      /* Restart: the change is in the outbox and goes out exactly once. */
+      f->store = sync_test_open_store (f->store_path);
+      crn_store_list_accounts_async (f->store, NULL, sync_test_result_cb, &result);
+      accounts = crn_store_list_accounts_finish (f->store, sync_test_wait (&result), &error);
+      g_assert_no_error (error);
+      g_clear_object (&result);
+      account = crn_account_new_from_store (g_ptr_array_index (accounts, 0));
+      g_clear_pointer (&accounts, g_ptr_array_unref);
+      crn_sync_resume_async (f->store, account, g_getenv ("CRN_TEST_TLS_CERT"), NULL,
+                             sync_test_result_cb, &result);
+      restarted = crn_sync_resume_finish (sync_test_wait (&result), &error);
+      g_assert_no_error (error);
+      g_clear_object (&result);
+      g_clear_object (&account);
+      g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_PENDING) +
+                        outbox_count (f, CRN_OUTBOX_SENT), ==, 1);
+      error = run_sync (restarted);
+      g_assert_no_error (error);
+      g_assert_cmpint (server_count (f, booking_id), ==, 1);
+      g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_PENDING) +
+                        outbox_count (f, CRN_OUTBOX_SENT), ==, 0);
+      g_clear_object (&restarted);
+      g_clear_object (&f->store);
+      sync_test_spin (50);
+    }
+  f->store = sync_test_open_store (f->store_path);
+  sync_proxy_free (proxy);
+}
+
+static gboolean
+file_contains (const char *path,
+               const char *needle)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  gsize n = strlen (needle);
+
+  if (!g_file_get_contents (path, &contents, &length, NULL) || n == 0 || length < n)
+    return FALSE;
+  for (gsize i = 0; i + n <= length; i++)
+    if (contents[i] == needle[0] && memcmp (contents + i, needle, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+check_tree (const char *dir,
+            GPtrArray  *secrets,
+            const char *patient)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  g_assert_nonnull (listing);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      gboolean database = g_str_has_prefix (name, "creneaux.db");
+      GStatBuf st;
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          check_tree (path, secrets, patient);
+          continue;
+        }
+      for (guint i = 0; i < secrets->len; i++)
+        if (file_contains (path, g_ptr_array_index (secrets, i)))
+          g_error ("A secret (#%u) was found in %s", i, path);
+      if (database)
+        {
+          g_assert_cmpint (g_stat (path, &st), ==, 0);
+          g_assert_cmpint (st.st_mode & 0077, ==, 0);
+        }
+      else if (file_contains (path, patient))
+        g_error ("Patient data was found in %s, outside the database", path);
+    }
+}
+
+static void
+test_no_secrets (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  SyncProxy *proxy = sync_proxy_new (f->server->url);
+  g_autoptr(CrnSync) sync = sign_in (f, proxy->url, g_getenv ("CRN_TEST_TLS_CERT"), &error);
+  g_autoptr(GPtrArray) secrets = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(CrnSlot) slot = NULL;
+  g_autoptr(CrnBooking) booking = NULL;
+  g_autofree char *server_log = NULL;
+  char *secret;
+
+  g_assert_no_error (error);
+  secret = keyring_secret (proxy->url, GP_LOGIN);
+  g_ptr_array_add (secrets, g_strdup (secret));
+  secret_password_free (secret);
+
+  /* A full session: initial sync, a booking with a patient, a token refresh, live
+   * notifications, sign-out. */
+  error = run_sync (sync);
+  g_assert_no_error (error);
+  slot = free_slot (f, 3, 6);
+  booking = new_booking (slot, PATIENT, CRN_REFERRER_OWN_PATIENT);
+  save_booking_create (f, booking);
+  error = run_sync (sync);
+  g_assert_no_error (error);
+  crn_client_expire_access_token (crn_sync_get_client (sync));
+  error = run_sync (sync);
+  g_assert_no_error (error);
+  sync_test_spin (300);
+  secret = keyring_secret (proxy->url, GP_LOGIN);
+  g_ptr_array_add (secrets, g_strdup (secret));
+  secret_password_free (secret);
+  for (guint i = 0; i < proxy->tokens->len; i++)
+    g_ptr_array_add (secrets, g_strdup (g_ptr_array_index (proxy->tokens, i)));
+  g_assert_cmpuint (proxy->tokens->len, >, 0);
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    crn_sync_sign_out_async (sync, FALSE, NULL, sync_test_result_cb, &result);
+    crn_sync_sign_out_finish (sync, sync_test_wait (&result), &error);
+    g_assert_no_error (error);
+  }
+  g_clear_object (&sync);
+  g_clear_object (&f->store);
+  sync_test_spin (100);
+
+  g_ptr_array_add (secrets, g_strdup (sync_server_password (f->server, GP_LOGIN)));
+  /* The password and the tokens are nowhere in the app's folder (database included);
+   * patient data only in the 0600 database. */
+  check_tree (f->dir, secrets, PATIENT);
+  /* Nor in anything this process logged, at any level. */
+  for (guint i = 0; i < secrets->len; i++)
+    g_assert_null (strstr (logs->str, g_ptr_array_index (secrets, i)));
+  g_assert_null (strstr (logs->str, PATIENT));
+  /* Nor in the server's log. */
+  g_assert_true (g_file_get_contents (f->server->stderr_path, &server_log, NULL, NULL));
+  for (guint i = 0; i < secrets->len; i++)
+    g_assert_null (strstr (server_log, g_ptr_array_index (secrets, i)));
+  g_assert_null (strstr (server_log, PATIENT));
+
+  f->store = sync_test_open_store (f->store_path);
+  sync_proxy_free (proxy);
+}
+
+static void
+test_no_session (void)
+{
+  g_test_skip ("No D-Bus session: run the suite in dbus-run-session with an unlocked "
+               "gnome-keyring");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  logs = g_string_new (NULL);
+  g_log_set_writer_func (capture_writer, NULL, NULL);
+  g_test_init (&argc, &argv, NULL);
+
+  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
+    {
+      /* The keyring needs a D-Bus session: the test command provides one (see
+       * tests/sync/meson.build). */
+      g_test_add_func ("/sync/server/keyring", test_no_session);
+      return g_test_run ();
+    }
+
+  g_test_add ("/sync/server/first-sign-in", Fixture, NULL, setup, test_first_sign_in,
+              teardown);
+  g_test_add ("/sync/server/certificate", Fixture, NULL, setup, test_certificate, teardown);
+  g_test_add ("/sync/server/live-booking", Fixture, NULL, setup, test_live_booking, teardown);
+  g_test_add ("/sync/server/reclaim-conflict", Fixture, NULL, setup, test_reclaim_conflict,
+              teardown);
+  g_test_add ("/sync/server/refused-reclaim", Fixture, NULL, setup, test_refused_reclaim,
+              teardown);
+  g_test_add ("/sync/server/lost-answers", Fixture, NULL, setup, test_lost_answers, teardown);
+  g_test_add ("/sync/server/refresh", Fixture, NULL, setup, test_refresh, teardown);
+  g_test_add ("/sync/server/crash-before-push", Fixture, NULL, setup, test_crash_before_push,
+              teardown);
+  g_test_add ("/sync/server/no-secrets", Fixture, NULL, setup, test_no_secrets, teardown);
+
+  return g_test_run ();
+}
