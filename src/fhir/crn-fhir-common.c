@@ -504,7 +504,8 @@ _crn_fhir_scan_date (const char       *text,
   out->month = 1;
   out->day = 1;
 
-  if (text == NULL || !scan_digits (&p, 4, &out->year) || out->year < 1)
+  if (text == NULL || !scan_digits (&p, 4, &out->year) ||
+      out->year < CRN_FHIR_MIN_YEAR || out->year > CRN_FHIR_MAX_YEAR)
     return FALSE;
   out->precision = 1;
   if (*p == '\0')
@@ -677,9 +678,11 @@ crn_fhir_parse_datetime_ms (const char  *text,
   if (!_crn_fhir_scan_date (text, FALSE, &parts) || parts.precision < 5 || !parts.has_offset)
     {
       crn_fhir_set_error (error, CRN_FHIR_ERROR_INVALID_VALUE, expression,
-                          _("%s must be a date and time with seconds and a time-zone offset, "
-                            "such as 2026-12-01T14:00:00.000+01:00."),
-                          expression != NULL ? expression : _("The value"));
+                          _("%s must be a date and time between the years %d and %d, with "
+                            "seconds and a time-zone offset, such as "
+                            "2026-12-01T14:00:00.000+01:00."),
+                          expression != NULL ? expression : _("The value"),
+                          CRN_FHIR_MIN_YEAR, CRN_FHIR_MAX_YEAR);
       return FALSE;
     }
 

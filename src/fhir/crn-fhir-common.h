@@ -178,7 +178,7 @@ char        *crn_fhir_format_instant_ms     (gint64       ms);
  * @expression: (nullable): FHIRPath named in the error
  * @error: return location for a #GError
  *
- * Strict: a date alone or a dateTime without an offset is refused
+ * Strict: a date alone, a dateTime without an offset, or a year outside 1900–2199 is refused
  * (%CRN_FHIR_ERROR_INVALID_VALUE). Fractions beyond milliseconds are truncated.
  */
 gboolean     crn_fhir_parse_datetime_ms     (const char  *text,

@@ -173,6 +173,11 @@ gboolean    _crn_fhir_restriction_read (JsonObject    *concept,
 gint64      _crn_fhir_floor_div       (gint64 a,
                                        gint64 b);
 
+/* Dates outside these years are refused: nothing in an agenda (nor a living patient's birth
+ * date) lies there, and the calendar code of GLib and core need not meet year 1 or 9999. */
+#define CRN_FHIR_MIN_YEAR 1900
+#define CRN_FHIR_MAX_YEAR 2199
+
 /* A FHIR date/dateTime split into parts, precision 1 = year … 4 = minute, 5 = second,
  * 6 = fraction. With @plus_tolerant, a space or "%2B" before the offset is read as "+". */
 typedef struct

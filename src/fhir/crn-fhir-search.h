@@ -68,7 +68,7 @@ typedef struct
  *
  * Accepts a year, year-month, date, or dateTime with minutes, seconds or a fraction
  * (milliseconds kept, more digits truncated), with an offset or "Z"; a dateTime without an
- * offset is read in Europe/Paris. The "+" trap: a "+" sent unencoded arrives as a space,
+ * offset is read in Europe/Paris; years outside 1900–2199 are refused. The "+" trap: a "+" sent unencoded arrives as a space,
  * so "…00.000 01:00" is read as "+01:00"; a literal "%2B" (value not decoded) too.
  */
 gboolean crn_fhir_date_param_parse     (const char          *text,

@@ -67,6 +67,7 @@ mutate (JsonNode *root)
     "\"2026-13-45T25:61:61+99:99\"", "\"2026-12-01T14:00:00+01:00\"", "\"Slot/x\"",
     "\"urn:oid:1.2.250.1.71.4.2.1\"", "{\"url\": \"rrule\"}", "\"free\"", "\"booked\"",
     "12345678901234567890", "\"899700123456\"", "\"#pat\"",
+    "\"0001-01-01T00:00:00Z\"", "\"9999-12-31T23:59:59+14:00\"", "\"0001-01-01\"",
   };
   g_autoptr(GPtrArray) places = g_ptr_array_new_with_free_func ((GDestroyNotify) place_free);
   Place *place;

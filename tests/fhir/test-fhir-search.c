@@ -99,6 +99,8 @@ test_date_errors (void)
     { "ge2026-12-01,le2026-12-03", CRN_FHIR_ERROR_INVALID_VALUE },
     { "today", CRN_FHIR_ERROR_UNKNOWN_CODE },
     { "1796130000", CRN_FHIR_ERROR_INVALID_VALUE },
+    { "ge0001-01-01", CRN_FHIR_ERROR_INVALID_VALUE },
+    { "le9999-12-31T23:59:59Z", CRN_FHIR_ERROR_INVALID_VALUE },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
