@@ -186,6 +186,7 @@ build_preferences (CrnApplication *self,
   GtkWidget *page = adw_preferences_page_new ();
   GtkWidget *group;
 
+  gtk_window_set_application (GTK_WINDOW (window), GTK_APPLICATION (self));
   gtk_window_set_transient_for (GTK_WINDOW (window), parent);
   gtk_window_set_modal (GTK_WINDOW (window), TRUE);
   adw_preferences_window_set_search_enabled (ADW_PREFERENCES_WINDOW (window), FALSE);
@@ -270,6 +271,7 @@ about_action (GSimpleAction *action,
   GtkWidget *about;
 
   about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "application", app,
                         "transient-for", gtk_application_get_active_window (app),
                         "application-name", _("Créneaux"),
                         "application-icon", APPLICATION_ID,

@@ -142,6 +142,62 @@ test_window_debug_info (void)
   g_assert_nonnull (strstr (info, "SQLite: runtime "));
 }
 
+static void
+test_window_application (void)
+{
+  g_autoptr(CrnApplication) app = crn_application_new (g_get_monotonic_time ());
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) accels = NULL;
+  GtkWindow *window;
+
+  /* Started without a main loop of its own, and without taking the bus name. */
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 4; i++)
+    {
+      static const char * const actions[] = { "quit", "about", "preferences", "shortcuts" };
+      g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), actions[i]));
+    }
+  accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.quit");
+  g_assert_cmpstr (accels[0], ==, "<Control>q");
+  g_clear_pointer (&accels, g_strfreev);
+  accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.shortcuts");
+  g_assert_cmpstr (accels[0], ==, "<Control>question");
+  g_clear_pointer (&accels, g_strfreev);
+  accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.preferences");
+  g_assert_cmpstr (accels[0], ==, "<Control>comma");
+
+  /* Without --demo-local the agenda starts empty: the store will fill it. */
+  g_assert_nonnull (crn_application_get_agenda (CRN_APPLICATION (app)));
+  g_assert_cmpuint (crn_agenda_get_n_slots (crn_application_get_agenda (CRN_APPLICATION (app))), ==, 0);
+
+  g_application_activate (G_APPLICATION (app));
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  g_assert_true (CRN_IS_WINDOW (window));
+  crn_test_wait_mapped (GTK_WIDGET (window));
+  /* The help overlay comes from the resources (gtk/help-overlay.ui). */
+  g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+
+  /* The preferences window opens over the main window. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  crn_test_iterate ();
+  g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))), ==, 2);
+  g_assert_true (ADW_IS_PREFERENCES_WINDOW (gtk_application_get_windows (GTK_APPLICATION (app))->data));
+
+  /* So does the About window, with the debug information. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  crn_test_iterate ();
+  g_assert_true (ADW_IS_ABOUT_WINDOW (gtk_application_get_windows (GTK_APPLICATION (app))->data));
+  g_assert_nonnull (strstr (adw_about_window_get_debug_info (gtk_application_get_windows (GTK_APPLICATION (app))->data),
+                            "libadwaita: runtime"));
+
+  while (gtk_application_get_windows (GTK_APPLICATION (app)) != NULL)
+    gtk_window_destroy (gtk_application_get_windows (GTK_APPLICATION (app))->data);
+  crn_test_iterate ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -152,6 +208,7 @@ main (int   argc,
   g_test_add_func ("/app/window/sync-indicator", test_window_sync_indicator);
   g_test_add_func ("/app/window/size-saved", test_window_size_saved);
   g_test_add_func ("/app/window/debug-info", test_window_debug_info);
+  g_test_add_func ("/app/window/application", test_window_application);
 
   return g_test_run ();
 }
