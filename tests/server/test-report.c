@@ -18,6 +18,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <string.h>
 
 #define CSV_HEADER "date,territoire,cabinet_id,cabinet,creneaux_proposes,minutes_proposees," \
@@ -71,6 +72,13 @@ accept_test_certificate (SoupMessage          *msg,
   return g_tls_certificate_is_same (certificate, expected);
 }
 
+/* The server dies with the test, even when an assertion aborts it. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 static void
 server_start (void)
 {
@@ -94,6 +102,7 @@ server_start (void)
   db_dir = g_build_filename (server->data_dir, "data", NULL);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   server->process = g_subprocess_launcher_spawn (launcher, &error, exe, "--data-dir", db_dir,
                                                  "--listen", "127.0.0.1:0",
                                                  "--tls-cert", cert, "--tls-key", key,
@@ -241,7 +250,10 @@ request (const char *method,
   r->length = g_bytes_get_size (body);
   r->content_type = g_strdup (soup_message_headers_get_one (soup_message_get_response_headers (msg),
                                                             "Content-Type"));
+  /* The Location as a path: libsoup makes redirects absolute. */
   location = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Location");
+  if (location != NULL && g_str_has_prefix (location, server->base))
+    location += strlen (server->base);
   r->location = g_strdup (location);
   r->set_cookies = g_ptr_array_new_with_free_func (g_free);
   soup_message_headers_foreach (soup_message_get_response_headers (msg), collect_cookie,

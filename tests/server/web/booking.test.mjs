@@ -260,6 +260,16 @@ test('booking page in headless Chromium', { timeout: 240000 }, async (t) => {
     await Promise.all([page.waitForLoadState('load'), page.click('form.search-form button')]);
     assert.ok(!page.url().includes('nom='), 'no patient field in the search URL');
 
+    // The time window and the age group filter the slots.
+    await page.goto(`${base}/reservation?jours=3&de=17:00&a=19:00&age=adulte`);
+    const times = await page.$$eval('li.slot .time', (els) => els.map((e) => e.textContent));
+    for (const range of times) {
+      const start = range.slice(0, 5);
+      assert.ok(start >= '17:00' && start < '19:00', `${range} is inside 17:00–19:00`);
+    }
+    const tags = await page.$$eval('li.slot .restriction', (els) => els.map((e) => e.textContent));
+    assert.ok(!tags.some((t) => /18/.test(t)), `no children-only slot for an adult: ${tags}`);
+
     // A bad time shows an error linked to its field.
     await page.goto(`${base}/reservation?de=25:99`);
     assert.equal(await page.getAttribute('#f-de', 'aria-invalid'), 'true');
