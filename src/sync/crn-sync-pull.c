@@ -1,0 +1,399 @@
+/* crn-sync-pull.c: delta pull by _lastUpdated, one transaction per page
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "CrnSync"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "crn-fhir.h"
+#include "crn-secret-store.h"
+#include "crn-sync-private.h"
+
+/* Pulled in this order: templates, then their slots, then the bookings holding them. */
+static const char * const pull_types[] = { "Schedule", "Slot", "Appointment" };
+#define N_PULL_TYPES G_N_ELEMENTS (pull_types)
+
+/* ---------------------------------------------------------------------------------- */
+/* Storing server copies                                                               */
+
+void
+_crn_sync_upsert_async (CrnSync             *self,
+              CrnChangeTarget      target,
+              GPtrArray           *objects,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
+{
+  switch (target)
+    {
+    case CRN_CHANGE_TARGET_SLOT:
+      crn_store_upsert_slots_async (self->store, objects, self->cancellable, callback,
+                                    user_data);
+      break;
+    case CRN_CHANGE_TARGET_BOOKING:
+      crn_store_upsert_bookings_async (self->store, objects, self->cancellable, callback,
+                                       user_data);
+      break;
+    case CRN_CHANGE_TARGET_TEMPLATE:
+    default:
+      crn_store_upsert_templates_async (self->store, objects, self->cancellable, callback,
+                                        user_data);
+      break;
+    }
+}
+
+gboolean
+_crn_sync_upsert_finish (CrnSync          *self,
+               CrnChangeTarget   target,
+               GAsyncResult     *result,
+               guint            *n_applied,
+               GError          **error)
+{
+  switch (target)
+    {
+    case CRN_CHANGE_TARGET_SLOT:
+      return crn_store_upsert_slots_finish (self->store, result, n_applied, error);
+    case CRN_CHANGE_TARGET_BOOKING:
+      return crn_store_upsert_bookings_finish (self->store, result, n_applied, error);
+    case CRN_CHANGE_TARGET_TEMPLATE:
+    default:
+      return crn_store_upsert_templates_finish (self->store, result, n_applied, error);
+    }
+}
+
+/* Parses one resource into its domain object. */
+gpointer
+_crn_sync_parse_resource (CrnChangeTarget   target,
+                JsonNode         *node,
+                gint64           *last_updated_ms,
+                GError          **error)
+{
+  switch (target)
+    {
+    case CRN_CHANGE_TARGET_SLOT:
+      {
+        g_auto(CrnFhirSlotInfo) info = { 0 };
+        CrnSlot *slot = crn_fhir_slot_parse (node, &info, error);
+
+        if (slot != NULL && last_updated_ms != NULL)
+          *last_updated_ms = slot->last_updated_ms;
+        return slot;
+      }
+    case CRN_CHANGE_TARGET_BOOKING:
+      {
+        g_auto(CrnFhirAppointmentInfo) info = { 0 };
+        CrnBooking *booking = crn_fhir_appointment_parse (node, &info, error);
+
+        if (booking != NULL && booking->slot_id == NULL && info.slot_ids != NULL &&
+            info.slot_ids[0] != NULL)
+          booking->slot_id = g_strdup (info.slot_ids[0]);
+        if (booking != NULL && last_updated_ms != NULL)
+          *last_updated_ms = booking->last_updated_ms;
+        return booking;
+      }
+    case CRN_CHANGE_TARGET_TEMPLATE:
+    default:
+      {
+        g_auto(CrnFhirScheduleInfo) info = { 0 };
+        CrnTemplate *template = crn_fhir_schedule_parse (node, &info, error);
+
+        if (template != NULL && last_updated_ms != NULL)
+          *last_updated_ms = template->last_updated_ms;
+        return template;
+      }
+    }
+}
+
+GDestroyNotify
+_crn_sync_target_free_func (CrnChangeTarget target)
+{
+  switch (target)
+    {
+    case CRN_CHANGE_TARGET_SLOT:
+      return (GDestroyNotify) crn_slot_free;
+    case CRN_CHANGE_TARGET_BOOKING:
+      return (GDestroyNotify) crn_booking_free;
+    case CRN_CHANGE_TARGET_TEMPLATE:
+    default:
+      return (GDestroyNotify) crn_template_free;
+    }
+}
+
+gpointer
+_crn_sync_copy_object (CrnChangeTarget target,
+             gconstpointer   object)
+{
+  switch (target)
+    {
+    case CRN_CHANGE_TARGET_SLOT:
+      return crn_slot_copy (object);
+    case CRN_CHANGE_TARGET_BOOKING:
+      return crn_booking_copy (object);
+    case CRN_CHANGE_TARGET_TEMPLATE:
+    default:
+      return crn_template_copy (object);
+    }
+}
+
+const char *
+_crn_sync_target_type_name (CrnChangeTarget target)
+{
+  switch (target)
+    {
+    case CRN_CHANGE_TARGET_SLOT:
+      return "Slot";
+    case CRN_CHANGE_TARGET_BOOKING:
+      return "Appointment";
+    case CRN_CHANGE_TARGET_TEMPLATE:
+    default:
+      return "Schedule";
+    }
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* Pull                                                                                */
+
+static void pull_type    (CrnSync    *self);
+static void request_page (CrnSync    *self,
+                          const char *url);
+
+typedef struct
+{
+  CrnSync *self;
+  char    *next;
+  gint64   watermark_ms;
+  guint    n_objects;
+} PageData;
+
+static void
+page_data_free (PageData *data)
+{
+  g_object_unref (data->self);
+  g_free (data->next);
+  g_free (data);
+}
+
+static void
+on_watermark_saved_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  PageData *data = user_data;
+  CrnSync *self = data->self;
+  g_autoptr(GError) error = NULL;
+
+  if (!crn_store_set_sync_state_finish (CRN_STORE (source), result, &error))
+    _crn_sync_cycle_done (self, error);
+  else if (data->next != NULL)
+    request_page (self, data->next);
+  else
+    {
+      self->type_index++;
+      pull_type (self);
+    }
+  page_data_free (data);
+}
+
+static void
+save_watermark (PageData *data)
+{
+  CrnSync *self = data->self;
+  CrnSyncState state = { 0 };
+
+  state.resource = (char *) pull_types[self->type_index];
+  state.watermark_ms = data->watermark_ms;
+  state.synced_at_ms = _crn_sync_now_ms ();
+  crn_store_set_sync_state_async (self->store, &state, self->cancellable,
+                                  on_watermark_saved_cb, data);
+}
+
+static CrnChangeTarget
+pull_target (guint index)
+{
+  switch (index)
+    {
+    case 0:
+      return CRN_CHANGE_TARGET_TEMPLATE;
+    case 1:
+      return CRN_CHANGE_TARGET_SLOT;
+    default:
+      return CRN_CHANGE_TARGET_BOOKING;
+    }
+}
+
+static void
+on_page_stored_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  PageData *data = user_data;
+  CrnSync *self = data->self;
+  g_autoptr(GError) error = NULL;
+  guint n_applied = 0;
+
+  if (!_crn_sync_upsert_finish (self, pull_target (self->type_index), result, &n_applied, &error))
+    {
+      _crn_sync_cycle_done (self, error);
+      page_data_free (data);
+      return;
+    }
+  if (n_applied > 0)
+    _crn_sync_emit_store_changed (self, pull_types[self->type_index], n_applied);
+  save_watermark (data);
+}
+
+static void
+on_page_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(CrnSync) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrnResponse) response = NULL;
+  g_autoptr(CrnFhirBundleReader) reader = NULL;
+  g_autoptr(GPtrArray) objects = NULL;
+  CrnChangeTarget target = pull_target (self->type_index);
+  const char *type = pull_types[self->type_index];
+  PageData *data;
+  gint64 max_ms = self->page_max_ms;
+  guint iter = 0;
+  JsonNode *node;
+
+  response = crn_client_request_finish (CRN_CLIENT (source), result, &error);
+  if (response == NULL)
+    {
+      _crn_sync_cycle_done (self, error);
+      return;
+    }
+  if (response->status != SOUP_STATUS_OK || response->body == NULL)
+    {
+      g_autofree char *message = crn_response_dup_message (response);
+      g_autoptr(GError) refused = g_error_new (CRN_SYNC_ERROR, CRN_SYNC_ERROR_REFUSED,
+                                               _("The server refused to send the agenda: "
+                                                 "%s"), message);
+      _crn_sync_cycle_done (self, refused);
+      return;
+    }
+  reader = crn_fhir_bundle_reader_new (response->body, &error);
+  if (reader == NULL)
+    {
+      g_autoptr(GError) unreadable =
+        g_error_new (CRN_SYNC_ERROR, CRN_SYNC_ERROR_INVALID_RESPONSE,
+                     _("The server sent an agenda that could not be read (%s). Créneaux "
+                       "will try again later."), error->message);
+      _crn_sync_cycle_done (self, unreadable);
+      return;
+    }
+
+  objects = g_ptr_array_new_with_free_func (_crn_sync_target_free_func (target));
+  while ((node = crn_fhir_bundle_reader_next (reader, type, &iter)) != NULL)
+    {
+      g_autoptr(GError) parse_error = NULL;
+      gint64 lu = 0;
+      gpointer object = _crn_sync_parse_resource (target, node, &lu, &parse_error);
+
+      if (object == NULL)
+        {
+          /* Never patient data in logs: the FHIR error names a path, not a value. */
+          g_warning ("Skipped a %s from the server: %s", type, parse_error->message);
+          continue;
+        }
+      max_ms = MAX (max_ms, lu);
+      g_ptr_array_add (objects, object);
+    }
+
+  data = g_new0 (PageData, 1);
+  data->self = g_object_ref (self);
+  data->next = g_strdup (crn_fhir_bundle_reader_get_next_link (reader));
+  data->n_objects = objects->len;
+  self->page_max_ms = max_ms;
+  /* Between pages, keep one ms of margin so that resources sharing the last instant of a
+   * page are fetched again (and skipped by version) if the pull stops there. */
+  if (data->next != NULL)
+    data->watermark_ms = MAX (self->old_watermark_ms, max_ms - 1);
+  else
+    data->watermark_ms = max_ms;
+
+  if (objects->len == 0)
+    {
+      if (data->watermark_ms == self->old_watermark_ms && data->next == NULL)
+        {
+          page_data_free (data);
+          self->type_index++;
+          pull_type (self);
+          return;
+        }
+      save_watermark (data);
+      return;
+    }
+  _crn_sync_upsert_async (self, target, objects, on_page_stored_cb, data);
+}
+
+static void
+request_page (CrnSync    *self,
+              const char *url)
+{
+  crn_client_request_async (self->client, "GET", url, NULL, NULL, NULL, self->cancellable,
+                            on_page_cb, g_object_ref (self));
+}
+
+static void
+on_state_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(CrnSync) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrnSyncState) state = crn_store_get_sync_state_finish (CRN_STORE (source), result,
+                                                                   &error);
+  g_autoptr(GString) url = NULL;
+
+  if (state == NULL && error != NULL &&
+      !g_error_matches (error, CRN_STORE_ERROR, CRN_STORE_ERROR_NOT_FOUND))
+    {
+      _crn_sync_cycle_done (self, error);
+      return;
+    }
+  self->old_watermark_ms = state != NULL ? state->watermark_ms : 0;
+  self->page_max_ms = self->old_watermark_ms;
+
+  url = g_string_new ("/fhir/");
+  g_string_append_printf (url, "%s?_sort=_lastUpdated&_count=%u", pull_types[self->type_index],
+                          self->page_size);
+  if (self->old_watermark_ms > 0)
+    {
+      g_autofree char *iso = crn_fhir_format_instant_ms (self->old_watermark_ms);
+      g_autofree char *escaped = g_uri_escape_string (iso, NULL, FALSE);
+
+      g_string_append_printf (url, "&_lastUpdated=gt%s", escaped);
+    }
+  request_page (self, url->str);
+}
+
+static void
+pull_type (CrnSync *self)
+{
+  if (self->type_index >= N_PULL_TYPES)
+    {
+      _crn_sync_cycle_done (self, NULL);
+      return;
+    }
+  crn_store_get_sync_state_async (self->store, pull_types[self->type_index], self->cancellable,
+                                  on_state_cb, g_object_ref (self));
+}
+
+/**
+ * _crn_sync_pull:
+ * @self: a sync
+ *
+ * Pulls every resource type in turn, then ends the cycle.
+ */
+void
+_crn_sync_pull (CrnSync *self)
+{
+  self->type_index = 0;
+  pull_type (self);
+}
+
