@@ -948,7 +948,9 @@ crn_client_request_async (CrnClient           *self,
     request->body = crn_fhir_to_bytes (body);
   g_task_set_task_data (task, request, (GDestroyNotify) request_free);
 
-  if (!g_str_has_prefix (request->url, self->server_url))
+  if (!g_str_has_prefix (request->url, self->server_url) ||
+      (request->url[strlen (self->server_url)] != '/' &&
+       request->url[strlen (self->server_url)] != '\0'))
     {
       g_task_return_new_error (task, CRN_SYNC_ERROR, CRN_SYNC_ERROR_INVALID_RESPONSE,
                                _("%s gave a link to another server; it was not followed."),

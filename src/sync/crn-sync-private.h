@@ -40,7 +40,8 @@ struct _CrnSync
   gboolean       started;
   gboolean       running;
   gboolean       again;
-  GPtrArray     *waiters;       /* GTask of crn_sync_sync_async() */
+  GPtrArray     *waiters;       /* GTask of crn_sync_sync_async(), ended by this cycle */
+  GPtrArray     *next_waiters;  /* …asked during a cycle: they need the next one */
   CrnBackoff     retry_backoff;
   guint          retry_id;
   guint          page_size;

@@ -21,10 +21,10 @@ static const char * const pull_types[] = { "Schedule", "Slot", "Appointment" };
 
 void
 _crn_sync_upsert_async (CrnSync             *self,
-              CrnChangeTarget      target,
-              GPtrArray           *objects,
-              GAsyncReadyCallback  callback,
-              gpointer             user_data)
+                        CrnChangeTarget      target,
+                        GPtrArray           *objects,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
 {
   switch (target)
     {
@@ -46,10 +46,10 @@ _crn_sync_upsert_async (CrnSync             *self,
 
 gboolean
 _crn_sync_upsert_finish (CrnSync          *self,
-               CrnChangeTarget   target,
-               GAsyncResult     *result,
-               guint            *n_applied,
-               GError          **error)
+                         CrnChangeTarget   target,
+                         GAsyncResult     *result,
+                         guint            *n_applied,
+                         GError          **error)
 {
   switch (target)
     {
@@ -66,9 +66,9 @@ _crn_sync_upsert_finish (CrnSync          *self,
 /* Parses one resource into its domain object. */
 gpointer
 _crn_sync_parse_resource (CrnChangeTarget   target,
-                JsonNode         *node,
-                gint64           *last_updated_ms,
-                GError          **error)
+                          JsonNode         *node,
+                          gint64           *last_updated_ms,
+                          GError          **error)
 {
   switch (target)
     {
@@ -123,7 +123,7 @@ _crn_sync_target_free_func (CrnChangeTarget target)
 
 gpointer
 _crn_sync_copy_object (CrnChangeTarget target,
-             gconstpointer   object)
+                       gconstpointer   object)
 {
   switch (target)
     {

@@ -64,7 +64,7 @@ crn_sync_status_get_type (void)
 
 void
 _crn_sync_set_status (CrnSync       *self,
-            CrnSyncStatus  status)
+                      CrnSyncStatus  status)
 {
   if (self->status == status)
     return;
@@ -74,7 +74,7 @@ _crn_sync_set_status (CrnSync       *self,
 
 void
 _crn_sync_set_last_error (CrnSync    *self,
-                const char *message)
+                          const char *message)
 {
   if (g_strcmp0 (self->last_error, message) == 0)
     return;
@@ -152,7 +152,7 @@ complete_waiters (CrnSync      *self,
 
 void
 _crn_sync_cycle_done (CrnSync      *self,
-            const GError *error)
+                      const GError *error)
 {
   g_clear_pointer (&self->item, _crn_sync_push_item_free);
   g_clear_pointer (&self->queue, g_ptr_array_unref);
@@ -199,6 +199,23 @@ _crn_sync_cycle_done (CrnSync      *self,
   g_object_thaw_notify (G_OBJECT (self));
 
   complete_waiters (self, error);
+
+  /* Callers who asked while this cycle ran need one that starts after their request. */
+  if (self->next_waiters->len > 0)
+    {
+      GPtrArray *next = self->next_waiters;
+
+      self->next_waiters = self->waiters;
+      self->waiters = next;
+      if (error != NULL && !crn_sync_error_is_transient (error))
+        complete_waiters (self, error);
+      else
+        {
+          self->again = FALSE;
+          _crn_sync_run_cycle (self);
+          return;
+        }
+    }
 
   if (error == NULL && self->started && self->ws == NULL && !self->ws_connecting &&
       self->ws_retry_id == 0)
@@ -373,8 +390,8 @@ on_token_saved_cb (GObject      *source,
 
 void
 _crn_sync_on_refresh_token_changed (CrnClient  *client,
-                             const char *refresh_token,
-                             gpointer    user_data)
+                                    const char *refresh_token,
+                                    gpointer    user_data)
 {
   CrnSync *self = user_data;
 
@@ -403,8 +420,9 @@ crn_sync_finalize (GObject *object)
 {
   CrnSync *self = CRN_SYNC (object);
 
-  g_assert (self->waiters->len == 0);
+  g_assert (self->waiters->len == 0 && self->next_waiters->len == 0);
   g_ptr_array_unref (self->waiters);
+  g_ptr_array_unref (self->next_waiters);
   g_clear_pointer (&self->queue, g_ptr_array_unref);
   g_clear_pointer (&self->item, _crn_sync_push_item_free);
   crn_backoff_clear (&self->retry_backoff);
@@ -520,6 +538,7 @@ static void
 crn_sync_init (CrnSync *self)
 {
   self->waiters = g_ptr_array_new ();
+  self->next_waiters = g_ptr_array_new ();
   self->page_size = DEFAULT_PAGE_SIZE;
   self->poll_seconds = DEFAULT_POLL_SECONDS;
   crn_backoff_init (&self->retry_backoff, 1000, 5 * 60 * 1000);
@@ -744,16 +763,18 @@ crn_sync_sync_async (CrnSync             *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, crn_sync_sync_async);
-  g_ptr_array_add (self->waiters, task);
   if (g_cancellable_is_cancelled (self->cancellable))
     {
       g_object_unref (self->cancellable);
       self->cancellable = g_cancellable_new ();
     }
   if (self->running)
-    self->again = TRUE;
+    g_ptr_array_add (self->next_waiters, task);
   else
-    _crn_sync_run_cycle (self);
+    {
+      g_ptr_array_add (self->waiters, task);
+      _crn_sync_run_cycle (self);
+    }
 }
 
 /**

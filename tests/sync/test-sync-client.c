@@ -330,10 +330,17 @@ test_server_errors (void)
   }
   crn_response_free (response);
 
-  /* A link to another server is not followed. */
+  /* A link to another server is not followed, nor to another port of this one. */
   response = request (client, "GET", "https://elsewhere.example/fhir/Slot", &error);
   g_assert_error (error, CRN_SYNC_ERROR, CRN_SYNC_ERROR_INVALID_RESPONSE);
   g_clear_error (&error);
+  {
+    g_autofree char *other_port = g_strdup_printf ("%s1/fhir/Slot", fake->url);
+
+    response = request (client, "GET", other_port, &error);
+    g_assert_error (error, CRN_SYNC_ERROR, CRN_SYNC_ERROR_INVALID_RESPONSE);
+    g_clear_error (&error);
+  }
 
   /* A slow server: the request gives up (the session timeout, 1 s here) and says so. */
   {

@@ -392,6 +392,26 @@ test_malformed_then_back (Fixture       *f,
 }
 
 static void
+test_sync_while_syncing (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) first = NULL;
+  g_autoptr(GAsyncResult) second = NULL;
+  g_autoptr(GError) error = NULL;
+
+  seed_slots (f, 3);
+  /* A caller asking while a cycle runs gets a cycle that starts after its request. */
+  crn_sync_sync_async (f->sync, NULL, sync_test_result_cb, &first);
+  crn_sync_sync_async (f->sync, NULL, sync_test_result_cb, &second);
+  crn_sync_sync_finish (f->sync, sync_test_wait (&first), &error);
+  g_assert_no_error (error);
+  g_assert_null (second);
+  crn_sync_sync_finish (f->sync, sync_test_wait (&second), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sync_fake_count (f->fake, "GET /fhir/Schedule?"), ==, 2);
+}
+
+static void
 test_signed_out (Fixture       *f,
                  gconstpointer  data)
 {
@@ -429,6 +449,8 @@ main (int   argc,
   g_test_add ("/sync/malformed-then-back", Fixture, NULL, setup, test_malformed_then_back,
               teardown);
   g_test_add ("/sync/signed-out", Fixture, NULL, setup, test_signed_out, teardown);
+  g_test_add ("/sync/sync-while-syncing", Fixture, NULL, setup, test_sync_while_syncing,
+              teardown);
 
   return g_test_run ();
 }
