@@ -1277,8 +1277,13 @@ book_in_transaction (CrnServerDb            *self,
   if (is_referrer (account))
     {
       booking->referrer = crn_server_account_get_referrer (account);
-      g_free (booking->referrer_name);
-      booking->referrer_name = g_strdup (account->display_name);
+      /* The page adds the operator's name after the account's: keep that, nothing else. */
+      if (booking->referrer_name == NULL ||
+          !g_str_has_prefix (booking->referrer_name, account->display_name))
+        {
+          g_free (booking->referrer_name);
+          booking->referrer_name = g_strdup (account->display_name);
+        }
       g_free (booking->operator_id);
       booking->operator_id = g_strdup (account->login);
       booking->extra = FALSE;

@@ -150,7 +150,18 @@ typedef struct
   const char        *id;
   Params            *params;
   char              *fhir_base;
+  CrnServerCpts     *cpts;            /* loaded once per request */
+  char              *hs_id;
+  gboolean           cpts_loaded;
 } Request;
+
+static void
+request_clear (Request *req)
+{
+  g_clear_pointer (&req->cpts, crn_server_cpts_free);
+  g_clear_pointer (&req->hs_id, g_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Request, request_clear)
 
 static void
 send_new_error (SoupServerMessage *msg,
@@ -342,13 +353,24 @@ directory_meta (Request    *req,
 /* ---------------------------------------------------------------------------------- */
 /* Resource builders                                                                   */
 
+static const char *
+request_hs_id (Request *req)
+{
+  if (!req->cpts_loaded)
+    {
+      req->cpts = crn_server_db_get_cpts (req->ctx->db);
+      req->hs_id = req->cpts != NULL ? cpts_hs_id (req->cpts) : NULL;
+      req->cpts_loaded = TRUE;
+    }
+  return req->hs_id;
+}
+
 static JsonNode *
 build_slot (Request       *req,
             const CrnSlot *slot,
             gboolean       sas)
 {
-  g_autoptr(CrnServerCpts) cpts = crn_server_db_get_cpts (req->ctx->db);
-  g_autofree char *hs = cpts != NULL ? cpts_hs_id (cpts) : NULL;
+  const char *hs = request_hs_id (req);
   g_autofree char *identifier_system = sid (req, "slot");
   g_autofree char *url = NULL;
   const char *hs_ids[2] = { hs, NULL };
@@ -680,7 +702,7 @@ actor_to_idnps (const char *value)
   if (g_str_has_prefix (value, "Practitioner/pract-"))
     return crn_idnps_normalize (value + strlen ("Practitioner/pract-"));
   if (g_str_has_prefix (value, "PractitionerRole/") &&
-      crn_fhir_split_role_id (value + strlen ("PractitionerRole/"), "role-", &idnps, NULL))
+      crn_fhir_split_role_id (value + strlen ("PractitionerRole/"), "role", &idnps, NULL))
     return idnps;
   if (g_str_has_prefix (value, "pract-"))
     return crn_idnps_normalize (value + strlen ("pract-"));
@@ -1456,7 +1478,7 @@ directory_read (Request *req)
   if (g_str_equal (req->type, "Practitioner") && g_str_has_prefix (req->id, "pract-"))
     node = build_practitioner (req, req->id + strlen ("pract-"), FALSE);
   else if (g_str_equal (req->type, "PractitionerRole") &&
-           crn_fhir_split_role_id (req->id, "role-", &idnps, &place))
+           crn_fhir_split_role_id (req->id, "role", &idnps, &place))
     node = build_role (req, idnps, place, FALSE);
   else if (g_str_equal (req->type, "HealthcareService") && cpts != NULL)
     {
@@ -1729,7 +1751,7 @@ fhir_handler (SoupServer        *server,
   g_autoptr(CrnServerAccount) account = NULL;
   g_auto(GStrv) segments = NULL;
   g_autofree char *fhir_base = NULL;
-  Request req = { 0 };
+  g_auto(Request) req = { 0 };
   guint n;
   gboolean get, put, post;
 

@@ -517,7 +517,8 @@ crn_test_add_slot (CrnTestServer *server,
   body = crn_fhir_to_string (node, FALSE);
   put = crn_test_request (server, "PUT", put_path, token, body, NULL);
   if (put->status != 200)
-    g_error ("Schedule PUT: %u %s", put->status, put->body);
+    g_error ("Schedule PUT (extra at %" G_GINT64_FORMAT "): %u %s\n%s", start, put->status,
+             put->body, body);
 
   path = g_strdup_printf ("/fhir/Slot?actor=Practitioner/pract-%s&status=free"
                           "&start=ge%s&start=le%s", agenda->practitioner, from, from);

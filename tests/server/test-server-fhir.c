@@ -63,7 +63,8 @@ test_sas_search (void)
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gint64 start = crn_test_pick_start (120, 20);
   g_autofree char *slot_a = crn_test_add_slot (server, doctor_a, agenda_a, start, REG);
-  g_autofree char *slot_b = crn_test_add_slot (server, doctor_b, agenda_b, start + 600,
+  gint64 start_b = crn_test_pick_start (130, 20);
+  g_autofree char *slot_b = crn_test_add_slot (server, doctor_b, agenda_b, start_b,
                                                CRN_VISIBILITY_SNP);
   g_autofree char *ge = crn_test_iso_param (now);
   g_autofree char *le = crn_test_iso_param (now + 72 * 3600);
@@ -212,7 +213,8 @@ test_rights_per_role (void)
 {
   gint64 start = crn_test_pick_start (170, 20);
   g_autofree char *slot = crn_test_add_slot (server, doctor_a, agenda_a, start, REG);
-  g_autofree char *own = crn_test_add_slot (server, doctor_a, agenda_a, start + 1800,
+  g_autofree char *own = crn_test_add_slot (server, doctor_a, agenda_a,
+                                            crn_test_pick_start (180, 20),
                                             CRN_VISIBILITY_NONE);
   g_autoptr(CrnTestResponse) booked = book (regulator, slot, GP_A, start);
   const char *id = crn_test_json_string (booked->json, "id");
@@ -267,6 +269,12 @@ test_versions_and_policy (void)
   g_autoptr(CrnTestResponse) schedule = get (doctor_a, "/fhir/Schedule/sched-" GP_A "-" PLACE_A);
   g_autoptr(CrnTestResponse) stale = NULL;
   g_autoptr(CrnTestResponse) policy = get (doctor_a, "/fhir/Parameters/policy");
+  g_autoptr(CrnTestResponse) role = get (regulator, "/fhir/PractitionerRole/role-" GP_A "-"
+                                         PLACE_A);
+  g_autoptr(CrnTestResponse) practitioner = get (regulator, "/fhir/Practitioner/pract-" GP_A);
+  g_autoptr(CrnTestResponse) organization = get (regulator, "/fhir/Organization/" PLACE_A);
+  g_autoptr(CrnTestResponse) appointments_of_a = get (secretary, "/fhir/Appointment?actor="
+                                                      "PractitionerRole/role-" GP_A "-" PLACE_A);
   g_autoptr(JsonNode) body_node = crn_fhir_schedule_build (agenda_a, NULL);
   g_autofree char *body = crn_fhir_to_string (body_node, FALSE);
   const char *etag;
@@ -282,6 +290,12 @@ test_versions_and_policy (void)
 
   g_assert_cmpuint (policy->status, ==, 200);
   g_assert_cmpstr (crn_test_json_string (policy->json, "resourceType"), ==, "Parameters");
+  g_assert_cmpuint (role->status, ==, 200);
+  g_assert_cmpstr (crn_test_json_string (role->json, "id"), ==, "role-" GP_A "-" PLACE_A);
+  g_assert_cmpuint (practitioner->status, ==, 200);
+  g_assert_cmpstr (crn_test_json_string (practitioner->json, "name[0].family"), ==, "Morel");
+  g_assert_cmpuint (organization->status, ==, 200);
+  g_assert_cmpuint (appointments_of_a->status, ==, 200);
   g_assert_nonnull (soup_message_headers_get_one (policy->headers, "ETag"));
 }
 

@@ -307,10 +307,11 @@ test_pharmacy_visibility (void)
 {
   gint64 start = crn_test_pick_start (300, 20);
   g_autofree char *snp_only = add_slot (start, CRN_VISIBILITY_SNP);
-  g_autofree char *pro = add_slot (start + 1800, CRN_VISIBILITY_PRO);
+  gint64 pro_start = crn_test_pick_start (330, 20);
+  g_autofree char *pro = add_slot (pro_start, CRN_VISIBILITY_PRO);
   g_autoptr(CrnTestResponse) refused = book (pharmacy, snp_only, start, NULL);
-  g_autoptr(CrnTestResponse) ok = book (pharmacy, pro, start + 1800, NULL);
-  g_autoptr(CrnTestResponse) reg = book (regulator, pro, start + 1800, NULL);
+  g_autoptr(CrnTestResponse) ok = book (pharmacy, pro, pro_start, NULL);
+  g_autoptr(CrnTestResponse) reg = book (regulator, pro, pro_start, NULL);
 
   assert_rule (refused, 422, "not-visible");
   g_assert_cmpuint (ok->status, ==, 201);
@@ -401,7 +402,8 @@ test_confirmation (void)
 {
   gint64 start = crn_test_pick_start (460, 20);
   g_autofree char *accept_slot = add_slot (start, REG);
-  g_autofree char *decline_slot = add_slot (start + 1800, REG);
+  gint64 decline_start = crn_test_pick_start (490, 20);
+  g_autofree char *decline_slot = add_slot (decline_start, REG);
   g_autoptr(CrnTestResponse) a = NULL;
   g_autoptr(CrnTestResponse) d = NULL;
   g_autoptr(CrnTestResponse) tentative = NULL;
@@ -417,7 +419,7 @@ test_confirmation (void)
 
   put_policy (0, 0, 0, TRUE);
   a = book (regulator, accept_slot, start, NULL);
-  d = book (regulator, decline_slot, start + 1800, NULL);
+  d = book (regulator, decline_slot, decline_start, NULL);
   put_policy (0, 0, 0, FALSE);
 
   g_assert_cmpuint (a->status, ==, 201);
