@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "crn-fhir-private.h"
@@ -189,9 +190,17 @@ crn_fhir_parse (const char  *data,
   parser = json_parser_new ();
   if (!json_parser_load_from_data (parser, data, (gssize) len, &local_error))
     {
-      crn_fhir_set_error (error, CRN_FHIR_ERROR_INVALID_JSON, NULL,
-                          _("The body is not valid JSON (%s); send a FHIR resource in JSON."),
-                          local_error->message);
+      guint line = 0;
+      guint column = 0;
+
+      /* json-glib quotes the offending text, which may be patient data: keep only where */
+      if (sscanf (local_error->message, "<data>:%u:%u:", &line, &column) == 2)
+        crn_fhir_set_error (error, CRN_FHIR_ERROR_INVALID_JSON, NULL,
+                            _("The body is not valid JSON (error at line %u, column %u); send a "
+                              "FHIR resource in JSON."), line, column);
+      else
+        crn_fhir_set_error (error, CRN_FHIR_ERROR_INVALID_JSON, NULL,
+                            _("The body is not valid JSON; send a FHIR resource in JSON."));
       return NULL;
     }
 

@@ -38,6 +38,27 @@ test_parse_errors (void)
 }
 
 static void
+test_parse_error_no_data (void)
+{
+  const char *cases[] = {
+    "{\"resourceType\": \"Patient\", \"name\": DUPONT}",
+    "{\"resourceType\": \"Patient\" \"DUPONT\"}",
+    "{\"DUPONT\"}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = crn_fhir_parse (cases[i], -1, &error);
+
+      g_assert_null (node);
+      g_assert_error (error, CRN_FHIR_ERROR, CRN_FHIR_ERROR_INVALID_JSON);
+      g_assert_null (strstr (error->message, "DUPONT"));
+      g_assert_nonnull (strstr (error->message, "line 1"));
+    }
+}
+
+static void
 test_parse_limits (void)
 {
   g_autoptr(GString) deep = g_string_new ("{\"resourceType\": \"Slot\", \"x\": ");
@@ -232,6 +253,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/fhir/common/parse-errors", test_parse_errors);
+  g_test_add_func ("/fhir/common/parse-error-no-data", test_parse_error_no_data);
   g_test_add_func ("/fhir/common/parse-limits", test_parse_limits);
   g_test_add_func ("/fhir/common/error-expression", test_error_expression);
   g_test_add_func ("/fhir/common/datetime", test_datetime);
