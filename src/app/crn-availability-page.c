@@ -459,6 +459,10 @@ refresh (CrnAvailabilityPage *self)
   update_avenant (self);
 
   gtk_label_set_label (self->state_label, self->dirty ? _("Unsaved changes") : "");
+  /* The stack is the bin's child; it is not bound, because gtk_widget_dispose_template()
+   * would unparent it behind AdwBin's back. */
+  gtk_stack_set_visible_child_name (GTK_STACK (adw_bin_get_child (ADW_BIN (self))),
+                                    self->template != NULL ? "editor" : "empty");
   update_actions (self);
 }
 

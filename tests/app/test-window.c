@@ -179,6 +179,8 @@ test_window_application (void)
   crn_test_wait_mapped (GTK_WIDGET (window));
   /* The help overlay comes from the resources (gtk/help-overlay.ui). */
   g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+  /* No practitioner yet: the availability page says what it will hold. */
+  g_assert_null (crn_availability_page_get_template (crn_window_get_availability_page (CRN_WINDOW (window))));
 
   /* The preferences window opens over the main window. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
