@@ -1,0 +1,683 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The Créneaux benchmark harness: runs every benchmark beside its baseline, several times,
+checks the targets of issue 8 and writes docs/PERFORMANCE.md and docs/performance.json.
+
+Run through build-aux/bench, which builds the release tree and starts this under Xvfb.
+Each program prints `BENCH {json}` lines (tests/bench/bench-util.c); the layers' benchmarks
+that print text only (bench-store, bench-expand) are read with patterns below. The layers'
+benchmarks are found with `meson introspect --benchmarks` (suite "bench").
+"""
+
+import argparse
+import datetime
+import json
+import math
+import os
+import platform
+import re
+import shlex
+import statistics
+import subprocess
+import sys
+import threading
+
+# Environment variables of the shared test environment that slow a program down on purpose.
+SLOW_ENV = ('MALLOC_CHECK_', 'G_DEBUG', 'G_SLICE')
+
+
+def log(*args):
+    print('bench:', *args, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------------- running
+
+class Runner:
+    def __init__(self, build, top, env):
+        self.build = build
+        self.top = top
+        self.env = env
+        self.outputs = {}        # program -> last stdout (kept in the JSON)
+        self.failures = []       # (program, message)
+
+    def run(self, key, cmd, env=None, timeout=900):
+        """Runs cmd; returns (stdout, None), or (None, None) on failure (noted)."""
+        full_env = dict(self.env)
+        if env:
+            full_env.update(env)
+        for name in SLOW_ENV:
+            full_env.pop(name, None)
+        log('running', ' '.join(shlex.quote(c) for c in cmd))
+        try:
+            proc = subprocess.run(cmd, env=full_env, capture_output=True, text=True,
+                                  timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.failures.append((key, f'timed out after {timeout} s'))
+            return None, None
+        except OSError as e:
+            self.failures.append((key, str(e)))
+            return None, None
+        if proc.returncode != 0:
+            tail = ' / '.join((proc.stderr or '').strip().splitlines()[-4:])
+            self.failures.append((key, f'exit status {proc.returncode}: {tail}'))
+            return None, None
+        self.outputs[key] = proc.stdout
+        return proc.stdout, None
+
+    def run_rusage(self, key, cmd, env=None, timeout=120):
+        """Runs cmd and returns (stdout, peak RSS in KiB) measured by the kernel (wait4)."""
+        full_env = dict(self.env)
+        if env:
+            full_env.update(env)
+        for name in SLOW_ENV:
+            full_env.pop(name, None)
+        out_r, out_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.close(out_r)
+                os.dup2(out_w, 1)
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, 2)
+                os.execvpe(cmd[0], cmd, full_env)
+            finally:
+                os._exit(127)
+        os.close(out_w)
+        killer = threading.Timer(timeout, os.kill, (pid, 9))
+        killer.start()
+        with os.fdopen(out_r, 'r') as stream:
+            chunks = stream.readlines()
+        _, status, usage = os.wait4(pid, 0)
+        killer.cancel()
+        out = ''.join(chunks)
+        if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
+            self.failures.append((key, f'wait status {status}'))
+            return None, None
+        self.outputs[key] = out
+        return out, usage.ru_maxrss
+
+
+# ---------------------------------------------------------------------------------- parsing
+
+BENCH_LINE = re.compile(r'^BENCH (\{.*\})\s*$', re.M)
+
+
+def parse_bench_lines(text):
+    found = []
+    for m in BENCH_LINE.finditer(text or ''):
+        try:
+            found.append(json.loads(m.group(1)))
+        except json.JSONDecodeError:
+            log('unreadable BENCH line:', m.group(0)[:120])
+    return found
+
+
+STORE_QUERY = re.compile(
+    r'^\s*(?P<what>.+?)\s+median\s+(?P<median>[\d.]+) ms\s+min\s+(?P<min>[\d.]+)\s+'
+    r'max\s+(?P<max>[\d.]+)\s+\|\s+bare\s+(?P<bare>[\d.]+) ms', re.M)
+STORE_INSERT = re.compile(r'^\s*(store slots|store bookings|bare table)\s+([\d.]+) ms\s+([\d.]+) rows/s',
+                          re.M)
+
+
+def parse_bench_store(text):
+    """bench-store prints text only: its query lines and insert lines."""
+    found = []
+    ids = {'week view': 'store.week', 'monthly figures, whole practice': 'store.figures-month',
+           'monthly figures, one GP': 'store.figures-month-gp'}
+    base_ids = {'store.week': 'baseline.sqlite-week', 'store.figures-month': 'baseline.sqlite-month',
+                'store.figures-month-gp': 'baseline.sqlite-month'}
+    for m in STORE_QUERY.finditer(text or ''):
+        what = m.group('what')
+        key = next((v for k, v in ids.items() if what.startswith(k)), None)
+        if key is None:
+            continue
+        found.append({'id': key, 'p50_ms': float(m.group('median')),
+                      'min_ms': float(m.group('min')), 'max_ms': float(m.group('max'))})
+        if not any(r['id'] == base_ids[key] for r in found):
+            found.append({'id': base_ids[key], 'p50_ms': float(m.group('bare'))})
+    inserts = {m.group(1): (float(m.group(2)), float(m.group(3)))
+               for m in STORE_INSERT.finditer(text or '')}
+    if {'store slots', 'store bookings', 'bare table'} <= set(inserts):
+        found.append({'id': 'store.insert', 'total_ms': inserts['store slots'][0] + inserts['store bookings'][0],
+                      'rows_per_s': 15000 / ((inserts['store slots'][0] + inserts['store bookings'][0]) / 1000)})
+        found.append({'id': 'baseline.sqlite-insert', 'total_ms': inserts['bare table'][0],
+                      'rows_per_s': inserts['bare table'][1]})
+    return found
+
+
+EXPAND = re.compile(r'^expand median:\s+([\d.]+) ms.*?^baseline median:\s+([\d.]+) ms', re.M | re.S)
+
+
+def parse_bench_expand(text):
+    m = EXPAND.search(text or '')
+    if not m:
+        return []
+    return [{'id': 'core.expand', 'p50_ms': float(m.group(1))},
+            {'id': 'baseline.alloc-slots', 'p50_ms': float(m.group(2))}]
+
+
+TEXT_PARSERS = {'bench-store': parse_bench_store, 'bench-expand': parse_bench_expand}
+
+
+# ---------------------------------------------------------------------------------- figures
+
+class Figures:
+    """Per (measure id, field): the values of every run."""
+
+    def __init__(self):
+        self.values = {}
+        self.extra = {}
+
+    def add(self, source, record, scale=None):
+        rid = record.get('id')
+        if not rid:
+            return
+        if scale is None:
+            scale = record.get('scale')
+        key = rid if scale in (None, 1) else f'{rid}@{scale}x'
+        for field, value in record.items():
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and field != 'scale':
+                self.values.setdefault(key, {}).setdefault(field, []).append(float(value))
+            elif field not in ('id',):
+                self.extra.setdefault(key, {})[field] = value
+        self.extra.setdefault(key, {})['source'] = source
+
+    def has(self, key, field):
+        return bool(self.values.get(key, {}).get(field))
+
+    def stat(self, key, field):
+        vals = self.values.get(key, {}).get(field)
+        if not vals:
+            return None
+        return {'median': statistics.median(vals), 'min': min(vals), 'max': max(vals),
+                'runs': len(vals)}
+
+    def as_json(self):
+        out = {}
+        for key, fields in sorted(self.values.items()):
+            out[key] = {f: {'runs': v, **self.stat(key, f)} for f, v in sorted(fields.items())}
+            if key in self.extra:
+                out[key]['info'] = self.extra[key]
+        return out
+
+
+def fmt(value, unit='ms'):
+    if value is None:
+        return '—'
+    if unit == 'ms':
+        if value >= 100:
+            return f'{value:.0f} ms'
+        if value >= 10:
+            return f'{value:.1f} ms'
+        return f'{value:.2f} ms' if value >= 0.1 else f'{value:.3f} ms'
+    if unit == 'MiB':
+        return f'{value / 1024:.1f} MiB'
+    if unit == '/s':
+        return f'{value:.0f}/s'
+    return f'{value:g} {unit}'
+
+
+def fmt_stat(stat, unit='ms'):
+    if stat is None:
+        return 'not measured'
+    if stat['runs'] == 1:
+        return fmt(stat['median'], unit)
+    return f"{fmt(stat['median'], unit)} ({fmt(stat['min'], unit)}–{fmt(stat['max'], unit)})"
+
+
+# ---------------------------------------------------------------------------------- the table
+
+def first_of(figures, keys, field):
+    for key in keys:
+        if figures.has(key, field):
+            return key, figures.stat(key, field)
+    return None, None
+
+
+def build_rows(figures, app_mode):
+    """The issue's table: one dict per measure with figure, baseline, ratio, target, verdict."""
+    rows = []
+
+    def row(measure, fig, base, unit, target, check, note='', base_unit=None, source=None):
+        ratio = None
+        if fig and base and base['median'] > 0:
+            ratio = fig['median'] / base['median']
+        verdict = 'NOT MEASURED'
+        if fig is not None:
+            verdict = check(fig, ratio) if check else 'REPORTED'
+        rows.append({'measure': measure, 'figure': fig, 'baseline': base, 'unit': unit,
+                     'base_unit': base_unit or unit, 'ratio': ratio, 'target': target,
+                     'verdict': verdict, 'note': note, 'source': source})
+
+    def ratio_at_most(limit):
+        return lambda fig, ratio: ('NOT MEASURED' if ratio is None
+                                   else 'PASS' if ratio <= limit else 'MISSED')
+
+    def value_at_most(field_limit):
+        return lambda fig, ratio: 'PASS' if fig['median'] <= field_limit else 'MISSED'
+
+    app_note = ('The app does not read its store yet: it was started with '
+                f'`{app_mode}`, not with the practice data set.')
+    row('app start to first painted frame', figures.stat('app.first-frame', 'ms'),
+        figures.stat('baseline.empty-window.first-frame', 'ms'), 'ms',
+        '≤ 1.15 ×', ratio_at_most(1.15), app_note)
+    row('app resident memory after first frame', figures.stat('app.rss', 'kib'),
+        figures.stat('baseline.empty-window.rss', 'kib'), 'MiB',
+        '≤ 1.3 ×', ratio_at_most(1.3), app_note + ' Peak RSS (wait4) of each process.')
+    row('switch to next week (layout + paint), p95', figures.stat('week-switch', 'p95_ms'), None,
+        'ms', '≤ 16 ms p95', value_at_most(16.0),
+        'The real week page on the practice data set (10 GPs, a year), action + next frame.')
+
+    _, sync_initial = first_of(figures, ['sync.initial'], 'total_ms')
+    _, rtt_keep = first_of(figures, ['sync.baseline.https-keepalive', 'baseline.https-keepalive'],
+                           'p50_ms')
+    _, rtt_fresh = first_of(figures, ['sync.baseline.https-fresh', 'baseline.https-fresh'], 'p50_ms')
+    row('initial sync of the practice year over loopback TLS', sync_initial, rtt_keep, 'ms',
+        '≤ 1 s', value_at_most(1000.0), 'Baseline: one bare HTTPS round trip (kept-alive).', source="the sync's benchmark (tests/sync)")
+    _, sync_nochange = first_of(figures, ['sync.no-change'], 'p50_ms')
+    row('no-change sync', sync_nochange, rtt_fresh, 'ms', '≤ 2 ×', ratio_at_most(2.0),
+        'Baseline: one bare HTTPS round trip on a new connection (TLS handshake included).', source="the sync's benchmark (tests/sync)")
+    _, sync_live = first_of(figures, ['sync.booking-to-store'], 'p99_ms')
+    _, ws = first_of(figures, ['sync.baseline.websocket', 'baseline.websocket'], 'p99_ms')
+    row('booking on server → row in app store, 200 bookings, p99', sync_live, ws, 'ms',
+        'p99 ≤ 300 ms', value_at_most(300.0), 'Baseline: bare secure WebSocket message, p99.', source="the sync's benchmark (tests/sync)")
+    _, sas = first_of(figures, ['server.sas-search'], 'p99_ms')
+    _, hello = first_of(figures, ['server.baseline.hello', 'baseline.hello'], 'p99_ms')
+    row('SAS slot search, 25 RPPS, 72 h, CPTS data set, p99', sas, hello, 'ms', 'p99 ≤ 50 ms',
+        value_at_most(50.0), 'Baseline: bare libsoup "hello" handler, p99.', source="the server's benchmark (tests/server)")
+    _, book_rps = first_of(figures, ['server.booking-32'], 'per_s')
+    _, hello_rps = first_of(figures, ['server.baseline.hello-32', 'baseline.hello-32'], 'per_s')
+    row('concurrent bookings, 32 clients (requests/s)', book_rps, hello_rps, '/s', 'report',
+        None, 'Baseline: the bare handler under 32 clients.', source="the server's benchmark (tests/server)")
+    _, book_p99 = first_of(figures, ['server.booking-32'], 'p99_ms')
+    _, hello_p99 = first_of(figures, ['server.baseline.hello-32', 'baseline.hello-32'], 'p99_ms')
+    row('concurrent bookings, 32 clients (p99)', book_p99, hello_p99, 'ms', 'report', None, source="the server's benchmark (tests/server)")
+    row('store: week query, 10 GPs', figures.stat('store.week', 'p50_ms'),
+        figures.stat('baseline.sqlite-week', 'p50_ms'), 'ms', 'report ratio', None,
+        'bench-store, median of its 200 queries; baseline: the same select on a bare table.')
+    row('store: monthly figures, whole practice', figures.stat('store.figures-month', 'p50_ms'),
+        figures.stat('baseline.sqlite-month', 'p50_ms'), 'ms', 'report ratio', None,
+        'Baseline: count and sum over the month on a bare table.')
+    return rows
+
+
+def fit_growth(points):
+    """points: [(scale, ms)]. Least-squares fits of t = a + b·log2(s) and t = a + b·s, and the
+    exponent k of t ∝ s^k. Returns a dict with the verdict."""
+    if len(points) < 3 or any(t <= 0 for _, t in points):
+        return None
+    xs_log = [math.log2(s) for s, _ in points]
+    xs_lin = [float(s) for s, _ in points]
+    ys = [t for _, t in points]
+
+    def r2(xs):
+        mx, my = statistics.fmean(xs), statistics.fmean(ys)
+        sxx = sum((x - mx) ** 2 for x in xs)
+        if sxx == 0:
+            return 0.0, 0.0
+        b = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx
+        a = my - b * mx
+        ss_res = sum((y - (a + b * x)) ** 2 for x, y in zip(xs, ys))
+        ss_tot = sum((y - my) ** 2 for y in ys)
+        return (1 - ss_res / ss_tot if ss_tot > 0 else 1.0), b
+
+    r2_log, _ = r2(xs_log)
+    r2_lin, _ = r2(xs_lin)
+    lx = [math.log(s) for s, _ in points]
+    ly = [math.log(t) for _, t in points]
+    mx, my = statistics.fmean(lx), statistics.fmean(ly)
+    k = sum((x - mx) * (y - my) for x, y in zip(lx, ly)) / sum((x - mx) ** 2 for x in lx)
+    if k < 0.3:
+        verdict = 'logarithmic or flatter'
+    elif k < 0.75:
+        verdict = 'sub-linear, steeper than logarithmic'
+    else:
+        verdict = 'linear or worse'
+    return {'exponent': k, 'r2_log': r2_log, 'r2_linear': r2_lin, 'verdict': verdict,
+            'better_fit': 'log' if r2_log >= r2_lin else 'linear'}
+
+
+# ---------------------------------------------------------------------------------- writing
+
+MISSED_HINTS = {
+    'app start to first painted frame':
+        'Profile the start with `perf record -g` (or callgrind) on `creneaux '
+        '--exit-after-first-frame`: look at what runs before the first frame (template '
+        'loading, resources, settings, work in startup/activate that could wait for an idle).',
+    'app resident memory after first frame':
+        'Compare `massif` (valgrind --tool=massif) of the app and of the empty window: look '
+        'for data loaded before the first frame that the visible week does not need.',
+    'switch to next week (layout + paint), p95':
+        'The frame (style, layout, paint of the tiles) dominates, not the query: profile '
+        'with `perf record -g` on tests/bench/bench-week-switch; look at per-tile widgets and '
+        'CSS (a GtkWidget per tile, labels measured on every switch), and at snapshotting '
+        'only the visible hours.',
+    'initial sync of the practice year over loopback TLS':
+        'Look at page sizes and per-page transactions, and per-row signals while applying '
+        'pages.',
+    'no-change sync':
+        'A no-change sync should be one conditional request: look for extra round trips.',
+    'booking on server → row in app store, 200 bookings, p99':
+        'Look at the delay between the WebSocket notice and the pull, and the store write.',
+    'SAS slot search, 25 RPPS, 72 h, CPTS data set, p99':
+        'Check the query plan (EXPLAIN QUERY PLAN): the search must use an index on '
+        '(practitioner, start), not scan.',
+}
+
+
+def write_markdown(path, info, rows, growth, figures, failures, runs, scales):
+    lines = []
+    w = lines.append
+    w('# Performance')
+    w('')
+    w('Generated by `build-aux/bench`; do not edit by hand (the next run replaces it). The raw '
+      'figures of every run are in [performance.json](performance.json).')
+    w('')
+    w(f"- Date: {info['date']}")
+    w(f"- Commit: {info['commit']}")
+    w(f"- Machine: {info['cpu']}, {info['nproc']} CPUs (nproc), {info['memory']} memory, "
+      f"{info['os']}")
+    w(f"- Load average at the start and at the end: {info['load_start']} / {info['load_end']}")
+    if info.get('note'):
+        w(f"- Note: {info['note']}")
+    w(f"- Build: release (`--buildtype=release -Db_ndebug=true`), `{info['build']}`; display: "
+      f"Xvfb with `GSK_RENDERER=cairo`")
+    w(f"- Runs: every benchmark {runs} times; each figure is the median of the runs with the "
+      'min–max in parentheses, and each baseline is measured in the same run.')
+    w('')
+    w('## Targets')
+    w('')
+    w('| measure | figure | baseline in the same run | ratio | target | verdict |')
+    w('|---|---|---|---|---|---|')
+    for r in rows:
+        ratio = f"{r['ratio']:.2f} ×" if r['ratio'] is not None else '—'
+        base = fmt_stat(r['baseline'], r['base_unit']) if r['baseline'] else '—'
+        verdict = f"**{r['verdict']}**" if r['verdict'] in ('MISSED', 'NOT MEASURED') else r['verdict']
+        w(f"| {r['measure']} | {fmt_stat(r['figure'], r['unit'])} | {base} | {ratio} | "
+          f"{r['target']} | {verdict} |")
+    w('')
+    for r in rows:
+        if r['note']:
+            w(f"- *{r['measure']}*: {r['note']}")
+    w('')
+
+    w('## How cost grows with the data')
+    w('')
+    w('The same query at ' + ', '.join(f'{s}×' for s in scales) + ' the data. Store: 10 GPs '
+      'and as many years of the practice data set as the scale (a practice accumulates years: '
+      'the rows one week shows stay the same while the file grows), '
+      'tests/bench/bench-store-growth, one run of 200 queries per scale. Figures are the '
+      'medians of the queries; the exponent k is the slope of log(time) against log(scale): '
+      '0 is flat, about 0.1–0.3 looks logarithmic, 1 is linear.')
+    w('')
+    w('| query | ' + ' | '.join(f'{s}×' for s in scales)
+      + ' | exponent k | R² log fit | R² linear fit | growth |')
+    w('|---|' + '---|' * len(scales) + '---|---|---|---|')
+    for g in growth:
+        cells = [fmt(g['points'].get(s)) for s in scales]
+        if g['fit']:
+            f = g['fit']
+            w(f"| {g['label']} | {' | '.join(cells)} | {f['exponent']:.2f} | {f['r2_log']:.2f} | "
+              f"{f['r2_linear']:.2f} | {f['verdict']} |")
+        else:
+            w(f"| {g['label']} | {' | '.join(cells)} | — | — | — | {g.get('why', 'not measured')} |")
+    w('')
+
+    w('## Other figures')
+    w('')
+    w('| measure | median of runs (min–max) |')
+    w('|---|---|')
+    others = [('baseline.empty-window.first-frame', 'ms', 'empty libadwaita window, first frame'),
+              ('app.first-frame.no-data', 'ms', 'app without data (no option), first frame'),
+              ('app.rss.no-data', 'kib', 'app without data, peak RSS'),
+              ('week-switch', 'p50_ms', 'week switch, action + frame, p50'),
+              ('week-switch.action', 'p50_ms', 'week switch, the action alone (query + tiles), p50'),
+              ('week-switch.frame', 'p50_ms', 'week switch, the next frame alone, p50'),
+              ('week-switch.wall', 'p95_ms', 'week switch, action to painted frame incl. waiting, p95'),
+              ('baseline.hello', 'p50_ms', 'bare libsoup hello, one client, p50'),
+              ('baseline.hello', 'per_s', 'bare libsoup hello, one client, requests/s'),
+              ('baseline.hello-32', 'per_s', 'bare libsoup hello, 32 clients, requests/s'),
+              ('baseline.https-fresh', 'p50_ms', 'bare HTTPS round trip, new connection, p50'),
+              ('baseline.https-keepalive', 'p50_ms', 'bare HTTPS round trip, kept-alive, p50'),
+              ('baseline.websocket', 'p50_ms', 'bare secure WebSocket message, p50'),
+              ('store.insert', 'rows_per_s', 'store page upserts, rows/s'),
+              ('baseline.sqlite-insert', 'rows_per_s', 'bare SQLite inserts, rows/s'),
+              ('store.figures-month-gp', 'p50_ms', 'store monthly figures, one GP'),
+              ('core.expand', 'p50_ms', '52-week expansion, 10 GPs (bench-expand)'),
+              ('baseline.alloc-slots', 'p50_ms', 'allocating the same slots (its baseline)')]
+    for key, field, label in others:
+        st = figures.stat(key, field)
+        if st is None:
+            continue
+        unit = 'MiB' if field == 'kib' else '/s' if field in ('per_s', 'rows_per_s') else 'ms'
+        w(f'| {label} | {fmt_stat(st, unit)} |')
+    w('')
+
+    missed = [r for r in rows if r['verdict'] in ('MISSED', 'NOT MEASURED')]
+    w('## Closing note')
+    w('')
+    if not missed:
+        w('Every target of the table is met on this run.')
+    for r in missed:
+        if r['verdict'] == 'MISSED':
+            w(f"- **MISSED: {r['measure']}** ({fmt_stat(r['figure'], r['unit'])}, target "
+              f"{r['target']}). {MISSED_HINTS.get(r['measure'], '')}")
+        else:
+            w(f"- **NOT MEASURED: {r['measure']}**: {r['source'] or 'its benchmark'} is not in "
+              'this build or printed no figure for it (see "Failures" below when it failed).')
+    w('')
+    if failures:
+        w('## Failures')
+        w('')
+        for key, message in failures:
+            w(f'- `{key}`: {message.splitlines()[0] if message else ""}')
+        w('')
+    w('## Reproduce')
+    w('')
+    w('```sh')
+    w('build-aux/bench            # or: build-aux/bench --runs 9')
+    w('```')
+    w('')
+    w('It installs nothing new (build-aux/deps), configures and builds `_build-bench` in '
+      'release mode, generates the seeded data sets (practice: 10 GPs, one year, about '
+      '10,000 slots and 5,000 bookings; CPTS: 500 GPs × 4 weeks, made by the server\'s '
+      'benchmark), runs everything under Xvfb and rewrites this file and performance.json. '
+      'It is not part of `build-aux/test` (it takes several minutes).')
+    w('')
+    with open(path, 'w', encoding='utf-8') as f:
+        f.write('\n'.join(lines))
+
+
+# ---------------------------------------------------------------------------------- main
+
+def machine_info(top, build, note):
+    cpu = platform.processor() or 'unknown CPU'
+    try:
+        with open('/proc/cpuinfo', encoding='utf-8') as f:
+            for line in f:
+                if line.startswith('model name'):
+                    cpu = line.split(':', 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    memory = 'unknown'
+    try:
+        with open('/proc/meminfo', encoding='utf-8') as f:
+            for line in f:
+                if line.startswith('MemTotal:'):
+                    memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+                    break
+    except OSError:
+        pass
+    os_name = platform.platform()
+    try:
+        with open('/etc/os-release', encoding='utf-8') as f:
+            for line in f:
+                if line.startswith('PRETTY_NAME='):
+                    os_name = line.split('=', 1)[1].strip().strip('"') + f', Linux {platform.release()}'
+    except OSError:
+        pass
+    commit = subprocess.run(['git', '-C', top, 'describe', '--always', '--dirty'],
+                            capture_output=True, text=True).stdout.strip() or 'unknown'
+    return {'date': datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC'),
+            'cpu': cpu, 'nproc': os.cpu_count(), 'memory': memory, 'os': os_name,
+            'commit': commit, 'build': os.path.relpath(build, top),
+            'load_start': ' '.join(f'{x:.2f}' for x in os.getloadavg()), 'note': note}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--build', required=True, help='the release build directory')
+    parser.add_argument('--top', required=True, help='the source tree')
+    parser.add_argument('--runs', type=int, default=5, help='runs of every benchmark (5)')
+    parser.add_argument('--scales', default='1,4,16', help='growth study scales (1,4,16)')
+    parser.add_argument('--markdown', help='where to write PERFORMANCE.md')
+    parser.add_argument('--json', help='where to write performance.json')
+    parser.add_argument('--note', default='', help='a sentence about the machine, in the report')
+    args = parser.parse_args()
+
+    build = os.path.abspath(args.build)
+    top = os.path.abspath(args.top)
+    scales = [int(s) for s in args.scales.split(',')]
+    info = machine_info(top, build, args.note)
+    env = dict(os.environ)
+    env.update({'GSK_RENDERER': 'cairo', 'GSETTINGS_BACKEND': 'memory',
+                'GSETTINGS_SCHEMA_DIR': os.path.join(build, 'data'), 'GTK_A11Y': 'none',
+                'NO_AT_BRIDGE': '1', 'GIO_USE_PROXY_RESOLVER': 'dummy', 'LC_ALL': 'C.UTF-8',
+                'CRN_TEST_TLS_CERT': os.path.join(build, 'tests', 'test-cert.pem'),
+                'CRN_TEST_TLS_KEY': os.path.join(build, 'tests', 'test-key.pem')})
+    runner = Runner(build, top, env)
+    figures = Figures()
+
+    def tool(name):
+        for sub in ('tests/bench', 'src/app'):
+            path = os.path.join(build, sub, name)
+            if os.access(path, os.X_OK):
+                return path
+        return None
+
+    # The layers' own benchmarks, as the build declares them.
+    intro = subprocess.run(['meson', 'introspect', '--benchmarks', build], capture_output=True,
+                           text=True)
+    layer_benches = json.loads(intro.stdout) if intro.returncode == 0 and intro.stdout else []
+    log('layer benchmarks:', ', '.join(b['name'] for b in layer_benches) or 'none')
+
+    app = tool('creneaux')
+    empty = tool('bench-empty-window')
+    app_mode = 'creneaux --demo-local --exit-after-first-frame'
+
+    for run in range(args.runs):
+        log(f'run {run + 1} of {args.runs}')
+        # First frame and memory: the empty window and the app one after the other, so that
+        # both see the same machine.
+        if app and empty:
+            for label, cmd in (('baseline.empty-window', [empty]),
+                               ('app', [app, '--demo-local', '--exit-after-first-frame']),
+                               ('app.no-data', [app, '--exit-after-first-frame'])):
+                out, rss = runner.run_rusage(label, cmd)
+                m = re.search(r'first-frame-ms:\s*([\d.]+)', out or '')
+                if m:
+                    if label == 'app.no-data':
+                        figures.add(label, {'id': 'app.first-frame.no-data', 'ms': float(m.group(1))})
+                        figures.add(label, {'id': 'app.rss.no-data', 'kib': rss})
+                    else:
+                        figures.add(label, {'id': f'{label}.first-frame', 'ms': float(m.group(1))})
+                        figures.add(label, {'id': f'{label}.rss', 'kib': rss})
+                elif out is not None:
+                    runner.failures.append((label, 'printed no first-frame-ms line'))
+        for name in ('bench-week-switch', 'bench-baselines'):
+            path = tool(name)
+            if path is None:
+                runner.failures.append((name, 'not built'))
+                continue
+            out, _ = runner.run(name, [path])
+            for record in parse_bench_lines(out):
+                figures.add(name, record)
+        for bench in layer_benches:
+            name = os.path.basename(bench['cmd'][0])
+            out, _ = runner.run(name, bench['cmd'], env=bench.get('env') or {},
+                                timeout=max(60, int(bench.get('timeout') or 600)) * 2)
+            records = parse_bench_lines(out)
+            if not records and name in TEXT_PARSERS:
+                records = TEXT_PARSERS[name](out)
+            prefix = ''
+            if name.startswith('bench-') and name not in TEXT_PARSERS:
+                # A layer's own baselines are kept apart from the harness's.
+                prefix = name[len('bench-'):] + '.'
+            for record in records:
+                if prefix and record.get('id', '').startswith('baseline.'):
+                    record = dict(record, id=prefix + record['id'])
+                figures.add(name, record)
+
+    # How cost grows: the store's week query (tests/bench/bench-store-growth), and the SAS
+    # search when the server's benchmark takes a scale.
+    growth = []
+    grow = tool('bench-store-growth')
+    store_points, figure_points, bare_points = {}, {}, {}
+    if grow:
+        out, _ = runner.run('bench-store-growth', [grow] + [str(s) for s in scales], timeout=3600)
+        for record in parse_bench_lines(out):
+            figures.add('bench-store-growth', dict(record, id='growth.' + record['id']),
+                        scale=record.get('scale') or 1)
+            target = {'store.week': store_points, 'store.figures-month': figure_points,
+                      'baseline.sqlite-week': bare_points}.get(record['id'])
+            if target is not None:
+                target[int(record['scale'])] = record['p50_ms']
+    for label, points in (('store: week query, 10 GPs', store_points),
+                          ('store: monthly figures', figure_points),
+                          ('bare SQLite week select (baseline)', bare_points)):
+        growth.append({'label': label, 'points': points,
+                       'fit': fit_growth(sorted(points.items())),
+                       'why': 'needs three scales or more' if points else 'not measured'})
+    sas_points = {}
+    server_bench = next((b for b in layer_benches if b.get('suite') and 'server' in
+                         os.path.basename(b['cmd'][0])), None)
+    why = 'the server\'s benchmark is not in this build'
+    if server_bench:
+        helptext = subprocess.run(server_bench['cmd'] + ['--help'], capture_output=True, text=True,
+                                  env={**env, **(server_bench.get('env') or {})})
+        if '--scale' in (helptext.stdout + helptext.stderr):
+            for s in scales:
+                out, _ = runner.run(f'server-scale-{s}', server_bench['cmd'] + ['--scale', str(s)],
+                                    env=server_bench.get('env') or {}, timeout=3600)
+                for record in parse_bench_lines(out):
+                    if record.get('id') == 'server.sas-search':
+                        sas_points[s] = record['p99_ms' if 'p99_ms' in record else 'p50_ms']
+                        figures.add('server-growth', dict(record, id='growth.server.sas-search'),
+                                    scale=s)
+        else:
+            why = 'the server\'s benchmark takes no --scale argument yet'
+    growth.insert(0, {'label': 'SAS slot search, 500 GPs × 4 weeks × scale', 'points': sas_points,
+                      'fit': fit_growth(sorted(sas_points.items())), 'why': why})
+
+    info['load_end'] = ' '.join(f'{x:.2f}' for x in os.getloadavg())
+    rows = build_rows(figures, app_mode)
+    if args.markdown:
+        write_markdown(args.markdown, info, rows, growth, figures, runner.failures, args.runs,
+                       scales)
+    if args.json:
+        with open(args.json, 'w', encoding='utf-8') as f:
+            json.dump({'machine': info, 'runs': args.runs,
+                       'targets': [{k: v for k, v in r.items()} for r in rows],
+                       'growth': growth, 'figures': figures.as_json(),
+                       'failures': [{'program': k, 'message': m} for k, m in runner.failures],
+                       'outputs': runner.outputs}, f, indent=1, ensure_ascii=False)
+            f.write('\n')
+
+    # Plainly, on the terminal too.
+    print()
+    for r in rows:
+        ratio = f"{r['ratio']:.2f}x" if r['ratio'] is not None else '-'
+        print(f"{r['verdict']:>13}  {r['measure']}: {fmt_stat(r['figure'], r['unit'])}"
+              f"  ratio {ratio}  target {r['target']}")
+    for g in growth:
+        f = g['fit']
+        print(f"       growth  {g['label']}: "
+              + (f"k = {f['exponent']:.2f}, {f['verdict']}" if f else g.get('why', 'not measured')))
+    for key, message in runner.failures:
+        print(f'      failure  {key}: {message.splitlines()[0] if message else ""}')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
