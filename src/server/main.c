@@ -5,6 +5,8 @@
  *   creneaux-server --data-dir DIR [--listen HOST:PORT] [--tls-cert FILE --tls-key FILE] [--demo]
  *   creneaux-server --data-dir DIR --add-user LOGIN --role ROLE [--rpps 8XXXXXXXXXXX]
  *                   [--for RPPS]... [--name NAME]    (password on standard input)
+ *   creneaux-server --data-dir DIR --add-place ID --name NAME --address "LINE, POSTCODE CITY"
+ *                   [--for RPPS]...                  (a practice and its place; GPs join it)
  */
 #define G_LOG_DOMAIN "CrnServer"
 
@@ -16,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "crn-fhir.h"
 #include "crn-server.h"
 #include "crn-server-db-private.h"
 
@@ -131,6 +134,64 @@ add_user (CrnServerDb         *db,
   return 0;
 }
 
+static int
+add_place (CrnServerDb         *db,
+           const char          *id,
+           const char          *name,
+           const char          *address,
+           const char * const  *members)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrnPlace) place = crn_place_new ();
+  g_autoptr(GRegex) regex = g_regex_new ("^(.+),\\s*([0-9]{5})\\s+(.+)$", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  CrnServerPractice practice = { (char *) id, (char *) name, NULL, NULL, 0, 0 };
+
+  if (name == NULL || address == NULL ||
+      !g_regex_match (regex, address, 0, &match))
+    {
+      g_printerr (_("Give the place's --name and its --address as \"LINE, POSTCODE CITY\", for "
+                    "example \"12 rue des Tilleuls, 41000 Blois\".\n"));
+      return 2;
+    }
+  g_free (place->id);
+  place->id = g_strdup (id);
+  place->name = g_strdup (name);
+  place->line = g_match_info_fetch (match, 1);
+  place->postal_code = g_match_info_fetch (match, 2);
+  place->city = g_match_info_fetch (match, 3);
+  if (!crn_fhir_id_is_valid (id) || strlen (id) > 44)
+    {
+      g_printerr (_("The place id may only hold letters, digits, “-” and “.”, 44 at most.\n"));
+      return 2;
+    }
+  if (!crn_server_db_put_practice (db, &practice, &error) ||
+      !crn_server_db_put_place (db, place, id, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  for (guint i = 0; members != NULL && members[i] != NULL; i++)
+    {
+      g_autoptr(CrnPractitioner) p = crn_server_db_get_practitioner (db, members[i], &error);
+
+      if (p == NULL)
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+      g_free (p->organization);
+      p->organization = g_strdup (id);
+      if (!crn_server_db_put_practitioner (db, p, &error))
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+    }
+  g_print (_("Place “%s” created.\n"), id);
+  return 0;
+}
+
 static gboolean
 on_quit_signal_cb (gpointer user_data)
 {
@@ -147,6 +208,8 @@ main (int   argc,
   g_autofree char *tls_cert = NULL;
   g_autofree char *tls_key = NULL;
   g_autofree char *add_login = NULL;
+  g_autofree char *add_place_id = NULL;
+  g_autofree char *address = NULL;
   g_autofree char *role = NULL;
   g_autofree char *rpps = NULL;
   g_autofree char *name = NULL;
@@ -171,7 +234,9 @@ main (int   argc,
     { "role", 0, 0, G_OPTION_ARG_STRING, &role, N_("practitioner, secretary, regulator, pharmacy or coordinator"), N_("ROLE") },
     { "rpps", 0, 0, G_OPTION_ARG_STRING, &rpps, N_("RPPS of a practitioner account"), N_("RPPS") },
     { "for", 0, 0, G_OPTION_ARG_STRING_ARRAY, &acts_for, N_("RPPS of a practitioner a secretary works for (repeat)"), N_("RPPS") },
-    { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("Display name of the new account"), N_("NAME") },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("Display name of the new account or place"), N_("NAME") },
+    { "add-place", 0, 0, G_OPTION_ARG_STRING, &add_place_id, N_("Create a practice and its place of consultation"), N_("ID") },
+    { "address", 0, 0, G_OPTION_ARG_STRING, &address, N_("Address of the place: \"LINE, POSTCODE CITY\""), N_("ADDRESS") },
     { NULL }
   };
 
@@ -223,6 +288,15 @@ main (int   argc,
     {
       int status = add_user (crn_server_get_db (server), add_login, role, rpps,
                              (const char * const *) acts_for, name);
+
+      crn_server_free (server);
+      return status;
+    }
+
+  if (add_place_id != NULL)
+    {
+      int status = add_place (crn_server_get_db (server), add_place_id, name, address,
+                              (const char * const *) acts_for);
 
       crn_server_free (server);
       return status;

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <string.h>
 
 #include "crn-test-server.h"
@@ -28,6 +29,13 @@ crn_test_server_drain_stderr (CrnTestServer *server)
   g_autofree char *text = read_stderr (server);
 
   g_string_assign (server->stderr_text, text);
+}
+
+/* A test that fails with g_error() must not leave its server running. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
 static void
@@ -54,6 +62,7 @@ server_spawn (CrnTestServer *server)
     g_subprocess_launcher_take_stderr_fd (launcher, fd);
   }
   g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   server->process = g_subprocess_launcher_spawn (launcher, &error, exe,
                                                  "--data-dir", server->db_dir,
                                                  "--listen", "127.0.0.1:0",
