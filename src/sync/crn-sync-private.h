@@ -53,6 +53,11 @@ struct _CrnSync
   guint          type_index;
   gint64         page_max_ms;
   gint64         old_watermark_ms;
+  guint          generation;    /* bumped when a cycle ends: late answers are dropped */
+  gboolean       page_in_flight;
+  gboolean       page_storing;
+  CrnResponse   *page_stash;    /* the next page, arrived while the previous is stored */
+  GError        *page_stash_error;
 
   /* live */
   SoupWebsocketConnection *ws;

@@ -154,25 +154,47 @@ _crn_sync_target_type_name (CrnChangeTarget target)
 
 /* ---------------------------------------------------------------------------------- */
 /* Pull                                                                                */
+/*
+ * Pages are pipelined: the next page is asked for as soon as one arrives, and is applied
+ * (one transaction, then its watermark) only after the previous one is stored.
+ */
 
-static void pull_type    (CrnSync    *self);
-static void request_page (CrnSync    *self,
-                          const char *url);
+static void pull_type    (CrnSync      *self);
+static void request_page (CrnSync      *self,
+                          const char   *url);
+static void handle_page  (CrnSync      *self,
+                          CrnResponse  *response,
+                          const GError *error);
 
 typedef struct
 {
   CrnSync *self;
-  char    *next;
+  gboolean last;
   gint64   watermark_ms;
-  guint    n_objects;
 } PageData;
 
 static void
 page_data_free (PageData *data)
 {
   g_object_unref (data->self);
-  g_free (data->next);
   g_free (data);
+}
+
+static void
+page_done (CrnSync *self)
+{
+  g_autoptr(CrnResponse) stash = g_steal_pointer (&self->page_stash);
+  g_autoptr(GError) stash_error = g_steal_pointer (&self->page_stash_error);
+
+  self->page_storing = FALSE;
+  if (stash != NULL || stash_error != NULL)
+    handle_page (self, stash, stash_error);
+  else if (!self->page_in_flight)
+    {
+      self->type_index++;
+      pull_type (self);
+    }
+  /* else: the next page is on its way; on_page_cb() takes it. */
 }
 
 static void
@@ -186,13 +208,8 @@ on_watermark_saved_cb (GObject      *source,
 
   if (!crn_store_set_sync_state_finish (CRN_STORE (source), result, &error))
     _crn_sync_cycle_done (self, error);
-  else if (data->next != NULL)
-    request_page (self, data->next);
   else
-    {
-      self->type_index++;
-      pull_type (self);
-    }
+    page_done (self);
   page_data_free (data);
 }
 
@@ -245,24 +262,22 @@ on_page_stored_cb (GObject      *source,
 }
 
 static void
-on_page_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+handle_page (CrnSync      *self,
+             CrnResponse  *response,
+             const GError *error)
 {
-  g_autoptr(CrnSync) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CrnResponse) response = NULL;
+  g_autoptr(GError) local_error = NULL;
   g_autoptr(CrnFhirBundleReader) reader = NULL;
   g_autoptr(GPtrArray) objects = NULL;
   CrnChangeTarget target = pull_target (self->type_index);
   const char *type = pull_types[self->type_index];
+  const char *next;
   PageData *data;
   gint64 max_ms = self->page_max_ms;
   guint iter = 0;
   JsonNode *node;
 
-  response = crn_client_request_finish (CRN_CLIENT (source), result, &error);
-  if (response == NULL)
+  if (error != NULL)
     {
       _crn_sync_cycle_done (self, error);
       return;
@@ -276,16 +291,21 @@ on_page_cb (GObject      *source,
       _crn_sync_cycle_done (self, refused);
       return;
     }
-  reader = crn_fhir_bundle_reader_new (response->body, &error);
+  reader = crn_fhir_bundle_reader_new (response->body, &local_error);
   if (reader == NULL)
     {
       g_autoptr(GError) unreadable =
         g_error_new (CRN_SYNC_ERROR, CRN_SYNC_ERROR_INVALID_RESPONSE,
                      _("The server sent an agenda that could not be read (%s). Créneaux "
-                       "will try again later."), error->message);
+                       "will try again later."), local_error->message);
       _crn_sync_cycle_done (self, unreadable);
       return;
     }
+
+  /* Ask for the next page now; it is applied once this one is stored. */
+  next = crn_fhir_bundle_reader_get_next_link (reader);
+  if (next != NULL)
+    request_page (self, next);
 
   objects = g_ptr_array_new_with_free_func (_crn_sync_target_free_func (target));
   while ((node = crn_fhir_bundle_reader_next (reader, type, &iter)) != NULL)
@@ -306,23 +326,22 @@ on_page_cb (GObject      *source,
 
   data = g_new0 (PageData, 1);
   data->self = g_object_ref (self);
-  data->next = g_strdup (crn_fhir_bundle_reader_get_next_link (reader));
-  data->n_objects = objects->len;
+  data->last = next == NULL;
   self->page_max_ms = max_ms;
   /* Between pages, keep one ms of margin so that resources sharing the last instant of a
    * page are fetched again (and skipped by version) if the pull stops there. */
-  if (data->next != NULL)
+  if (!data->last)
     data->watermark_ms = MAX (self->old_watermark_ms, max_ms - 1);
   else
     data->watermark_ms = max_ms;
 
+  self->page_storing = TRUE;
   if (objects->len == 0)
     {
-      if (data->watermark_ms == self->old_watermark_ms && data->next == NULL)
+      if (data->watermark_ms == self->old_watermark_ms && data->last)
         {
           page_data_free (data);
-          self->type_index++;
-          pull_type (self);
+          page_done (self);
           return;
         }
       save_watermark (data);
@@ -331,12 +350,48 @@ on_page_cb (GObject      *source,
   _crn_sync_upsert_async (self, target, objects, on_page_stored_cb, data);
 }
 
+typedef struct
+{
+  CrnSync *self;
+  guint    generation;
+} PageRequest;
+
+static void
+on_page_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  PageRequest *request = user_data;
+  g_autoptr(CrnSync) self = request->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrnResponse) response = NULL;
+  guint generation = request->generation;
+
+  g_free (request);
+  response = crn_client_request_finish (CRN_CLIENT (source), result, &error);
+  if (generation != self->generation)
+    return;   /* the cycle it belonged to has ended */
+  self->page_in_flight = FALSE;
+  if (self->page_storing)
+    {
+      self->page_stash = g_steal_pointer (&response);
+      self->page_stash_error = g_steal_pointer (&error);
+      return;
+    }
+  handle_page (self, response, error);
+}
+
 static void
 request_page (CrnSync    *self,
               const char *url)
 {
+  PageRequest *request = g_new0 (PageRequest, 1);
+
+  request->self = g_object_ref (self);
+  request->generation = self->generation;
+  self->page_in_flight = TRUE;
   crn_client_request_async (self->client, "GET", url, NULL, NULL, NULL, self->cancellable,
-                            on_page_cb, g_object_ref (self));
+                            on_page_cb, request);
 }
 
 static void

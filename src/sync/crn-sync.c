@@ -156,6 +156,11 @@ _crn_sync_cycle_done (CrnSync      *self,
 {
   g_clear_pointer (&self->item, _crn_sync_push_item_free);
   g_clear_pointer (&self->queue, g_ptr_array_unref);
+  g_clear_pointer (&self->page_stash, crn_response_free);
+  g_clear_error (&self->page_stash_error);
+  self->generation++;
+  self->page_in_flight = FALSE;
+  self->page_storing = FALSE;
   self->running = FALSE;
 
   g_object_freeze_notify (G_OBJECT (self));
@@ -425,6 +430,8 @@ crn_sync_finalize (GObject *object)
   g_ptr_array_unref (self->next_waiters);
   g_clear_pointer (&self->queue, g_ptr_array_unref);
   g_clear_pointer (&self->item, _crn_sync_push_item_free);
+  g_clear_pointer (&self->page_stash, crn_response_free);
+  g_clear_error (&self->page_stash_error);
   crn_backoff_clear (&self->retry_backoff);
   crn_backoff_clear (&self->ws_backoff);
   g_clear_object (&self->cancellable);

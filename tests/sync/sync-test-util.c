@@ -411,13 +411,15 @@ fake_handler (SoupServer        *server,
       send_outcome (msg, SOUP_STATUS_UNAUTHORIZED, "login", "Expired.");
       return;
     }
-  if (fake->fail_500 > 0)
+  if (fake->fail_skip > 0 && (fake->fail_500 > 0 || fake->fail_malformed > 0))
+    fake->fail_skip--;
+  else if (fake->fail_500 > 0)
     {
       fake->fail_500--;
       send_outcome (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "exception", "Boom.");
       return;
     }
-  if (fake->fail_malformed > 0)
+  else if (fake->fail_malformed > 0)
     {
       static const char garbage[] = "{\"resourceType\": \"Bundle\", \"entry\": [ {";
 

@@ -54,6 +54,7 @@ typedef struct
   /* fault injection, for the next FHIR requests */
   guint       fail_500;
   guint       fail_malformed;
+  guint       fail_skip;        /* requests answered normally before the failures start */
   guint       fail_401;         /* answers 401 and drops the access token */
   guint       delay_ms;
   guint       put_status;       /* 422: refuse PUT Slot with an OperationOutcome */

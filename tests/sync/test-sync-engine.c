@@ -176,6 +176,37 @@ test_pull_pages (Fixture       *f,
 }
 
 static void
+test_pull_interrupted (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrnSlot) first = NULL;
+  g_autoptr(CrnSlot) last = NULL;
+
+  seed_slots (f, 25);
+  /* The second page of slots comes back garbled (the third is already asked for). */
+  f->fake->fail_skip = 2;
+  f->fake->fail_malformed = 1;
+  error = run_sync (f);
+  g_assert_error (error, CRN_SYNC_ERROR, CRN_SYNC_ERROR_INVALID_RESPONSE);
+  g_clear_error (&error);
+  first = local_slot (f, "slot-00");
+  last = local_slot (f, "slot-24");
+  g_assert_nonnull (first);
+  g_assert_null (last);
+
+  /* The next sync starts from the first page's watermark and gets the rest. */
+  sync_fake_clear_log (f->fake);
+  error = run_sync (f);
+  g_assert_no_error (error);
+  last = local_slot (f, "slot-24");
+  g_assert_nonnull (last);
+  g_assert_cmpuint (sync_fake_count (f->fake, "GET /fhir/Slot?_sort=_lastUpdated&_count=10&_lastUpdated=gt"),
+                    ==, 1);
+  g_assert_cmpuint (sync_fake_count (f->fake, "GET /fhir/Slot?"), ==, 2);
+}
+
+static void
 test_pull_no_change (Fixture       *f,
                      gconstpointer  data)
 {
@@ -439,6 +470,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/sync/pull/pages", Fixture, NULL, setup, test_pull_pages, teardown);
+  g_test_add ("/sync/pull/interrupted", Fixture, NULL, setup, test_pull_interrupted,
+              teardown);
   g_test_add ("/sync/pull/no-change", Fixture, NULL, setup, test_pull_no_change, teardown);
   g_test_add ("/sync/push/if-match", Fixture, NULL, setup, test_push_if_match, teardown);
   g_test_add ("/sync/push/booked-first", Fixture, NULL, setup, test_push_booked_first,
