@@ -77,7 +77,7 @@ JsonNode   *crn_fhir_appointment_build     (const CrnBooking                *boo
 /**
  * crn_fhir_appointment_parse:
  * @node: an Appointment
- * @info: (out caller-allocates) (optional): cleared first
+ * @info: (out caller-allocates) (optional): must be zero-initialised, is cleared first
  * @error: return location for a #GError
  *
  * Strict: resourceType Appointment, `status` (appointmentstatus), `start` and `end` (end after

@@ -94,7 +94,8 @@ JsonNode    *crn_fhir_schedule_build      (const CrnTemplate            *templat
 /**
  * crn_fhir_schedule_parse:
  * @node: a Schedule
- * @info: (out caller-allocates) (optional): actor ids; cleared first
+ * @info: (out caller-allocates) (optional): actor ids; must be zero-initialised, is
+ *   cleared first
  * @error: return location for a #GError
  *
  * Reads a Schedule written by crn_fhir_schedule_build() or by another GAP declarer.

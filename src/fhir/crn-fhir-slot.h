@@ -84,7 +84,8 @@ JsonNode *crn_fhir_slot_build      (const CrnSlot            *slot,
 /**
  * crn_fhir_slot_parse:
  * @node: a Slot
- * @info: (out caller-allocates) (optional): what CrnSlot does not hold; cleared first
+ * @info: (out caller-allocates) (optional): what CrnSlot does not hold; must be
+ *   zero-initialised (`g_auto(CrnFhirSlotInfo) info = { 0 };`), is cleared first
  * @error: return location for a #GError
  *
  * Strict: resourceType must be Slot; `start`, `end` (with offsets), `status` and `schedule`
