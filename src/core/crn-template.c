@@ -56,7 +56,9 @@ month_abbrev (guint month)
 }
 
 /* Cuts [start, end) (minutes) the way a block is cut. Returns the number of slots and their
- * length; 0 slots when it cannot be cut. */
+ * nominal length; 0 slots when it cannot be cut. With a number of patients the block is shared
+ * out on whole minutes (see add_occurrence()), so "18:00–18:45, 4 patients" gives 4 slots of
+ * 11 or 12 minutes that cover the whole block. */
 static guint
 cut (guint  start,
      guint  end,
@@ -74,7 +76,7 @@ cut (guint  start,
       *out_len = slot_minutes;
       return span / slot_minutes;
     }
-  if (n_patients != 0 && slot_minutes == 0 && span % n_patients == 0)
+  if (n_patients != 0 && slot_minutes == 0 && span >= n_patients)
     {
       *out_len = span / n_patients;
       return n_patients;
@@ -118,12 +120,12 @@ check_cut (guint           start,
                      "in it."), s, e, span, slot_minutes);
       return FALSE;
     }
-  if (n_patients != 0 && span % n_patients != 0)
+  if (n_patients != 0 && span < n_patients)
     {
       g_set_error (error, CRN_CORE_ERROR, CRN_CORE_ERROR_INVALID,
-                   _("The block %s–%s cannot be cut into %u equal slots: its %u minutes are "
-                     "not a multiple of %u. Change the times or the number of patients."),
-                   s, e, n_patients, span, n_patients);
+                   _("The block %s–%s lasts %u minutes: it cannot hold %u patients. Change "
+                     "the times or the number of patients."),
+                   s, e, span, n_patients);
       return FALSE;
     }
   if ((modalities & CRN_MODALITY_ALL) == 0 || (modalities & ~CRN_MODALITY_ALL) != 0)
@@ -451,7 +453,8 @@ crn_template_block_describe (const CrnTemplateBlock *block)
   s = crn_time_format_minutes (block->start_minute);
   e = crn_time_format_minutes (block->end_minute);
   g_string_append_printf (str, " %s–%s · ", s, e);
-  if (block->n_patients != 0 && crn_template_block_get_slot_minutes (block) != 0)
+  if (block->n_patients != 0 && block->end_minute > block->start_minute &&
+      (block->end_minute - block->start_minute) % block->n_patients == 0)
     /* TRANSLATORS: number of slots × their length */
     g_string_append_printf (str, _("%u × %u min"), block->n_patients,
                             crn_template_block_get_slot_minutes (block));
@@ -872,9 +875,23 @@ add_occurrence (GPtrArray         *slots,
 
   for (guint k = 0; k < n; k++)
     {
-      guint s = start_minute + k * len;
-      CrnSlot *slot = make_slot (self, source_id, date, s, s + len, modalities, visibility,
-                                 restriction, restriction_text);
+      guint s, e;
+      CrnSlot *slot;
+
+      if (slot_minutes != 0)
+        {
+          s = start_minute + k * len;
+          e = s + len;
+        }
+      else
+        {
+          /* N patients share the block out on whole minutes; the boundaries fall at
+           * start + k·span/N, so the slots differ by at most one minute and end with it. */
+          s = start_minute + k * (end_minute - start_minute) / n;
+          e = start_minute + (k + 1) * (end_minute - start_minute) / n;
+        }
+      slot = make_slot (self, source_id, date, s, e, modalities, visibility,
+                        restriction, restriction_text);
 
       if (slot != NULL)
         g_ptr_array_add (slots, slot);

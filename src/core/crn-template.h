@@ -16,9 +16,10 @@ G_BEGIN_DECLS
  * CrnTemplateBlock:
  *
  * A recurring weekly block, in Europe/Paris wall-clock time: "Tuesday and Thursday
- * 14:00–16:00, 20-minute slots". The block is cut either in slots of @slot_minutes, or in
- * @n_patients equal slots (exactly one of the two is non-zero). A trailing remainder shorter
- * than a slot is not offered.
+ * 14:00–16:00, 20-minute slots". The block is cut either in slots of @slot_minutes (a
+ * trailing remainder shorter than a slot is not offered), or shared out between @n_patients
+ * slots on whole minutes that cover the whole block ("18:00–18:45, 4 patients": 18:00, 18:11,
+ * 18:22, 18:33, the last one 12 minutes long). Exactly one of the two is non-zero.
  */
 struct _CrnTemplateBlock
 {

@@ -284,45 +284,43 @@ test_lunch_and_evening (void)
   g_assert_cmpuint (crn_template_block_get_slot_minutes (g_ptr_array_index (t->blocks, 0)),
                     ==, 10);
 
-  /* 45 minutes cannot be cut into 4 equal slots: the block is refused, clearly */
+  /* 4 patients in 45 minutes: the block is shared out on whole minutes and fully used */
+  g_assert_true (crn_template_block_validate (evening, &error));
+  g_assert_no_error (error);
+  g_assert_true (crn_template_validate (t, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (crn_template_block_get_n_slots (evening), ==, 4);
+
+  slots = expand (t, 2026, 3, 23, 2026, 3, 29);
+  g_assert_cmpuint (slots->len, ==, 4 * 7);
+  check_invariants (t, slots);
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    assert_local (slots, i, expected[i]);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpint (slot_at (slots, i)->end - slot_at (slots, i)->start, ==, 600);
+  /* 18:00–18:11, 18:11–18:22, 18:22–18:33, 18:33–18:45: no gap, no overlap, no lost minute */
+  g_assert_cmpint (slot_at (slots, 3)->end, ==, slot_at (slots, 4)->start);
+  g_assert_cmpint (slot_at (slots, 4)->end, ==, slot_at (slots, 5)->start);
+  g_assert_cmpint (slot_at (slots, 5)->end, ==, slot_at (slots, 6)->start);
+  g_assert_cmpint (slot_at (slots, 6)->end - slot_at (slots, 6)->start, ==, 12 * 60);
+  g_assert_cmpint (slot_at (slots, 6)->end, ==, test_utc (2026, 3, 23, 17, 45));
+  assert_local (slots, 27, "2026-03-26 18:33");
+
+  /* after the spring change, Monday 30 March 11:45 is 09:45 UTC */
+  fixed_slots = expand (t, 2026, 3, 30, 2026, 3, 30);
+  g_assert_cmpuint (fixed_slots->len, ==, 7);
+  g_assert_cmpint (slot_at (fixed_slots, 0)->start, ==, test_utc (2026, 3, 30, 9, 45));
+  g_assert_cmpint (slot_at (fixed_slots, 6)->end, ==, test_utc (2026, 3, 30, 16, 45));
+
+  /* a block cannot hold more patients than it has minutes */
+  fixed = crn_template_copy (t);
+  evening = g_ptr_array_index (fixed->blocks, 1);
+  evening->n_patients = 46;
   g_assert_false (crn_template_block_validate (evening, &error));
   g_assert_error (error, CRN_CORE_ERROR, CRN_CORE_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "18:00–18:45"));
-  g_assert_nonnull (strstr (error->message, "4 equal slots"));
-  g_assert_nonnull (strstr (error->message, "45 minutes"));
-  g_clear_error (&error);
-  g_assert_false (crn_template_validate (t, &error));
-  g_assert_error (error, CRN_CORE_ERROR, CRN_CORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "46 patients"));
   g_assert_cmpuint (crn_template_block_get_n_slots (evening), ==, 0);
-
-  /* an invalid block yields nothing; the valid one still expands */
-  slots = expand (t, 2026, 3, 23, 2026, 3, 29);
-  g_assert_cmpuint (slots->len, ==, 4 * 3);
-  check_invariants (t, slots);
-  for (guint i = 0; i < slots->len; i++)
-    g_assert_cmpint (slot_at (slots, i)->end - slot_at (slots, i)->start, ==, 600);
-  assert_local (slots, 0, "2026-03-23 11:45");
-  assert_local (slots, 2, "2026-03-23 12:05");
-  assert_local (slots, 11, "2026-03-26 12:05");
-
-  /* 11-minute slots: 4 fit in 45 minutes, the 1-minute remainder is not offered */
-  fixed = crn_template_copy (t);
-  evening = g_ptr_array_index (fixed->blocks, 1);
-  evening->n_patients = 0;
-  evening->slot_minutes = 11;
-  g_assert_true (crn_template_validate (fixed, NULL));
-  g_assert_cmpuint (crn_template_block_get_n_slots (evening), ==, 4);
-  fixed_slots = expand (fixed, 2026, 3, 23, 2026, 3, 29);
-  g_assert_cmpuint (fixed_slots->len, ==, 4 * 7);
-  check_invariants (fixed, fixed_slots);
-  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
-    assert_local (fixed_slots, i, expected[i]);
-  g_assert_cmpint (slot_at (fixed_slots, 6)->end, ==, test_utc (2026, 3, 23, 17, 44));
-  /* after the spring change, Monday 30 March 11:45 is 09:45 UTC */
-  g_clear_pointer (&fixed_slots, g_ptr_array_unref);
-  fixed_slots = expand (fixed, 2026, 3, 30, 2026, 3, 30);
-  g_assert_cmpuint (fixed_slots->len, ==, 7);
-  g_assert_cmpint (slot_at (fixed_slots, 0)->start, ==, test_utc (2026, 3, 30, 9, 45));
 }
 
 /* ------------------------------------------------------------------ Wed 9–12; Mon 12:00–12:30 and 14:00–14:30 */
@@ -693,7 +691,7 @@ test_block_validate (void)
     { "neither", MON, HM (14, 0), HM (15, 0), 0, 0, CRN_MODALITY_AMB, "neither" },
     { "both", MON, HM (14, 0), HM (15, 0), 20, 3, CRN_MODALITY_AMB, "keep only one" },
     { "too long", MON, HM (14, 0), HM (14, 30), 45, 0, CRN_MODALITY_AMB, "does not fit" },
-    { "uneven", MON, HM (14, 0), HM (15, 0), 0, 7, CRN_MODALITY_AMB, "7 equal slots" },
+    { "too many patients", MON, HM (14, 0), HM (14, 10), 0, 11, CRN_MODALITY_AMB, "cannot hold 11 patients" },
     { "no modality", MON, HM (14, 0), HM (15, 0), 20, 0, CRN_MODALITY_NONE, "consultation mode" },
     { "bad modality", MON, HM (14, 0), HM (15, 0), 20, 0, 1 << 5, "consultation mode" },
   };
@@ -787,7 +785,7 @@ test_exception_validate (void)
   g_autoptr(CrnTemplateException) abs = test_absence ("abs", eleven, nine);
   g_autoptr(CrnTemplateException) ok_abs = test_absence ("abs", nine, eleven);
   g_autoptr(CrnTemplateException) no_cut = test_extra ("x", nine, eleven, 0, 0);
-  g_autoptr(CrnTemplateException) uneven = test_extra ("x", nine, eleven, 0, 7);
+  g_autoptr(CrnTemplateException) crowded = test_extra ("x", nine, eleven, 0, 121);
   g_autoptr(CrnTemplateException) midnight =
     test_extra ("x", crn_time_from_local (&d, HM (23, 0)), crn_time_from_local (&next, HM (1, 0)),
                 30, 0);
@@ -805,9 +803,9 @@ test_exception_validate (void)
   g_assert_error (error, CRN_CORE_ERROR, CRN_CORE_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "09:00–11:00"));
   g_clear_error (&error);
-  g_assert_false (crn_template_exception_validate (uneven, &error));
+  g_assert_false (crn_template_exception_validate (crowded, &error));
   g_assert_error (error, CRN_CORE_ERROR, CRN_CORE_ERROR_INVALID);
-  g_assert_nonnull (strstr (error->message, "7 equal slots"));
+  g_assert_nonnull (strstr (error->message, "cannot hold 121 patients"));
   g_clear_error (&error);
   g_assert_false (crn_template_exception_validate (midnight, &error));
   g_assert_error (error, CRN_CORE_ERROR, CRN_CORE_ERROR_INVALID);
@@ -912,7 +910,7 @@ test_describe (void)
   g_assert_cmpstr (db, ==, "Mon, Tue, Wed, Thu 11:45–12:15 · 3 × 10 min");
   g_assert_cmpstr (dc, ==, "Sat, Sun 08:00–12:00 · 15 min · Jan, Dec");
 
-  /* a block that cannot be cut still describes itself without a made-up length */
+  /* a block shared out unevenly describes itself by its number of patients */
   {
     g_autoptr(CrnTemplateBlock) d = test_block ("d", THU, HM (18, 0), HM (18, 45), 0, 4);
     g_autofree char *dd = crn_template_block_describe (d);
