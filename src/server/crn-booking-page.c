@@ -1015,8 +1015,17 @@ render_login (Req        *r,
                "autocomplete=\"username\" autocapitalize=\"none\" spellcheck=\"false\" required");
   field_input (out, &e, "mot-de-passe", _("Password"), NULL, "password", NULL,
                "autocomplete=\"current-password\" required");
-  html_append (out, "<button type=\"submit\" class=\"button\">%s</button>\n</form>\n</div>\n",
+  html_append (out, "<button type=\"submit\" class=\"button\">%s</button>\n</form>\n",
                _("Sign in"));
+  if (slot_id != NULL && crn_fhir_id_is_valid (slot_id))
+    {
+      /* The session cookie is SameSite=Strict: arriving from the SAS platform's link (another
+       * site), the browser does not send it. A click here is same-site, and does. */
+      g_autofree char *slot_q = g_uri_escape_string (slot_id, NULL, FALSE);
+      html_append (out, "<p class=\"hint continue\">%s <a href=\"" BASE "?slot=%s\">%s</a></p>\n",
+                   _("Already signed in in this browser?"), slot_q, _("Continue to the slot"));
+    }
+  html_append (out, "</div>\n");
   layout_end (out);
   form_errors_clear (&e);
   respond_html (r, status, out);
@@ -1511,6 +1520,7 @@ render_booking_form (Req           *r,
   g_auto(Directory) dir = { 0 };
   g_autoptr(CrnPolicy) policy = crn_server_db_get_policy (r->page->ctx->db);
   g_autoptr(GString) excluded = g_string_new (NULL);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autofree char *reason_hint = NULL;
   g_autofree char *max_birth = NULL;
   g_autofree char *max_attr = NULL;
@@ -1523,9 +1533,16 @@ render_booking_form (Req           *r,
   max_birth = date_to_iso (&today);
   max_attr = g_strdup_printf ("max=\"%s\" min=\"1900-01-01\" required", max_birth);
 
+  /* Each excluded reason once, whatever its case. */
   for (i = 0; policy->excluded_reasons != NULL && i < policy->excluded_reasons->len; i++)
-    g_string_append_printf (excluded, "%s%s", i > 0 ? ", " : "",
-                            (const char *) g_ptr_array_index (policy->excluded_reasons, i));
+    {
+      const char *reason = g_ptr_array_index (policy->excluded_reasons, i);
+      char *folded = g_utf8_casefold (reason, -1);
+
+      if (!g_hash_table_add (seen, folded))
+        continue;
+      g_string_append_printf (excluded, "%s%s", excluded->len > 0 ? ", " : "", reason);
+    }
   if (excluded->len > 0)
     /* TRANSLATORS: %s is a list of reasons, e.g. "prescription renewal, sick note" */
     reason_hint = g_strdup_printf (_("Unscheduled care slots do not cover: %s."), excluded->str);
