@@ -1,0 +1,174 @@
+/* fuzz-common.c: helpers shared by the fuzz targets
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "CrnFuzz"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz.h"
+
+void
+fuzz_init (void)
+{
+  /* A critical is a precondition broken by input that a parser let through. */
+  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+}
+
+void
+fuzz_fail (const char *format,
+           ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  fputs ("FUZZ FINDING: ", stderr);
+  vfprintf (stderr, format, args);
+  fputc ('\n', stderr);
+  va_end (args);
+  fflush (stderr);
+  abort ();
+}
+
+char *
+fuzz_strndup (const uint8_t *data,
+              size_t         size)
+{
+  char *copy = g_malloc (size + 1);
+
+  if (size > 0)
+    memcpy (copy, data, size);
+  copy[size] = '\0';
+  return copy;
+}
+
+void
+fuzz_reader_init (FuzzReader    *reader,
+                  const uint8_t *data,
+                  size_t         size)
+{
+  reader->data = data;
+  reader->size = size;
+  reader->pos = 0;
+}
+
+guint8
+fuzz_reader_u8 (FuzzReader *reader)
+{
+  if (reader->pos >= reader->size)
+    return 0;
+  return reader->data[reader->pos++];
+}
+
+guint16
+fuzz_reader_u16 (FuzzReader *reader)
+{
+  guint16 high = fuzz_reader_u8 (reader);
+
+  return (guint16) ((high << 8) | fuzz_reader_u8 (reader));
+}
+
+guint32
+fuzz_reader_u32 (FuzzReader *reader)
+{
+  guint32 high = fuzz_reader_u16 (reader);
+
+  return (high << 16) | fuzz_reader_u16 (reader);
+}
+
+char *
+fuzz_reader_string (FuzzReader *reader,
+                    guint       max_len)
+{
+  guint len = fuzz_reader_u8 (reader) % (max_len + 1);
+
+  len = MIN (len, reader->size - reader->pos);
+  reader->pos += len;
+  return fuzz_strndup (reader->data + reader->pos - len, len);
+}
+
+gboolean
+fuzz_reader_at_end (FuzzReader *reader)
+{
+  return reader->pos >= reader->size;
+}
+
+void
+fuzz_check_error (const GError *error,
+                  const char   *what)
+{
+  if (error == NULL)
+    fuzz_fail ("%s failed without setting an error", what);
+  if (error->message == NULL || error->message[0] == '\0' ||
+      !g_utf8_validate (error->message, -1, NULL))
+    fuzz_fail ("%s failed with an empty or invalid message", what);
+}
+
+JsonNode *
+fuzz_reparse (JsonNode   *node,
+              const char *what)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  JsonNode *again;
+
+  if (node == NULL)
+    fuzz_fail ("%s built nothing", what);
+  text = crn_fhir_to_string (node, FALSE);
+  again = crn_fhir_parse (text, -1, &error);
+  if (again == NULL)
+    fuzz_fail ("%s built JSON that crn_fhir_parse refuses (%s): %s", what, error->message,
+               text);
+  return again;
+}
+
+gboolean
+fuzz_json_has_several_values (const uint8_t *data,
+                              size_t         size)
+{
+  gboolean in_string = FALSE, escaped = FALSE, seen_value = FALSE;
+  guint depth = 0;
+
+  for (size_t i = 0; i < size; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (escaped)
+            escaped = FALSE;
+          else if (c == '\\')
+            escaped = TRUE;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+      if (c == '"')
+        {
+          in_string = TRUE;
+          if (depth == 0)
+            seen_value = TRUE;
+        }
+      else if (c == '{' || c == '[')
+        {
+          if (depth == 0 && seen_value)
+            return TRUE;
+          depth++;
+        }
+      else if (c == '}' || c == ']')
+        {
+          if (depth > 0 && --depth == 0)
+            seen_value = TRUE;
+        }
+      else if (depth == 0 && !g_ascii_isspace (c))
+        seen_value = TRUE;
+    }
+  return FALSE;
+}

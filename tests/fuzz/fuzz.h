@@ -1,0 +1,81 @@
+/* fuzz.h: the entry points every fuzz target defines, and helpers they share
+ *
+ * Each target is a libFuzzer harness (LLVMFuzzerTestOneInput). In the normal build it is
+ * linked with fuzz-replay.c, which runs the saved corpus through it as a test; with
+ * build-aux/fuzz it is linked with libFuzzer instead.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* Called once before the first input (libFuzzer calls it too when it is defined). */
+int       LLVMFuzzerInitialize   (int           *argc,
+                                  char        ***argv);
+/* Runs one input; returns 0 (a bug aborts). */
+int       LLVMFuzzerTestOneInput (const uint8_t *data,
+                                  size_t         size);
+
+/* Makes GLib criticals and warnings fatal (a g_return_if_fail tripped by input is a bug)
+ * and sets the environment the targets expect. */
+void      fuzz_init              (void);
+
+/* Aborts with a message naming the broken property: a finding, not a crash of the
+ * harness. */
+G_NORETURN void fuzz_fail        (const char *format,
+                                  ...) G_GNUC_PRINTF (1, 2);
+
+/* A NUL-terminated copy of the input (text parsers want C strings). */
+char     *fuzz_strndup           (const uint8_t *data,
+                                  size_t         size);
+
+/* Reading structured values out of the input bytes; past the end every read gives 0. */
+typedef struct
+{
+  const uint8_t *data;
+  size_t         size;
+  size_t         pos;
+} FuzzReader;
+
+void      fuzz_reader_init       (FuzzReader    *reader,
+                                  const uint8_t *data,
+                                  size_t         size);
+guint8    fuzz_reader_u8         (FuzzReader    *reader);
+guint16   fuzz_reader_u16        (FuzzReader    *reader);
+guint32   fuzz_reader_u32        (FuzzReader    *reader);
+/* A string of at most @max_len bytes (length from one byte), possibly not UTF-8. */
+char     *fuzz_reader_string     (FuzzReader    *reader,
+                                  guint          max_len);
+gboolean  fuzz_reader_at_end     (FuzzReader    *reader);
+
+G_END_DECLS
+
+#include "crn-fhir.h"
+
+G_BEGIN_DECLS
+
+/* A parser that returned nothing must say why: a GError with a non-empty UTF-8 message. */
+void      fuzz_check_error       (const GError  *error,
+                                  const char    *what);
+
+/* Whether @data holds more than one top-level JSON value ("{…}{…}", "1{…}", "{…}[…]").
+ * json-glib 1.6.6 accepts such a text, keeps the last value and leaks the others, and
+ * crn_fhir_parse() passes them to it: a finding reported in docs/FUZZING.md. The JSON
+ * targets skip these inputs until crn_fhir_parse() refuses them itself, so that fuzzing goes
+ * on past it (the saved reproducer is tests/fuzz/crashes/fhir-slot/). */
+gboolean  fuzz_json_has_several_values (const uint8_t *data,
+                                        size_t         size);
+
+/* Writes @node to JSON text and reads it back with crn_fhir_parse(): what the layer builds
+ * must always be readable by it. Returns: (transfer full): the re-read node. */
+JsonNode *fuzz_reparse           (JsonNode      *node,
+                                  const char    *what);
+
+G_END_DECLS
