@@ -495,6 +495,8 @@ crn_policy_check_regulation_booking (const CrnPolicy  *self,
 
   if (!visible_to (slot, referrer))
     {
+      /* TRANSLATORS: %s is who books, as crn_referrer_get_label() gives it, e.g.
+       * "SAS regulation" or "Pharmacy" */
       g_set_error (error, CRN_CORE_ERROR, CRN_CORE_ERROR_NOT_VISIBLE,
                    slot->visibility == CRN_VISIBILITY_NONE
                    ? _("This slot is kept for the practice’s own patients: %s cannot book it.")
@@ -521,6 +523,8 @@ crn_policy_check_regulation_booking (const CrnPolicy  *self,
       g_autofree char *delay = format_duration (self->booking_closes_minutes);
       g_autofree char *at = local_hhmm (closes_at);
 
+      /* TRANSLATORS: the first %s is a length of time ("59 minutes", "2 hours"), the
+       * second a time of day ("13:01") */
       g_set_error (error, CRN_CORE_ERROR, CRN_CORE_ERROR_BOOKING_CLOSED,
                    _("Regulation booking closes %s before the slot (at %s)."), delay, at);
       return FALSE;
@@ -562,15 +566,23 @@ crn_policy_check_regulation_booking (const CrnPolicy  *self,
       if (slot->restriction == CRN_RESTRICTION_CHILDREN && age >= 18)
         {
           g_set_error (error, CRN_CORE_ERROR, CRN_CORE_ERROR_RESTRICTED,
-                       _("This slot is for children only (under 18) and the patient is %d: "
-                         "choose another slot."), age);
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "This slot is for children only (under 18) and the "
+                                    "patient is %d year old: choose another slot.",
+                                    "This slot is for children only (under 18) and the "
+                                    "patient is %d years old: choose another slot.", age),
+                       age);
           return FALSE;
         }
       if (slot->restriction == CRN_RESTRICTION_ADULTS && age < 18)
         {
           g_set_error (error, CRN_CORE_ERROR, CRN_CORE_ERROR_RESTRICTED,
-                       _("This slot is for adults only (18 and over) and the patient is %d: "
-                         "choose another slot."), age);
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "This slot is for adults only (18 and over) and the "
+                                    "patient is %d year old: choose another slot.",
+                                    "This slot is for adults only (18 and over) and the "
+                                    "patient is %d years old: choose another slot.", age),
+                       age);
           return FALSE;
         }
     }
@@ -615,6 +627,8 @@ crn_policy_check_reclaim (const CrnPolicy *self,
       g_autofree char *delay = format_duration (self->reclaim_minutes);
       g_autofree char *at = local_hhmm (opens_at);
 
+      /* TRANSLATORS: the first %s is a time of day ("12:00"), the second a length of time
+       * ("2 hours") */
       g_set_error (error, CRN_CORE_ERROR, CRN_CORE_ERROR_RECLAIM_NOT_YET,
                    _("This slot can be taken back from %s, %s before it starts."), at, delay);
       return FALSE;

@@ -138,8 +138,8 @@ crn_slot_validate (const CrnSlot *slot,
   if ((slot->modalities & CRN_MODALITY_ALL) == 0 || (slot->modalities & ~CRN_MODALITY_ALL) != 0)
     {
       g_set_error_literal (error, CRN_CORE_ERROR, CRN_CORE_ERROR_INVALID,
-                           _("The slot has no consultation mode: choose in the practice, "
-                             "teleconsultation or home visit."));
+                           _("The slot has no consultation mode: choose “in the practice”, "
+                             "“teleconsultation” or “home visit”."));
       return FALSE;
     }
   if ((slot->visibility & ~CRN_VISIBILITY_ALL) != 0)

@@ -116,14 +116,14 @@ check_cut (guint           start,
   if (slot_minutes != 0 && slot_minutes > span)
     {
       g_set_error (error, CRN_CORE_ERROR, CRN_CORE_ERROR_INVALID,
-                   _("The block %s–%s lasts %u minutes: a slot of %u minutes does not fit "
+                   _("The block %s–%s lasts %u min: a slot of %u min does not fit "
                      "in it."), s, e, span, slot_minutes);
       return FALSE;
     }
   if (n_patients != 0 && span < n_patients)
     {
       g_set_error (error, CRN_CORE_ERROR, CRN_CORE_ERROR_INVALID,
-                   _("The block %s–%s lasts %u minutes: it cannot hold %u patients. Change "
+                   _("The block %s–%s lasts %u min: it cannot hold %u patients. Change "
                      "the times or the number of patients."),
                    s, e, span, n_patients);
       return FALSE;
@@ -131,8 +131,8 @@ check_cut (guint           start,
   if ((modalities & CRN_MODALITY_ALL) == 0 || (modalities & ~CRN_MODALITY_ALL) != 0)
     {
       g_set_error (error, CRN_CORE_ERROR, CRN_CORE_ERROR_INVALID,
-                   _("The block %s–%s has no consultation mode: choose in the practice, "
-                     "teleconsultation or home visit."), s, e);
+                   _("The block %s–%s has no consultation mode: choose “in the practice”, "
+                     "“teleconsultation” or “home visit”."), s, e);
       return FALSE;
     }
   if ((visibility & ~CRN_VISIBILITY_ALL) != 0 || restriction > CRN_RESTRICTION_OTHER)

@@ -522,8 +522,8 @@ test_restrictions (void)
   assert_allowed (p, slot, CRN_REFERRER_SAS, &child, NULL, now);
   assert_allowed (p, slot, CRN_REFERRER_SAS, &almost_18, NULL, now);
   assert_refused (p, slot, CRN_REFERRER_SAS, &turns_18, NULL, now, CRN_CORE_ERROR_RESTRICTED,
-                  "This slot is for children only (under 18) and the patient is 18: choose "
-                  "another slot.");
+                  "This slot is for children only (under 18) and the patient is 18 years old: "
+                  "choose another slot.");
   assert_refused (p, slot, CRN_REFERRER_SAS, &unknown, NULL, now, CRN_CORE_ERROR_RESTRICTED,
                   "This slot is for children only: give the patient’s birth date.");
   assert_refused (p, slot, CRN_REFERRER_SAS, &garbled, NULL, now, CRN_CORE_ERROR_RESTRICTED, NULL);
@@ -532,8 +532,8 @@ test_restrictions (void)
   slot->restriction = CRN_RESTRICTION_ADULTS;
   assert_allowed (p, slot, CRN_REFERRER_SAS, &turns_18, NULL, now);
   assert_refused (p, slot, CRN_REFERRER_SAS, &almost_18, NULL, now, CRN_CORE_ERROR_RESTRICTED,
-                  "This slot is for adults only (18 and over) and the patient is 17: choose "
-                  "another slot.");
+                  "This slot is for adults only (18 and over) and the patient is 17 years old: "
+                  "choose another slot.");
   assert_refused (p, slot, CRN_REFERRER_SAS, &child, NULL, now, CRN_CORE_ERROR_RESTRICTED, NULL);
   assert_refused (p, slot, CRN_REFERRER_SAS, NULL, NULL, now, CRN_CORE_ERROR_RESTRICTED,
                   "This slot is for adults only: give the patient’s birth date.");
