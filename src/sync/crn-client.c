@@ -215,6 +215,8 @@ crn_client_finalize (GObject *object)
 
   g_assert (self->refresh_waiters->len == 0);
   g_ptr_array_unref (self->refresh_waiters);
+  if (self->session != NULL)
+    soup_session_abort (self->session);
   g_clear_object (&self->session);
   g_free (self->server_url);
   g_free (self->host);

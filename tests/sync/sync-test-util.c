@@ -488,8 +488,10 @@ sync_fake_new (void)
 void
 sync_fake_free (SyncFake *fake)
 {
+  sync_test_spin (50);
   soup_server_disconnect (fake->server);
   g_object_unref (fake->server);
+  sync_test_spin (50);
   g_free (fake->url);
   g_ptr_array_unref (fake->log);
   g_ptr_array_unref (fake->if_match_log);

@@ -65,7 +65,9 @@ typedef struct
 } SyncFake;
 
 SyncFake     *sync_fake_new         (void);
+/* Lets the connections of freed clients close, then stops the server. */
 void          sync_fake_free        (SyncFake      *fake);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SyncFake, sync_fake_free)
 /* Adds or replaces a slot, with a new version and lastUpdated. */
 CrnSlot      *sync_fake_put_slot    (SyncFake      *fake,
                                      const CrnSlot *slot);

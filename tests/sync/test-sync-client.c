@@ -140,7 +140,7 @@ request (CrnClient   *client,
 static void
 test_untrusted_certificate (void)
 {
-  SyncFake *fake = sync_fake_new ();
+  g_autoptr(SyncFake) fake = sync_fake_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(CrnClient) client = crn_client_new (fake->url, NULL, &error);
   g_autoptr(CrnAccount) account = NULL;
@@ -152,13 +152,12 @@ test_untrusted_certificate (void)
   g_assert_null (account);
   g_assert_nonnull (strstr (error->message, "127.0.0.1"));
   g_assert_cmpuint (fake->n_tokens, ==, 0);
-  sync_fake_free (fake);
 }
 
 static void
 test_other_certificate (void)
 {
-  SyncFake *fake = sync_fake_new ();
+  g_autoptr(SyncFake) fake = sync_fake_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(CrnClient) client = crn_client_new (fake->url, g_getenv ("CRN_TEST_OTHER_CERT"),
                                                 &error);
@@ -169,7 +168,6 @@ test_other_certificate (void)
   account = sign_in (client, TEST_PASSWORD, &error);
   g_assert_error (error, CRN_SYNC_ERROR, CRN_SYNC_ERROR_CERTIFICATE);
   g_assert_cmpuint (fake->n_tokens, ==, 0);
-  sync_fake_free (fake);
 }
 
 /* ---------------------------------------------------------------------------------- */
@@ -199,7 +197,7 @@ trusted_client (SyncFake *fake)
 static void
 test_sign_in (void)
 {
-  SyncFake *fake = sync_fake_new ();
+  g_autoptr(SyncFake) fake = sync_fake_new ();
   g_autoptr(CrnClient) client = trusted_client (fake);
   g_autoptr(GError) error = NULL;
   g_autoptr(CrnAccount) account = NULL;
@@ -227,13 +225,14 @@ test_sign_in (void)
   g_assert_no_error (error);
   g_assert_cmpuint (response->status, ==, 200);
   g_assert_cmpuint (fake->n_tokens, ==, 2);
-  sync_fake_free (fake);
+  g_clear_pointer (&response, crn_response_free);
+  g_assert_finalize_object (g_steal_pointer (&client));
 }
 
 static void
 test_refresh_on_401 (void)
 {
-  SyncFake *fake = sync_fake_new ();
+  g_autoptr(SyncFake) fake = sync_fake_new ();
   g_autoptr(CrnClient) client = trusted_client (fake);
   g_autoptr(GError) error = NULL;
   g_autoptr(CrnAccount) account = sign_in (client, TEST_PASSWORD, &error);
@@ -264,13 +263,12 @@ test_refresh_on_401 (void)
   crn_response_free (response);
   g_assert_cmpuint (fake->log->len, ==, 2);
   g_assert_cmpstr (g_ptr_array_index (fake->log, 0), ==, "POST /oauth/token");
-  sync_fake_free (fake);
 }
 
 static void
 test_revoked (void)
 {
-  SyncFake *fake = sync_fake_new ();
+  g_autoptr(SyncFake) fake = sync_fake_new ();
   g_autoptr(CrnClient) client = trusted_client (fake);
   g_autoptr(GError) error = NULL;
   g_autoptr(CrnAccount) account = sign_in (client, TEST_PASSWORD, &error);
@@ -292,13 +290,12 @@ test_revoked (void)
   response = request (client, "GET", "/fhir/Slot", &error);
   g_assert_error (error, CRN_SYNC_ERROR, CRN_SYNC_ERROR_SIGNED_OUT);
   g_assert_cmpuint (fake->log->len, ==, 0);
-  sync_fake_free (fake);
 }
 
 static void
 test_server_errors (void)
 {
-  SyncFake *fake = sync_fake_new ();
+  g_autoptr(SyncFake) fake = sync_fake_new ();
   g_autoptr(CrnClient) client = trusted_client (fake);
   g_autoptr(GError) error = NULL;
   g_autoptr(CrnAccount) account = sign_in (client, TEST_PASSWORD, &error);
@@ -370,7 +367,6 @@ test_server_errors (void)
     g_assert_error (error, CRN_SYNC_ERROR, CRN_SYNC_ERROR_NETWORK);
     g_assert_true (crn_sync_error_is_transient (error));
   }
-  sync_fake_free (fake);
 }
 
 /* ---------------------------------------------------------------------------------- */

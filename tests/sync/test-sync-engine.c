@@ -69,7 +69,6 @@ teardown (Fixture       *f,
   g_clear_object (&f->client);
   g_clear_object (&f->store);
   sync_fake_free (f->fake);
-  sync_test_spin (10);
   sync_test_rmrf (f->dir);
   g_free (f->dir);
   g_ptr_array_unref (f->refused);
