@@ -18,6 +18,14 @@
 SyncServer *
 sync_server_start (const char *data_dir)
 {
+  return sync_server_start_on (data_dir, 0);
+}
+
+SyncServer *
+sync_server_start_on (const char *data_dir,
+                      guint       port)
+{
+  g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", port);
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GDataInputStream) out = NULL;
   g_autoptr(GError) error = NULL;
@@ -33,7 +41,7 @@ sync_server_start (const char *data_dir)
   g_subprocess_launcher_set_stderr_file_path (launcher, server->stderr_path);
   server->process = g_subprocess_launcher_spawn (launcher, &error, exe,
                                                  "--data-dir", server->data_dir,
-                                                 "--listen", "127.0.0.1:0",
+                                                 "--listen", listen,
                                                  "--tls-cert", g_getenv ("CRN_TEST_TLS_CERT"),
                                                  "--tls-key", g_getenv ("CRN_TEST_TLS_KEY"),
                                                  "--demo", NULL);
@@ -74,6 +82,19 @@ sync_server_stop (SyncServer *server,
       sync_test_rmrf (server->data_dir);
       sync_test_rmrf (server->stderr_path);
     }
+  g_free (server->data_dir);
+  g_free (server->stderr_path);
+  g_free (server->url);
+  g_hash_table_unref (server->passwords);
+  g_free (server);
+}
+
+void
+sync_server_kill (SyncServer *server)
+{
+  g_subprocess_send_signal (server->process, SIGKILL);
+  g_subprocess_wait (server->process, NULL, NULL);
+  g_clear_object (&server->process);
   g_free (server->data_dir);
   g_free (server->stderr_path);
   g_free (server->url);

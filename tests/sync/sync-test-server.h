@@ -21,6 +21,11 @@ typedef struct
 /* Starts creneaux-server (CRN_SERVER_EXE) with --demo and the test certificate in
  * @data_dir (NULL = a new temporary folder) on a free loopback port. */
 SyncServer *sync_server_start    (const char *data_dir);
+/* Same, on a given port of 127.0.0.1 (0 = any). */
+SyncServer *sync_server_start_on (const char *data_dir,
+                                  guint       port);
+/* SIGKILL and wait; the folder is kept. */
+void        sync_server_kill     (SyncServer *server);
 /* SIGTERM and wait; removes the folder unless @keep_data. */
 void        sync_server_stop     (SyncServer *server,
                                   gboolean    keep_data);

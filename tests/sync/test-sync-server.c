@@ -117,7 +117,11 @@ sign_in (Fixture     *f,
                           sync_test_result_cb, &result);
   sync = crn_sync_sign_in_finish (sync_test_wait (&result), error);
   if (sync != NULL)
-    g_signal_connect (sync, "change-refused", G_CALLBACK (on_refused_cb), f);
+    {
+      g_signal_connect (sync, "change-refused", G_CALLBACK (on_refused_cb), f);
+      /* Small pages: more of them (paging is exercised), each quick even under ASan. */
+      crn_sync_set_page_size (sync, 100);
+    }
   return sync;
 }
 
@@ -556,6 +560,53 @@ test_live_booking (Fixture       *f,
 }
 
 static void
+test_live_reconnect (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrnSync) sync = sign_in (f, f->server->url, g_getenv ("CRN_TEST_TLS_CERT"), &error);
+  g_autoptr(CrnSlot) slot = NULL;
+  g_autoptr(CrnSlot) after = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(GUri) uri = NULL;
+  gboolean arrived = FALSE;
+
+  g_assert_no_error (error);
+  crn_sync_set_retry_delays (sync, 100, 1000);
+  crn_sync_set_poll_interval (sync, 2);
+  crn_sync_start (sync);
+  while (!crn_sync_is_live (sync) || crn_sync_get_status (sync) != CRN_SYNC_STATUS_IDLE)
+    sync_test_spin (20);
+  slot = free_slot (f, 3, 7);
+
+  /* The server dies: the socket drops, the app goes offline and keeps trying. */
+  data_dir = g_strdup (f->server->data_dir);
+  url = g_strdup (f->server->url);
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  sync_server_kill (f->server);
+  f->server = NULL;
+  while (crn_sync_is_live (sync))
+    sync_test_spin (20);
+  while (crn_sync_get_status (sync) != CRN_SYNC_STATUS_OFFLINE)
+    sync_test_spin (20);
+  g_assert_cmpint (crn_sync_get_offline_since (sync), >, 0);
+
+  /* Back on the same address: the app reconnects by itself and gets the booking. */
+  f->server = sync_server_start_on (data_dir, g_uri_get_port (uri));
+  g_assert_cmpstr (f->server->url, ==, url);
+  g_signal_connect (sync, "store-changed", G_CALLBACK (on_store_changed_cb), &arrived);
+  regulation_books (f, slot, "Reconnect");
+  sync_test_wait_flag (&arrived, 30000);
+  while (!crn_sync_is_live (sync) || crn_sync_get_status (sync) != CRN_SYNC_STATUS_IDLE)
+    sync_test_spin (20);
+  g_assert_cmpint (crn_sync_get_offline_since (sync), ==, 0);
+  after = stored_slot (f, slot->id);
+  g_assert_cmpint (after->status, ==, CRN_SLOT_STATUS_BUSY);
+  crn_sync_stop (sync);
+}
+
+static void
 test_reclaim_conflict (Fixture       *f,
                        gconstpointer  data)
 {
@@ -955,6 +1006,8 @@ main (int   argc,
               teardown);
   g_test_add ("/sync/server/certificate", Fixture, NULL, setup, test_certificate, teardown);
   g_test_add ("/sync/server/live-booking", Fixture, NULL, setup, test_live_booking, teardown);
+  g_test_add ("/sync/server/live-reconnect", Fixture, NULL, setup, test_live_reconnect,
+              teardown);
   g_test_add ("/sync/server/reclaim-conflict", Fixture, NULL, setup, test_reclaim_conflict,
               teardown);
   g_test_add ("/sync/server/refused-reclaim", Fixture, NULL, setup, test_refused_reclaim,
