@@ -284,6 +284,29 @@ void          _crn_db_queue_change (CrnServerDb *self,
                                     gint64       last_updated_ms,
                                     const char  *practitioner);
 const CrnPolicy *_crn_db_policy (CrnServerDb  *self);
+
+#define SLOT_COLUMNS "id, practitioner, place_id, template_block_id, start, end, modalities," \
+                     " visibility, restriction, restriction_text, status, version," \
+                     " last_updated_ms, reclaimed, schedule_id"
+
+
+#define BOOKING_COLUMNS "id, slot_id, practitioner, start, end, patient_family, patient_given," \
+                        " patient_birth_date, patient_phone, reason, referrer, referrer_name," \
+                        " operator_id, requested_at, created_at, extra, status," \
+                        " practitioner_status, cancel_reason, version, last_updated_ms," \
+                        " account_id"
+
+/* Row readers for SELECT SLOT_COLUMNS / BOOKING_COLUMNS (crn-server-agenda.c). */
+CrnSlot      *_crn_db_slot_from_row       (sqlite3_stmt           *stmt,
+                                           gboolean               *reclaimed);
+CrnBooking   *_crn_db_booking_from_row    (sqlite3_stmt           *stmt,
+                                           gint64                 *account_id);
+CrnTemplate  *_crn_db_load_template       (CrnServerDb            *self,
+                                           const char             *schedule_id,
+                                           GError                **error);
+gboolean      _crn_db_is_practice         (const CrnServerAccount *account);
+gboolean      _crn_db_is_referrer         (const CrnServerAccount *account);
+CrnVisibility _crn_db_referrer_visibility (const CrnServerAccount *account);
 char         *_crn_db_column_dup (sqlite3_stmt *stmt,
                                   int           column);
 

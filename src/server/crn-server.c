@@ -620,10 +620,13 @@ crn_server_free (CrnServer *self)
   if (self == NULL)
     return;
   g_clear_handle_id (&self->expand_id, g_source_remove);
+  g_clear_pointer (&self->clients, g_ptr_array_unref);
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
-  g_clear_pointer (&self->clients, g_ptr_array_unref);
   g_clear_object (&self->soup);
+  /* Let the closed connections finish before the process ends. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
   crn_server_db_set_change_func (self->db, NULL, NULL);
   g_clear_pointer (&self->db, crn_server_db_free);
   g_free (self->ctx.base_url);
