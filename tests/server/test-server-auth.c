@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "crn-test-server.h"
@@ -170,6 +171,58 @@ test_no_secrets_in_logs (void)
   g_assert_null (strstr (server->stderr_text->str, "Bearer "));
 }
 
+/* The server answers in French: its messages are written in English and translated through
+ * the gettext catalogue it binds at start (CRN_LOCALEDIR, else the installed one). This
+ * checks the mechanism with a one-message catalogue, whatever po/fr.po holds today. */
+static void
+test_answers_in_french (void)
+{
+  static const char po[] =
+    "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n"
+    "msgid \"Sign in first: this request needs a bearer access token.\"\n"
+    "msgstr \"Connectez-vous d’abord : cette requête demande un jeton d’accès.\"\n";
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("crn-l10n-XXXXXX", &error);
+  g_autofree char *po_path = g_build_filename (dir, "fr.po", NULL);
+  g_autofree char *mo_dir = g_build_filename (dir, "fr", "LC_MESSAGES", NULL);
+  g_autofree char *mo_path = g_build_filename (mo_dir, GETTEXT_PACKAGE ".mo", NULL);
+  g_autofree char *old = g_strdup (g_getenv ("CRN_LOCALEDIR"));
+  g_autoptr(GSubprocess) msgfmt = NULL;
+  g_autoptr(CrnTestResponse) r = NULL;
+  CrnTestServer *french;
+
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (po_path, po, -1, &error));
+  g_assert_cmpint (g_mkdir_with_parents (mo_dir, 0700), ==, 0);
+  msgfmt = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "msgfmt", "-o", mo_path, po_path,
+                             NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (msgfmt, NULL, &error));
+
+  g_setenv ("CRN_LOCALEDIR", dir, TRUE);
+  french = crn_test_server_start (NULL);
+  if (old != NULL)
+    g_setenv ("CRN_LOCALEDIR", old, TRUE);
+  else
+    g_unsetenv ("CRN_LOCALEDIR");
+
+  r = crn_test_request (french, "GET", "/fhir/Slot", NULL, NULL, NULL);
+  g_assert_cmpuint (r->status, ==, 401);
+  g_assert_cmpstr (crn_test_outcome_text (r), ==,
+                   "Connectez-vous d’abord : cette requête demande un jeton d’accès.");
+  crn_test_server_free (french);
+
+  g_unlink (mo_path);
+  g_unlink (po_path);
+  g_rmdir (mo_dir);
+  {
+    g_autofree char *fr = g_build_filename (dir, "fr", NULL);
+
+    g_rmdir (fr);
+  }
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -185,6 +238,7 @@ main (int   argc,
   g_test_add_func ("/server/auth/bearer-required", test_bearer_required);
   g_test_add_func ("/server/auth/lockout", test_lockout);
   g_test_add_func ("/server/auth/no-secrets-in-logs", test_no_secrets_in_logs);
+  g_test_add_func ("/server/auth/answers-in-french", test_answers_in_french);
   status = g_test_run ();
 
   crn_test_server_free (server);
