@@ -6,32 +6,19 @@
 
 #include "config.h"
 
-#include "crn-agenda.h"
+#include "crn-agenda-private.h"
 
 /*
  * CrnAgenda is the one object the pages read from. It holds what the practice sees: the CPTS
  * policy, the practitioners, their slots with the bookings that hold them, and their weekly
  * templates. Pages ask it for GListModels of CrnSlotObject and listen to ::changed.
  *
- * Today it is filled by whoever owns it: the tests, or the --demo-local option which expands
- * a template of the core locally. The next step is to feed it from CrnStore (the local SQLite
- * file, kept current by the sync layer) and to turn crn_agenda_save_template() into a write to
- * the store's outbox; ::template-saved is the seam for that.
+ * It works in two modes. Without a store (unit tests) it is filled by its owner with
+ * crn_agenda_set_data() and changes stay in memory. With a store (crn_agenda_set_store(),
+ * the app) it is a cache of the range of weeks the pages asked for, loaded asynchronously,
+ * and every change a person makes is written to the store together with its outbox entry
+ * (crn-agenda-store.c).
  */
-
-struct _CrnAgenda
-{
-  GObject     parent_instance;
-
-  CrnPolicy  *policy;
-  GPtrArray  *practitioners;  /* (element-type CrnPractitioner) */
-  GPtrArray  *slots;          /* (element-type CrnSlotObject), sorted by start */
-  GHashTable *slots_by_id;    /* id -> CrnSlotObject (borrowed from slots) */
-  GHashTable *templates;      /* practitioner IDNPS -> CrnTemplate */
-
-  guint       online : 1;
-  guint       syncing : 1;
-};
 
 G_DEFINE_FINAL_TYPE (CrnAgenda, crn_agenda, G_TYPE_OBJECT)
 
@@ -39,17 +26,13 @@ enum {
   PROP_0,
   PROP_ONLINE,
   PROP_SYNCING,
+  PROP_STORE,
   N_PROPS
 };
 
-enum {
-  CHANGED,
-  TEMPLATE_SAVED,
-  N_SIGNALS
-};
-
 static GParamSpec *properties[N_PROPS];
-static guint signals[N_SIGNALS];
+guint _crn_agenda_signals[N_SIGNALS];
+
 
 /*
  * Helpers
@@ -92,9 +75,23 @@ lower_bound (GPtrArray  *slots,
  */
 
 static void
+crn_agenda_dispose (GObject *object)
+{
+  CrnAgenda *self = (CrnAgenda *) object;
+
+  g_cancellable_cancel (self->cancellable);
+  _crn_agenda_disconnect_sync (self);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (crn_agenda_parent_class)->dispose (object);
+}
+
+static void
 crn_agenda_finalize (GObject *object)
 {
   CrnAgenda *self = (CrnAgenda *) object;
+
+  g_clear_object (&self->cancellable);
 
   g_clear_pointer (&self->policy, crn_policy_free);
   g_clear_pointer (&self->practitioners, g_ptr_array_unref);
@@ -120,6 +117,9 @@ crn_agenda_get_property (GObject    *object,
       break;
     case PROP_SYNCING:
       g_value_set_boolean (value, self->syncing);
+      break;
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -152,6 +152,7 @@ crn_agenda_class_init (CrnAgendaClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->dispose = crn_agenda_dispose;
   object_class->finalize = crn_agenda_finalize;
   object_class->get_property = crn_agenda_get_property;
   object_class->set_property = crn_agenda_set_property;
@@ -175,6 +176,15 @@ crn_agenda_class_init (CrnAgendaClass *klass)
     g_param_spec_boolean ("syncing", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * CrnAgenda:store:
+   *
+   * The local store the agenda reads and writes, %NULL in memory-only mode.
+   */
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, CRN_TYPE_STORE,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -182,7 +192,7 @@ crn_agenda_class_init (CrnAgendaClass *klass)
    *
    * The slots, bookings, practitioners or policy changed (once per batch).
    */
-  signals[CHANGED] =
+  _crn_agenda_signals[CHANGED] =
     g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
@@ -190,13 +200,25 @@ crn_agenda_class_init (CrnAgendaClass *klass)
    * CrnAgenda::template-saved:
    * @template: (type CrnTemplate): the template as saved
    *
-   * A person saved a weekly template. The store's outbox listens here (next step); in the
-   * --demo-local mode the demo re-expands the slots.
+   * A person saved a weekly template (after it was written to the store and its outbox, when
+   * there is a store). In the in-memory demo the demo re-expands the slots here.
    */
-  signals[TEMPLATE_SAVED] =
+  _crn_agenda_signals[TEMPLATE_SAVED] =
     g_signal_new ("template-saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1,
                   CRN_TYPE_TEMPLATE | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  /**
+   * CrnAgenda::notice:
+   * @message: a translated sentence for the person ("Booked by regulation at 14:02 before
+   *   your reclaim. The booking is kept.")
+   *
+   * Something the person should read: a change refused by the server, a write that failed.
+   * The window shows it in a toast.
+   */
+  _crn_agenda_signals[NOTICE] =
+    g_signal_new ("notice", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -208,6 +230,7 @@ crn_agenda_init (CrnAgenda *self)
   self->slots_by_id = g_hash_table_new (g_str_hash, g_str_equal);
   self->templates = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                            (GDestroyNotify) crn_template_free);
+  self->cancellable = g_cancellable_new ();
 }
 
 /*
@@ -253,7 +276,7 @@ crn_agenda_set_policy (CrnAgenda       *self,
 
   g_clear_pointer (&self->policy, crn_policy_free);
   self->policy = crn_policy_copy (policy);
-  g_signal_emit (self, signals[CHANGED], 0);
+  g_signal_emit (self, _crn_agenda_signals[CHANGED], 0);
 }
 
 /**
@@ -287,7 +310,7 @@ crn_agenda_add_practitioner (CrnAgenda             *self,
     return;
 
   g_ptr_array_add (self->practitioners, crn_practitioner_copy (practitioner));
-  g_signal_emit (self, signals[CHANGED], 0);
+  g_signal_emit (self, _crn_agenda_signals[CHANGED], 0);
 }
 
 /**
@@ -366,7 +389,61 @@ crn_agenda_set_data (CrnAgenda *self,
         crn_slot_object_set_booking (object, booking);
     }
 
-  g_signal_emit (self, signals[CHANGED], 0);
+  g_signal_emit (self, _crn_agenda_signals[CHANGED], 0);
+}
+
+/* Replaces the slots with the store's week entries (slot + booking). Emits ::changed once. */
+void
+_crn_agenda_set_entries (CrnAgenda *self,
+                         GPtrArray *entries)
+{
+  g_hash_table_remove_all (self->slots_by_id);
+  g_ptr_array_set_size (self->slots, 0);
+
+  for (guint i = 0; entries != NULL && i < entries->len; i++)
+    {
+      const CrnWeekEntry *entry = g_ptr_array_index (entries, i);
+      CrnSlotObject *object = crn_slot_object_new (entry->slot, entry->booking);
+
+      g_ptr_array_add (self->slots, object);
+      g_hash_table_replace (self->slots_by_id, (gpointer) crn_slot_object_get_id (object), object);
+    }
+  g_ptr_array_sort (self->slots, compare_slot_objects);
+
+  g_signal_emit (self, _crn_agenda_signals[CHANGED], 0);
+}
+
+/* A booking changed (by a person): the slot it is about shows it. No signal. */
+void
+_crn_agenda_put_booking (CrnAgenda        *self,
+                         const CrnBooking *booking)
+{
+  CrnSlotObject *object;
+
+  if (booking->slot_id == NULL)
+    return;
+  object = g_hash_table_lookup (self->slots_by_id, booking->slot_id);
+  if (object != NULL)
+    crn_slot_object_set_booking (object, booking);
+}
+
+/* A slot changed (by a person): its object is replaced, keeping its booking. No signal. */
+void
+_crn_agenda_put_slot (CrnAgenda     *self,
+                      const CrnSlot *slot)
+{
+  CrnSlotObject *old = g_hash_table_lookup (self->slots_by_id, slot->id);
+  CrnSlotObject *object;
+  guint index;
+
+  if (old == NULL || !g_ptr_array_find (self->slots, old, &index))
+    return;
+
+  object = crn_slot_object_new (slot, crn_slot_object_get_booking (old));
+  g_hash_table_replace (self->slots_by_id, (gpointer) crn_slot_object_get_id (object), object);
+  /* Frees old: the hash table's key was old's id, replaced above first. */
+  g_ptr_array_index (self->slots, index) = object;
+  g_object_unref (old);
 }
 
 /**
@@ -487,8 +564,9 @@ crn_agenda_set_template (CrnAgenda         *self,
  * @self: a #CrnAgenda
  * @template: the edited template (copied)
  *
- * Keeps @template as its practitioner's template and emits ::template-saved, where the
- * store's outbox will write it (next step of the wiring).
+ * Keeps @template as its practitioner's template. With a store, writes it and its
+ * "template.put" outbox entry in one transaction, then emits ::template-saved (a failure is
+ * told through ::notice); without one, emits ::template-saved at once.
  */
 void
 crn_agenda_save_template (CrnAgenda         *self,
@@ -498,7 +576,11 @@ crn_agenda_save_template (CrnAgenda         *self,
   g_return_if_fail (template != NULL && template->practitioner != NULL);
 
   crn_agenda_set_template (self, template);
-  g_signal_emit (self, signals[TEMPLATE_SAVED], 0, crn_agenda_get_template (self, template->practitioner));
+  if (self->store != NULL)
+    _crn_agenda_store_save_template (self, crn_agenda_get_template (self, template->practitioner));
+  else
+    g_signal_emit (self, _crn_agenda_signals[TEMPLATE_SAVED], 0,
+                   crn_agenda_get_template (self, template->practitioner));
 }
 
 /**

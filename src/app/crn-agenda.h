@@ -8,6 +8,7 @@
 
 #include "crn-core.h"
 #include "crn-slot-object.h"
+#include "crn-store.h"
 
 G_BEGIN_DECLS
 
@@ -51,5 +52,57 @@ void                   crn_agenda_set_online         (CrnAgenda          *self,
 gboolean               crn_agenda_get_syncing        (CrnAgenda          *self);
 void                   crn_agenda_set_syncing        (CrnAgenda          *self,
                                                       gboolean            syncing);
+
+/* Store mode (crn-agenda-store.c) */
+void                   crn_agenda_set_store          (CrnAgenda          *self,
+                                                      CrnStore           *store);
+CrnStore              *crn_agenda_get_store          (CrnAgenda          *self);
+void                   crn_agenda_set_sync           (CrnAgenda          *self,
+                                                      GObject            *sync);
+void                   crn_agenda_load_async         (CrnAgenda          *self,
+                                                      CrnInstant          from,
+                                                      CrnInstant          to,
+                                                      GCancellable       *cancellable,
+                                                      GAsyncReadyCallback callback,
+                                                      gpointer            user_data);
+gboolean               crn_agenda_load_finish        (CrnAgenda          *self,
+                                                      GAsyncResult       *result,
+                                                      GError            **error);
+void                   crn_agenda_ensure_range       (CrnAgenda          *self,
+                                                      CrnInstant          from,
+                                                      CrnInstant          to);
+void                   crn_agenda_reload             (CrnAgenda          *self);
+
+void                   crn_agenda_save_booking_async (CrnAgenda          *self,
+                                                      const CrnBooking   *booking,
+                                                      const char         *kind,
+                                                      GCancellable       *cancellable,
+                                                      GAsyncReadyCallback callback,
+                                                      gpointer            user_data);
+gboolean               crn_agenda_save_booking_finish (CrnAgenda         *self,
+                                                       GAsyncResult      *result,
+                                                       GError           **error);
+void                   crn_agenda_apply_booking_async (CrnAgenda         *self,
+                                                       const CrnBooking  *booking,
+                                                       CrnBookingAction   action,
+                                                       const char        *reason,
+                                                       GCancellable      *cancellable,
+                                                       GAsyncReadyCallback callback,
+                                                       gpointer           user_data);
+gboolean               crn_agenda_apply_booking_finish (CrnAgenda        *self,
+                                                        GAsyncResult     *result,
+                                                        GError          **error);
+gboolean               crn_agenda_can_reclaim        (CrnAgenda          *self,
+                                                      const char         *slot_id,
+                                                      CrnInstant          now,
+                                                      GError            **error);
+void                   crn_agenda_reclaim_async      (CrnAgenda          *self,
+                                                      const char         *slot_id,
+                                                      GCancellable       *cancellable,
+                                                      GAsyncReadyCallback callback,
+                                                      gpointer            user_data);
+gboolean               crn_agenda_reclaim_finish     (CrnAgenda          *self,
+                                                      GAsyncResult       *result,
+                                                      GError            **error);
 
 G_END_DECLS

@@ -360,12 +360,6 @@ crn_application_startup (GApplication *app)
 
   self->settings = new_settings ();
   self->agenda = crn_agenda_new ();
-
-  /* The agenda is filled from the local store by the sync layer (next step). Until then the
-   * only data source is the explicit --demo-local option, which expands a fictitious
-   * template of the core on this computer. */
-  if (self->demo_local)
-    crn_demo_fill (self->agenda);
 }
 
 static void
@@ -375,7 +369,28 @@ crn_application_activate (GApplication *app)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   if (window == NULL)
-    window = GTK_WINDOW (crn_window_new (ADW_APPLICATION (app), self->agenda));
+    {
+      window = GTK_WINDOW (crn_window_new (ADW_APPLICATION (app), self->agenda));
+      gtk_window_present (window);
+
+      /* The window is shown first; the agenda file is opened on the store's thread. The
+       * explicit --demo-local option writes a fictitious practice into a throw-away file. */
+      if (self->demo_local)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autofree char *dir = g_dir_make_tmp ("creneaux-demo-XXXXXX", &error);
+
+          if (dir == NULL)
+            g_warning ("No folder for the demonstration data: %s", error->message);
+          else
+            {
+              g_autofree char *path = g_build_filename (dir, "creneaux.db", NULL);
+              crn_window_open_store (CRN_WINDOW (window), path, TRUE);
+            }
+        }
+      else
+        crn_window_open_store (CRN_WINDOW (window), NULL, FALSE);
+    }
 
   gtk_window_present (window);
 

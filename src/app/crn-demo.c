@@ -332,3 +332,162 @@ crn_demo_fill (CrnAgenda *agenda)
 
   g_signal_connect (agenda, "template-saved", G_CALLBACK (on_template_saved_cb), NULL);
 }
+
+/*
+ * The demo in a store
+ */
+
+typedef struct
+{
+  guint   pending;
+  GError *error;
+} FillData;
+
+typedef struct
+{
+  GTask    *task;
+  gpointer  tag;
+} FillStep;
+
+static void
+fill_data_free (FillData *data)
+{
+  g_clear_error (&data->error);
+  g_free (data);
+}
+
+static void
+on_fill_step_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  FillStep *fill_step = user_data;
+  g_autoptr(GTask) task = fill_step->task;
+  gpointer tag = fill_step->tag;
+  FillData *data = g_task_get_task_data (task);
+  CrnStore *store = CRN_STORE (object);
+  GError *error = NULL;
+
+  g_free (fill_step);
+
+  /* Each step's finish function matches the call that was made for it. */
+  if (tag == crn_store_upsert_practitioners_async)
+    crn_store_upsert_practitioners_finish (store, result, &error);
+  else if (tag == crn_store_upsert_templates_async)
+    crn_store_upsert_templates_finish (store, result, NULL, &error);
+  else if (tag == crn_store_upsert_slots_async)
+    crn_store_upsert_slots_finish (store, result, NULL, &error);
+  else if (tag == crn_store_upsert_bookings_async)
+    crn_store_upsert_bookings_finish (store, result, NULL, &error);
+  else
+    crn_store_set_policy_finish (store, result, NULL, &error);
+
+  if (error != NULL && data->error == NULL)
+    data->error = error;
+  else
+    g_clear_error (&error);
+
+  if (--data->pending > 0)
+    return;
+  if (data->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&data->error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* Each step's callback learns which step it is; the task counts the steps. */
+static gpointer
+step (GTask    *task,
+      gpointer  tag)
+{
+  FillStep *fill_step = g_new0 (FillStep, 1);
+
+  ((FillData *) g_task_get_task_data (task))->pending++;
+  fill_step->task = g_object_ref (task);
+  fill_step->tag = tag;
+  return fill_step;
+}
+
+/**
+ * crn_demo_fill_store_async:
+ * @store: an empty store
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when written
+ * @user_data: data for @callback
+ *
+ * Writes the demo practice of crn_demo_fill() (practitioners, templates, slots, bookings and
+ * the default policy) into @store, as if a CPTS server had sent it.
+ */
+void
+crn_demo_fill_store_async (CrnStore            *store,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(CrnAgenda) agenda = crn_agenda_new ();
+  g_autoptr(GTask) task = g_task_new (store, cancellable, callback, user_data);
+  g_autoptr(GPtrArray) templates = g_ptr_array_new ();
+  g_autoptr(GPtrArray) slots = g_ptr_array_new ();
+  g_autoptr(GPtrArray) bookings = g_ptr_array_new ();
+  g_autoptr(CrnPolicy) policy = crn_policy_new_default ();
+  g_autoptr(GListModel) all = NULL;
+  GPtrArray *practitioners;
+
+  g_return_if_fail (CRN_IS_STORE (store));
+
+  g_task_set_source_tag (task, crn_demo_fill_store_async);
+  g_task_set_task_data (task, g_new0 (FillData, 1), (GDestroyNotify) fill_data_free);
+
+  crn_demo_fill (agenda);
+  practitioners = crn_agenda_get_practitioners (agenda);
+  for (guint i = 0; i < practitioners->len; i++)
+    {
+      const CrnPractitioner *p = g_ptr_array_index (practitioners, i);
+      const CrnTemplate *template = crn_agenda_get_template (agenda, p->idnps);
+
+      if (template != NULL)
+        g_ptr_array_add (templates, (gpointer) template);
+    }
+
+  all = crn_agenda_list_slots (agenda, G_MININT64 / 2, G_MAXINT64 / 2, NULL);
+  for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+    {
+      g_autoptr(CrnSlotObject) object = g_list_model_get_item (all, i);
+      const CrnBooking *booking = crn_slot_object_get_booking (object);
+
+      g_ptr_array_add (slots, (gpointer) crn_slot_object_get_slot (object));
+      if (booking != NULL)
+        g_ptr_array_add (bookings, (gpointer) booking);
+    }
+
+  /* The store copies what it is given before these calls return; its one worker thread runs
+   * the jobs in this order. */
+  crn_store_upsert_practitioners_async (store, practitioners, cancellable, on_fill_step_cb,
+                                        step (task, crn_store_upsert_practitioners_async));
+  crn_store_upsert_templates_async (store, templates, cancellable, on_fill_step_cb,
+                                    step (task, crn_store_upsert_templates_async));
+  crn_store_upsert_slots_async (store, slots, cancellable, on_fill_step_cb,
+                                step (task, crn_store_upsert_slots_async));
+  crn_store_upsert_bookings_async (store, bookings, cancellable, on_fill_step_cb,
+                                   step (task, crn_store_upsert_bookings_async));
+  crn_store_set_policy_async (store, policy, 1, cancellable, on_fill_step_cb,
+                              step (task, crn_store_set_policy_async));
+}
+
+/**
+ * crn_demo_fill_store_finish:
+ * @store: the store
+ * @result: the result
+ * @error: return location for a #GError
+ *
+ * Returns: whether the demo was written
+ */
+gboolean
+crn_demo_fill_store_finish (CrnStore      *store,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

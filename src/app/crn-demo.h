@@ -13,5 +13,12 @@ G_BEGIN_DECLS
 
 void  crn_demo_fill                (CrnAgenda         *agenda);
 void  crn_demo_expand              (CrnAgenda         *agenda);
+void      crn_demo_fill_store_async  (CrnStore            *store,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data);
+gboolean  crn_demo_fill_store_finish (CrnStore            *store,
+                                      GAsyncResult        *result,
+                                      GError             **error);
 
 G_END_DECLS

@@ -140,6 +140,8 @@ reload (CrnWeekPage *self)
   from = crn_time_from_local (&self->monday, 0);
   to = crn_time_from_local (&sunday, 0);
 
+  /* With a store, a week outside what is held is loaded in the background (::changed). */
+  crn_agenda_ensure_range (self->agenda, from, to);
   slots = crn_agenda_list_slots (self->agenda, from, to, (const char * const *) self->selected);
 
   /* The practitioners shown, in the agenda's order, with their initials and names for the

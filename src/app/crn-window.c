@@ -10,12 +10,18 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "crn-demo.h"
+
 struct _CrnWindow
 {
   AdwApplicationWindow  parent_instance;
 
   CrnAgenda            *agenda;
   GSettings            *settings;
+  GCancellable         *cancellable;
+  char                 *store_path;
+  GtkWindow            *store_dialog;
+  gboolean              demo;
 
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
@@ -126,6 +132,172 @@ set_page_mapping (const GValue       *value,
 }
 
 /*
+ * The store
+ */
+
+static void open_store (CrnWindow *self);
+
+/* The visible week first (the first frame must not wait for more), then eight weeks on each
+ * side of today in the background. */
+static void
+on_agenda_loaded_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(CrnWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  CrnInstant now = crn_time_now ();
+
+  if (!crn_agenda_load_finish (CRN_AGENDA (object), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        crn_window_add_toast (self, adw_toast_new (error->message));
+      return;
+    }
+
+  crn_agenda_ensure_range (self->agenda, now - 8 * 7 * 24 * 3600, now + 9 * 7 * 24 * 3600);
+}
+
+static void
+attach_store (CrnWindow *self,
+              CrnStore  *store)
+{
+  GDate monday, next;
+  CrnInstant from, to;
+
+  crn_agenda_set_store (self->agenda, store);
+  crn_week_page_get_week (self->week_page, &monday);
+  if (!g_date_valid (&monday))
+    crn_time_to_local (crn_time_now (), &monday, NULL, NULL);
+  next = monday;
+  g_date_add_days (&next, 7);
+  from = crn_time_from_local (&monday, 0);
+  to = crn_time_from_local (&next, 0);
+  crn_agenda_load_async (self->agenda, from, to, self->cancellable, on_agenda_loaded_cb,
+                         g_object_ref (self));
+}
+
+static void
+on_demo_filled_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(CrnWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!crn_demo_fill_store_finish (CRN_STORE (object), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        crn_window_add_toast (self, adw_toast_new (error->message));
+      return;
+    }
+  attach_store (self, CRN_STORE (object));
+}
+
+static void
+on_store_dialog_response_cb (AdwMessageDialog *dialog,
+                             const char       *response,
+                             CrnWindow        *self)
+{
+  if (g_strcmp0 (response, "fresh") == 0)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *aside = NULL;
+
+      if (!crn_store_move_aside (self->store_path, &aside, &error))
+        {
+          crn_window_add_toast (self, adw_toast_new (error->message));
+          return;
+        }
+      {
+        g_autofree char *text = g_strdup_printf (_("The old agenda file was kept as %s"), aside);
+        AdwToast *toast = adw_toast_new (text);
+
+        adw_toast_set_timeout (toast, 0);
+        crn_window_add_toast (self, toast);
+      }
+      open_store (self);
+    }
+  else if (g_strcmp0 (response, "retry") == 0)
+    open_store (self);
+  else if (g_strcmp0 (response, "quit") == 0)
+    gtk_window_close (GTK_WINDOW (self));
+}
+
+static void
+show_store_error (CrnWindow    *self,
+                  const GError *error)
+{
+  GtkWidget *dialog;
+  gboolean damaged = g_error_matches (error, CRN_STORE_ERROR, CRN_STORE_ERROR_CORRUPT) ||
+                     g_error_matches (error, CRN_STORE_ERROR, CRN_STORE_ERROR_FOREIGN) ||
+                     g_error_matches (error, CRN_STORE_ERROR, CRN_STORE_ERROR_TOO_NEW);
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("The Agenda File Cannot Be Opened"),
+                                   error->message);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "quit", _("_Quit"));
+  if (damaged)
+    {
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "fresh",
+                                       _("_Start Fresh (Keep the Old File Aside)"));
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "fresh",
+                                                  ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "fresh");
+    }
+  else
+    {
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "retry", _("_Try Again"));
+      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "retry");
+    }
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "none");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_store_dialog_response_cb), self, 0);
+
+  self->store_dialog = GTK_WINDOW (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->store_dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_store_opened_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(CrnWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrnStore) store = crn_store_new_finish (result, &error);
+
+  if (store == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_store_error (self, error);
+      return;
+    }
+
+  if (self->demo)
+    crn_demo_fill_store_async (store, self->cancellable, on_demo_filled_cb, g_object_ref (self));
+  else
+    attach_store (self, store);
+}
+
+static void
+open_store (CrnWindow *self)
+{
+  crn_store_new_async (self->store_path, self->cancellable, on_store_opened_cb,
+                       g_object_ref (self));
+}
+
+static void
+on_agenda_notice_cb (CrnWindow  *self,
+                     const char *message)
+{
+  AdwToast *toast = adw_toast_new (message);
+
+  /* A refusal explains something that did not happen: it stays until read. */
+  adw_toast_set_timeout (toast, 0);
+  crn_window_add_toast (self, toast);
+}
+
+/*
  * Actions
  */
 
@@ -170,6 +342,9 @@ crn_window_constructed (GObject *object)
   g_object_bind_property (self->agenda, "online", self->offline_label, "visible",
                           G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
 
+  g_signal_connect_object (self->agenda, "notice", G_CALLBACK (on_agenda_notice_cb), self,
+                           G_CONNECT_SWAPPED);
+
   crn_week_page_set_agenda (self->week_page, self->agenda);
   crn_availability_page_set_agenda (self->availability_page, self->agenda);
 
@@ -197,6 +372,9 @@ crn_window_dispose (GObject *object)
 {
   CrnWindow *self = (CrnWindow *) object;
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->store_path, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), CRN_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->agenda);
@@ -286,6 +464,7 @@ static void
 crn_window_init (CrnWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
 }
 
 /*
@@ -401,4 +580,41 @@ crn_window_add_toast (CrnWindow *self,
   g_return_if_fail (ADW_IS_TOAST (toast));
 
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/**
+ * crn_window_open_store:
+ * @self: a #CrnWindow
+ * @path: (nullable): the agenda file, %NULL for the default one
+ * @demo: whether to write the fictitious demo practice into it first
+ *
+ * Opens the local store in the background and feeds the agenda from it: the visible week
+ * first, then the weeks around today. A damaged or foreign file is shown in a dialog with the
+ * store's message and a way to start fresh, keeping the old file aside.
+ */
+void
+crn_window_open_store (CrnWindow  *self,
+                       const char *path,
+                       gboolean    demo)
+{
+  g_return_if_fail (CRN_IS_WINDOW (self));
+
+  g_free (self->store_path);
+  self->store_path = path != NULL ? g_strdup (path) : crn_store_get_default_path ();
+  self->demo = !!demo;
+  open_store (self);
+}
+
+/**
+ * crn_window_get_store_dialog:
+ * @self: a #CrnWindow
+ *
+ * Returns: (transfer none) (nullable): the dialog saying the store cannot be opened, if shown
+ */
+GtkWindow *
+crn_window_get_store_dialog (CrnWindow *self)
+{
+  g_return_val_if_fail (CRN_IS_WINDOW (self), NULL);
+
+  return self->store_dialog;
 }

@@ -26,5 +26,9 @@ void                 crn_window_show_page             (CrnWindow      *self,
                                                        const char     *name);
 void                 crn_window_add_toast             (CrnWindow      *self,
                                                        AdwToast       *toast);
+void                 crn_window_open_store            (CrnWindow      *self,
+                                                       const char     *path,
+                                                       gboolean        demo);
+GtkWindow           *crn_window_get_store_dialog      (CrnWindow      *self);
 
 G_END_DECLS
