@@ -376,7 +376,7 @@ build_slot (Request       *req,
   const char *hs_ids[2] = { hs, NULL };
   CrnFhirSlotOptions options = { 0 };
 
-  url = g_strdup_printf ("%s/reservation?creneau=%s", req->ctx->base_url, slot->id);
+  url = g_strdup_printf ("%s/reservation?slot=%s", req->ctx->base_url, slot->id);
   options.identifier_system = identifier_system;
   options.booking_url = url;
   options.healthcare_service_ids = hs != NULL ? hs_ids : NULL;

@@ -299,6 +299,46 @@ test_versions_and_policy (void)
   g_assert_nonnull (soup_message_headers_get_one (policy->headers, "ETag"));
 }
 
+static void
+test_template_change_keeps_history (void)
+{
+  gint64 start = crn_test_pick_start (210, 20);
+  g_autofree char *slot = crn_test_add_slot (server, doctor_a, agenda_a, start, REG);
+  g_autofree char *path = g_strdup_printf ("/fhir/Slot/%s", slot);
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(CrnTestResponse) put = NULL;
+  g_autoptr(CrnTestResponse) gone = NULL;
+  g_autoptr(CrnTestResponse) back = NULL;
+  CrnTemplateException *extra;
+
+  /* The GP withdraws that block: the free slot is marked, never deleted. */
+  extra = g_ptr_array_steal_index (agenda_a->exceptions, agenda_a->exceptions->len - 1);
+  node = crn_fhir_schedule_build (agenda_a, NULL);
+  body = crn_fhir_to_string (node, FALSE);
+  put = crn_test_request (server, "PUT", "/fhir/Schedule/sched-" GP_A "-" PLACE_A, doctor_a,
+                          body, NULL);
+  g_assert_cmpuint (put->status, ==, 200);
+  gone = get (doctor_a, path);
+  g_assert_cmpuint (gone->status, ==, 200);
+  g_assert_cmpstr (crn_test_json_string (gone->json, "status"), ==, "entered-in-error");
+  g_assert_cmpstr (crn_test_json_string (gone->json, "meta.versionId"), ==, "2");
+
+  /* Declared again: the same slot (same id) is offered again. */
+  g_ptr_array_add (agenda_a->exceptions, extra);
+  g_clear_pointer (&body, g_free);
+  g_clear_pointer (&node, json_node_unref);
+  node = crn_fhir_schedule_build (agenda_a, NULL);
+  body = crn_fhir_to_string (node, FALSE);
+  g_clear_pointer (&put, crn_test_response_free);
+  put = crn_test_request (server, "PUT", "/fhir/Schedule/sched-" GP_A "-" PLACE_A, doctor_a,
+                          body, NULL);
+  g_assert_cmpuint (put->status, ==, 200);
+  back = get (doctor_a, path);
+  g_assert_cmpstr (crn_test_json_string (back->json, "status"), ==, "free");
+  g_assert_cmpstr (crn_test_json_string (back->json, "meta.versionId"), ==, "3");
+}
+
 typedef struct
 {
   const char *method;
@@ -619,6 +659,8 @@ main (int   argc,
   g_test_add_func ("/server/fhir/delta-next-links", test_delta_with_next_links);
   g_test_add_func ("/server/fhir/rights-per-role", test_rights_per_role);
   g_test_add_func ("/server/fhir/versions-and-policy", test_versions_and_policy);
+  g_test_add_func ("/server/fhir/template-change-keeps-history",
+                   test_template_change_keeps_history);
   g_test_add_func ("/server/fhir/bad-input", test_bad_input);
   g_test_add_func ("/server/fhir/websocket-notification", test_websocket_notification);
   g_test_add_func ("/server/fhir/kill-9-durability", test_kill_9_durability);
