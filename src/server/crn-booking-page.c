@@ -2199,7 +2199,10 @@ dispatch (Req *r)
 
   if (g_str_equal (path, BASE) || g_str_equal (path, BASE "/"))
     {
-      const char *slot_id = param (r->query, "slot");   /* `origin` is accepted, ignored */
+      /* Deep links: ?slot=ID (Slot.comment), ?creneau=ID accepted too; `origin` (added by
+       * the SAS platform) is accepted and ignored. */
+      const char *slot_id = param (r->query, "slot") != NULL ? param (r->query, "slot")
+                                                             : param (r->query, "creneau");
 
       if (!get)
         method_not_allowed (r, "GET, HEAD");

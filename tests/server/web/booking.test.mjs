@@ -417,6 +417,27 @@ test('booking page in headless Chromium', { timeout: 240000 }, async (t) => {
     await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/connexion"] button')]);
     assert.equal(new URL(page.url()).searchParams.get('slot'), slotId);
     assert.ok(await page.$('form[action$="/reserver"]'), 'the booking form of that slot');
+
+    // The booking URL the FHIR API publishes in Slot.comment opens that slot's form.
+    const token = await context.request.post(`${base}/oauth/token`, {
+      form: { grant_type: 'password', username: regulator.login, password: regulator.password },
+    });
+    assert.equal(token.status(), 200);
+    const { access_token: accessToken } = await token.json();
+    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const search = await context.request.get(
+      `${base}/fhir/Slot?status=free&start=ge${encodeURIComponent(now)}&_count=1`,
+      { headers: { Authorization: `Bearer ${accessToken}`, Accept: 'application/fhir+json' } });
+    assert.equal(search.status(), 200, await search.text());
+    const bundle = await search.json();
+    const fhirSlot = bundle.entry.find((e) => e.resource.resourceType === 'Slot').resource;
+    const comment = new URL(fhirSlot.comment);
+    assert.equal(comment.origin, base);
+    assert.equal(comment.pathname, '/reservation');
+    comment.searchParams.set('origin', 'sas');
+    await page.goto(comment.href);
+    assert.equal(await page.getAttribute('input[name="slot"]', 'value'), fhirSlot.id);
+    assert.ok(await page.$('form[action$="/reserver"]'), 'Slot.comment leads to the booking form');
   });
 
   await t.test('pharmacy and coordinator', async () => {
