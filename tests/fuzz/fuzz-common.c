@@ -12,11 +12,24 @@
 
 #include "fuzz.h"
 
+/* A critical is a precondition broken by input that a parser let through; a warning is
+ * something that should not happen. Both abort (not the SIGTRAP of GLib's fatal logs, which
+ * libFuzzer does not catch), after the message. */
+static void
+fatal_log_handler (const char     *domain,
+                   GLogLevelFlags  level,
+                   const char     *message,
+                   gpointer        user_data)
+{
+  g_log_default_handler (domain, level, message, user_data);
+  if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING))
+    fuzz_fail ("%s: %s", domain != NULL ? domain : "(no domain)", message);
+}
+
 void
 fuzz_init (void)
 {
-  /* A critical is a precondition broken by input that a parser let through. */
-  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+  g_log_set_default_handler (fatal_log_handler, NULL);
   g_setenv ("LC_ALL", "C.UTF-8", TRUE);
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
@@ -129,9 +142,9 @@ fuzz_reparse (JsonNode   *node,
   return again;
 }
 
-gboolean
-fuzz_json_has_several_values (const uint8_t *data,
-                              size_t         size)
+static gboolean
+json_has_several_values (const uint8_t *data,
+                         size_t         size)
 {
   gboolean in_string = FALSE, escaped = FALSE, seen_value = FALSE;
   guint depth = 0;
@@ -171,4 +184,28 @@ fuzz_json_has_several_values (const uint8_t *data,
         seen_value = TRUE;
     }
   return FALSE;
+}
+
+static gboolean
+json_has_surrogate_escape (const uint8_t *data,
+                           size_t         size)
+{
+  for (size_t i = 0; i + 3 < size; i++)
+    if (data[i] == '\\' && data[i + 1] == 'u' && g_ascii_tolower (data[i + 2]) == 'd' &&
+        strchr ("89abcdefABCDEF", data[i + 3]) != NULL && data[i + 3] != '\0')
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+fuzz_json_skip_known_findings (const uint8_t *data,
+                               size_t         size)
+{
+  static int strict = -1;
+
+  if (strict < 0)
+    strict = g_strcmp0 (g_getenv ("CRN_FUZZ_STRICT"), "1") == 0;
+  if (strict)
+    return FALSE;
+  return json_has_several_values (data, size) || json_has_surrogate_escape (data, size);
 }

@@ -1,7 +1,7 @@
 /* fuzz-fhir-appointment.c: Appointment JSON -> crn_fhir_appointment_parse(), and back
  *
- * A booking that parses must build again (GAP and SAS INT_R03 shapes) into JSON that
- * parses again into an equal CrnBooking.
+ * A booking that parses must build again (GAP, and SAS INT_R03 when a regulator booked)
+ * into JSON that parses again into an equal CrnBooking.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -35,7 +35,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_auto(CrnFhirAppointmentInfo) info2 = { 0 };
   CrnFhirAppointmentOptions options = { 0 };
 
-  if (fuzz_json_has_several_values (data, size))
+  if (fuzz_json_skip_known_findings (data, size))
     return 0;
   node = crn_fhir_parse ((const char *) data, size, &error);
   if (node == NULL)
@@ -61,7 +61,11 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   if (!crn_booking_equal (booking, booking2))
     fuzz_fail ("an Appointment changed on a parse/build/parse round trip");
 
-  sas = crn_fhir_appointment_build_sas (booking, info.identifier_system);
-  sas_again = fuzz_reparse (sas, "crn_fhir_appointment_build_sas");
+  /* The SAS INT_R03 shape is for bookings made by a regulator (operator_id). */
+  if (booking->operator_id != NULL)
+    {
+      sas = crn_fhir_appointment_build_sas (booking, info.identifier_system);
+      sas_again = fuzz_reparse (sas, "crn_fhir_appointment_build_sas");
+    }
   return 0;
 }

@@ -88,6 +88,9 @@ read_block (FuzzReader  *reader,
   block->visibility = fuzz_reader_u8 (reader) % 32;
   block->restriction = fuzz_reader_u8 (reader) % 4;
   block->restriction_text = read_text (reader);
+  /* The text goes with CRN_RESTRICTION_OTHER only, as the editor and the FHIR reader do. */
+  if (block->restriction != CRN_RESTRICTION_OTHER)
+    g_clear_pointer (&block->restriction_text, g_free);
   read_date (reader, base, &block->valid_from);
   read_date (reader, base, &block->valid_until);
   return block;
@@ -124,6 +127,8 @@ read_exception (FuzzReader *reader,
         exception->visibility = visibility;
         exception->restriction = restriction;
         exception->restriction_text = restriction_text;
+        if (restriction != CRN_RESTRICTION_OTHER)
+          g_clear_pointer (&exception->restriction_text, g_free);
       }
     else
       g_free (restriction_text);
