@@ -175,13 +175,18 @@ on_upstream_cb (GObject      *source,
     soup_server_message_set_status (forward->msg, SOUP_STATUS_BAD_GATEWAY, NULL);
   else
     {
+      /* Like a reverse proxy: the server's own address in links becomes the proxy's. */
+      g_autoptr(GString) text = g_string_new_len (g_bytes_get_data (body, NULL),
+                                                  g_bytes_get_size (body));
+
       soup_message_headers_foreach (soup_message_get_response_headers (forward->upstream),
                                     copy_header_cb,
                                     soup_server_message_get_response_headers (forward->msg));
       soup_server_message_set_status (forward->msg, soup_message_get_status (forward->upstream),
                                       NULL);
-      soup_message_body_append_bytes (soup_server_message_get_response_body (forward->msg),
-                                      body);
+      g_string_replace (text, forward->proxy->upstream, forward->proxy->url, 0);
+      soup_message_body_append (soup_server_message_get_response_body (forward->msg),
+                                SOUP_MEMORY_COPY, text->str, text->len);
     }
   soup_server_message_unpause (forward->msg);
   g_object_unref (forward->msg);
