@@ -477,6 +477,18 @@ test('booking page in headless Chromium', { timeout: 240000 }, async (t) => {
     assert.ok((await p.$$('tr[data-booking]')).length >= 1);
   });
 
+  await t.test('repeated wrong passwords lock the login out', async () => {
+    const login = { login: 'inconnu.test', password: 'faux' };
+    let code;
+    await context.clearCookies();   // signed out
+    for (let i = 0; i < 8 && code !== 'locked-out'; i++) {
+      await signIn(context.pages()[0], base, login);
+      code = await errorCode(context.pages()[0]);
+      assert.ok(code === 'bad-login' || code === 'locked-out', `attempt ${i + 1}: ${code}`);
+    }
+    assert.equal(code, 'locked-out');
+  });
+
   await t.test('no patient data in the server output', async () => {
     const output = server.output();
     for (const word of ['Durand', 'Bernard', 'Otalgie', '0612345678', '06 11 22 33 44']) {
