@@ -28,6 +28,7 @@ struct _CrnWindow
   AdwViewStack         *view_stack;
   CrnWeekPage          *week_page;
   CrnAvailabilityPage  *availability_page;
+  CrnBookingsPage      *bookings_page;
   GtkSpinner           *sync_spinner;
   GtkLabel             *offline_label;
 };
@@ -347,6 +348,7 @@ crn_window_constructed (GObject *object)
 
   crn_week_page_set_agenda (self->week_page, self->agenda);
   crn_availability_page_set_agenda (self->availability_page, self->agenda);
+  crn_bookings_page_set_agenda (self->bookings_page, self->agenda);
 
   self->settings = new_settings ();
   if (self->settings != NULL)
@@ -444,6 +446,7 @@ crn_window_class_init (CrnWindowClass *klass)
 
   g_type_ensure (CRN_TYPE_WEEK_PAGE);
   g_type_ensure (CRN_TYPE_AVAILABILITY_PAGE);
+  g_type_ensure (CRN_TYPE_BOOKINGS_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/creneaux/Creneaux/ui/crn-window.ui");
@@ -451,6 +454,7 @@ crn_window_class_init (CrnWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrnWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, CrnWindow, week_page);
   gtk_widget_class_bind_template_child (widget_class, CrnWindow, availability_page);
+  gtk_widget_class_bind_template_child (widget_class, CrnWindow, bookings_page);
   gtk_widget_class_bind_template_child (widget_class, CrnWindow, sync_spinner);
   gtk_widget_class_bind_template_child (widget_class, CrnWindow, offline_label);
 
@@ -545,6 +549,20 @@ crn_window_get_availability_page (CrnWindow *self)
   g_return_val_if_fail (CRN_IS_WINDOW (self), NULL);
 
   return self->availability_page;
+}
+
+/**
+ * crn_window_get_bookings_page:
+ * @self: a #CrnWindow
+ *
+ * Returns: (transfer none): the Bookings page
+ */
+CrnBookingsPage *
+crn_window_get_bookings_page (CrnWindow *self)
+{
+  g_return_val_if_fail (CRN_IS_WINDOW (self), NULL);
+
+  return self->bookings_page;
 }
 
 /**

@@ -65,12 +65,21 @@ main (int   argc,
 
   crn_time_set_now_for_testing (crn_test_instant (2026, 12, 1, 13 * 60 + 10));
   agenda = crn_agenda_new ();
-  crn_demo_fill (agenda);
 
+  /* The demo practice written into a throw-away store, as --demo-local does. */
   window = crn_window_new (NULL, agenda);
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 960);
   crn_window_show_page (window, "week");
   gtk_window_present (GTK_WINDOW (window));
+  {
+    g_autofree char *tmp = g_dir_make_tmp ("crn-screenshots-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename (tmp, "creneaux.db", NULL);
+
+    crn_window_open_store (window, path, TRUE);
+    while (crn_agenda_get_n_slots (agenda) < 300 ||
+           crn_bookings_page_is_loading (crn_window_get_bookings_page (window)))
+      g_main_context_iteration (NULL, TRUE);
+  }
   save (GTK_WIDGET (window), dir, "week.png");
 
   /* The details of a booking waiting for confirmation. */

@@ -8,6 +8,8 @@
 
 #include "crn-test-fixtures.h"
 
+#include <glib/gstdio.h>
+
 /**
  * crn_test_init:
  *
@@ -265,4 +267,163 @@ crn_test_save_png (GtkWidget   *widget,
     }
 
   return TRUE;
+}
+
+/* Waits for one asynchronous answer. */
+static void
+on_result_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_result (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+/**
+ * crn_test_store_new:
+ * @from: (nullable): an in-memory agenda whose practitioners, templates, slots and bookings
+ *   are written to the store through its API
+ * @dir: (out): the temporary folder holding the file (remove with crn_test_remove_dir())
+ *
+ * Returns: (transfer full): a new store in a temporary folder
+ */
+CrnStore *
+crn_test_store_new (CrnAgenda  *from,
+                    char      **dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *path = NULL;
+  CrnStore *store;
+
+  *dir = g_dir_make_tmp ("crn-app-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (*dir, "creneaux.db", NULL);
+
+  crn_store_new_async (path, NULL, on_result_cb, &result);
+  store = crn_store_new_finish (wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  if (from != NULL)
+    {
+      g_autoptr(GPtrArray) slots = g_ptr_array_new ();
+      g_autoptr(GPtrArray) bookings = g_ptr_array_new_with_free_func ((GDestroyNotify) crn_booking_free);
+      g_autoptr(GListModel) all = crn_agenda_list_slots (from, G_MININT64 / 2, G_MAXINT64 / 2, NULL);
+
+      crn_store_upsert_practitioners_async (store, crn_agenda_get_practitioners (from), NULL,
+                                            on_result_cb, &result);
+      crn_store_upsert_practitioners_finish (store, wait_result (&result), &error);
+      g_assert_no_error (error);
+      g_clear_object (&result);
+
+      for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+        {
+          g_autoptr(CrnSlotObject) object = g_list_model_get_item (all, i);
+
+          g_ptr_array_add (slots, (gpointer) crn_slot_object_get_slot (object));
+          if (crn_slot_object_get_booking (object) != NULL)
+            g_ptr_array_add (bookings, crn_booking_copy (crn_slot_object_get_booking (object)));
+        }
+      crn_store_upsert_slots_async (store, slots, NULL, on_result_cb, &result);
+      crn_store_upsert_slots_finish (store, wait_result (&result), NULL, &error);
+      g_assert_no_error (error);
+      g_clear_object (&result);
+
+      crn_test_store_put_bookings (store, bookings);
+    }
+
+  return store;
+}
+
+void
+crn_test_store_put_bookings (CrnStore  *store,
+                             GPtrArray *bookings)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  crn_store_upsert_bookings_async (store, bookings, NULL, on_result_cb, &result);
+  crn_store_upsert_bookings_finish (store, wait_result (&result), NULL, &error);
+  g_assert_no_error (error);
+}
+
+/**
+ * crn_test_store_get_booking:
+ *
+ * Returns: (transfer full): the booking as the store holds it
+ */
+CrnBooking *
+crn_test_store_get_booking (CrnStore   *store,
+                            const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  CrnBooking *booking;
+
+  crn_store_get_booking_async (store, id, NULL, on_result_cb, &result);
+  booking = crn_store_get_booking_finish (store, wait_result (&result), &error);
+  g_assert_no_error (error);
+
+  return booking;
+}
+
+/**
+ * crn_test_store_outbox:
+ *
+ * Returns: (transfer full) (element-type CrnOutboxEntry): the pending outbox entries, in order
+ */
+GPtrArray *
+crn_test_store_outbox (CrnStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  GPtrArray *entries;
+
+  crn_store_outbox_list_async (store, CRN_OUTBOX_PENDING, 100, NULL, on_result_cb, &result);
+  entries = crn_store_outbox_list_finish (store, wait_result (&result), &error);
+  g_assert_no_error (error);
+
+  return entries;
+}
+
+/**
+ * crn_test_agenda_load:
+ *
+ * Attaches @store to @agenda and loads the test weeks (30 November to 14 December 2026).
+ */
+void
+crn_test_agenda_load (CrnAgenda *agenda,
+                      CrnStore  *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  crn_agenda_set_store (agenda, store);
+  crn_agenda_load_async (agenda, crn_test_instant (2026, 11, 23, 0), crn_test_instant (2026, 12, 14, 0),
+                         NULL, on_result_cb, &result);
+  crn_agenda_load_finish (agenda, wait_result (&result), &error);
+  g_assert_no_error (error);
+}
+
+/* Removes a temporary folder and the files in it (no sub-folders). */
+void
+crn_test_remove_dir (const char *dir)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (dir);
 }

@@ -40,4 +40,15 @@ gboolean       crn_test_save_png        (GtkWidget    *widget,
                                          const char   *path,
                                          GError      **error);
 
+CrnStore      *crn_test_store_new       (CrnAgenda    *from,
+                                         char        **dir);
+void           crn_test_store_put_bookings (CrnStore  *store,
+                                            GPtrArray *bookings);
+CrnBooking    *crn_test_store_get_booking (CrnStore   *store,
+                                           const char *id);
+GPtrArray     *crn_test_store_outbox     (CrnStore    *store);
+void           crn_test_agenda_load      (CrnAgenda   *agenda,
+                                          CrnStore    *store);
+void           crn_test_remove_dir       (const char  *dir);
+
 G_END_DECLS

@@ -1,0 +1,348 @@
+/* test-bookings.c: the store-backed agenda and the Bookings page
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "crn-sync.h"
+#include "crn-test-fixtures.h"
+#include "crn-window.h"
+
+typedef struct
+{
+  char      *dir;
+  CrnStore  *store;
+  CrnAgenda *agenda;
+  CrnWindow *window;
+} Fixture;
+
+/* The test agenda (clock frozen on Tuesday 1 December 2026, 13:10) in a store, plus a past
+ * booking whose outcome is not recorded, then a window on it. */
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(CrnAgenda) memory = crn_test_agenda_new ();
+  g_autoptr(GPtrArray) more = g_ptr_array_new_with_free_func ((GDestroyNotify) crn_booking_free);
+  g_autoptr(CrnSlot) slot = crn_test_slot_new ("c-mon-1440", 2026, 11, 30, 14 * 60 + 40, 15 * 60,
+                                               CRN_VISIBILITY_SNP | CRN_VISIBILITY_CPTS,
+                                               CRN_SLOT_STATUS_BUSY);
+  CrnBooking *past;
+
+  crn_time_set_now_for_testing (crn_test_instant (2026, 12, 1, 13 * 60 + 10));
+  fixture->store = crn_test_store_new (memory, &fixture->dir);
+
+  past = crn_test_booking_new (slot, CRN_REFERRER_SAS, NULL, CRN_APPOINTMENT_STATUS_BOOKED,
+                               CRN_PARTICIPATION_ACCEPTED);
+  g_free (past->patient.family);
+  past->patient.family = g_strdup ("GARNIER");
+  g_ptr_array_add (more, past);
+  crn_test_store_put_bookings (fixture->store, more);
+
+  fixture->agenda = crn_agenda_new ();
+  fixture->window = crn_window_new (NULL, fixture->agenda);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  crn_test_wait_mapped (GTK_WIDGET (fixture->window));
+  crn_test_agenda_load (fixture->agenda, fixture->store);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  g_clear_object (&fixture->agenda);
+  g_clear_object (&fixture->store);
+  crn_test_iterate ();
+  crn_test_remove_dir (fixture->dir);
+  g_free (fixture->dir);
+  crn_time_set_now_for_testing (0);
+}
+
+static void
+wait_page (CrnBookingsPage *page)
+{
+  crn_test_iterate ();
+  while (crn_bookings_page_is_loading (page))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* Waits until the outbox holds @n entries (the writes are on the store's thread). */
+static GPtrArray *
+wait_outbox (CrnStore *store,
+             guint     n)
+{
+  while (TRUE)
+    {
+      g_autoptr(GPtrArray) entries = crn_test_store_outbox (store);
+
+      if (entries->len >= n)
+        return g_steal_pointer (&entries);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static const char *
+booking_id (const char *slot_id)
+{
+  static char id[64];
+  g_autofree char *name = g_strdup_printf ("booking/%s", slot_id);
+  g_autofree char *uuid = crn_uuid_from_name (name);
+
+  g_strlcpy (id, uuid, sizeof id);
+  return id;
+}
+
+static void
+test_agenda_from_store (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  CrnSlotObject *object;
+
+  /* What the store holds is what the week shows. */
+  g_assert_cmpuint (crn_agenda_get_practitioners (fixture->agenda)->len, ==, 1);
+  g_assert_cmpuint (crn_agenda_get_n_slots (fixture->agenda), ==, 10);
+  object = crn_agenda_find_slot (fixture->agenda, "f-tue-1440");
+  g_assert_nonnull (object);
+  g_assert_nonnull (crn_slot_object_get_booking (object));
+  g_assert_cmpint (crn_slot_object_get_state (object, crn_agenda_get_policy (fixture->agenda),
+                                              crn_time_now ()), ==, CRN_SLOT_STATE_WAITING);
+  object = crn_agenda_find_slot (fixture->agenda, "c-mon-1440");
+  g_assert_cmpint (crn_slot_object_get_outcome (object, crn_time_now ()), ==,
+                   CRN_SLOT_OUTCOME_TO_RECORD);
+}
+
+static void
+test_bookings_sections (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  CrnBookingsPage *page = crn_window_get_bookings_page (fixture->window);
+
+  crn_window_show_page (fixture->window, "bookings");
+  wait_page (page);
+  g_assert_cmpuint (crn_bookings_page_get_n_rows (page, CRN_STORE_INBOX_TO_CONFIRM), ==, 1);
+  g_assert_cmpuint (crn_bookings_page_get_n_rows (page, CRN_STORE_INBOX_TODAY), ==, 1);
+  g_assert_cmpuint (crn_bookings_page_get_n_rows (page, CRN_STORE_INBOX_WITHOUT_OUTCOME), ==, 1);
+}
+
+static void
+test_bookings_confirm (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  CrnBookingsPage *page = crn_window_get_bookings_page (fixture->window);
+  g_autoptr(GPtrArray) outbox = NULL;
+  g_autoptr(CrnBooking) stored = NULL;
+  const CrnOutboxEntry *entry;
+
+  wait_page (page);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "bookings.accept", "s",
+                                             booking_id ("f-tue-1440")));
+  outbox = wait_outbox (fixture->store, 1);
+  wait_page (page);
+
+  g_assert_cmpuint (outbox->len, ==, 1);
+  entry = g_ptr_array_index (outbox, 0);
+  g_assert_cmpstr (entry->kind, ==, CRN_CHANGE_BOOKING_ACCEPT);
+  g_assert_cmpstr (entry->target_id, ==, booking_id ("f-tue-1440"));
+  g_assert_true (g_uuid_string_is_valid (entry->uuid));
+  g_assert_nonnull (strstr (entry->payload, "\"resourceType\""));
+
+  stored = crn_test_store_get_booking (fixture->store, booking_id ("f-tue-1440"));
+  g_assert_cmpint (stored->status, ==, CRN_APPOINTMENT_STATUS_BOOKED);
+  g_assert_cmpint (stored->practitioner_status, ==, CRN_PARTICIPATION_ACCEPTED);
+  g_assert_cmpuint (crn_bookings_page_get_n_rows (page, CRN_STORE_INBOX_TO_CONFIRM), ==, 0);
+  g_assert_cmpint (crn_slot_object_get_state (crn_agenda_find_slot (fixture->agenda, "f-tue-1440"),
+                                              crn_agenda_get_policy (fixture->agenda),
+                                              crn_time_now ()), ==, CRN_SLOT_STATE_BOOKED);
+}
+
+static void
+test_bookings_decline (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  CrnBookingsPage *page = crn_window_get_bookings_page (fixture->window);
+  g_autoptr(GPtrArray) outbox = NULL;
+  g_autoptr(CrnBooking) stored = NULL;
+  GtkWindow *dialog;
+
+  wait_page (page);
+  /* The button opens a dialog asking for the reason. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "bookings.decline", "s",
+                                             booking_id ("f-tue-1440")));
+  dialog = crn_bookings_page_get_dialog (page);
+  g_assert_true (ADW_IS_MESSAGE_DIALOG (dialog));
+  gtk_window_destroy (dialog);
+
+  crn_bookings_page_decline (page, booking_id ("f-tue-1440"), "Cabinet fermé cet après-midi");
+  outbox = wait_outbox (fixture->store, 1);
+  wait_page (page);
+
+  g_assert_cmpstr (((CrnOutboxEntry *) g_ptr_array_index (outbox, 0))->kind, ==,
+                   CRN_CHANGE_BOOKING_DECLINE);
+  stored = crn_test_store_get_booking (fixture->store, booking_id ("f-tue-1440"));
+  g_assert_cmpint (stored->status, ==, CRN_APPOINTMENT_STATUS_CANCELLED);
+  g_assert_cmpint (stored->practitioner_status, ==, CRN_PARTICIPATION_DECLINED);
+  g_assert_cmpstr (stored->cancel_reason, ==, "Cabinet fermé cet après-midi");
+  g_assert_cmpuint (crn_bookings_page_get_n_rows (page, CRN_STORE_INBOX_TO_CONFIRM), ==, 0);
+}
+
+static GtkWidget *
+find_named (GtkWidget  *widget,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+on_text_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  char **text = user_data;
+
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, NULL);
+  if (*text == NULL)
+    *text = g_strdup ("");
+}
+
+static void
+test_bookings_copy_phone (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  CrnBookingsPage *page = crn_window_get_bookings_page (fixture->window);
+  g_autofree char *text = NULL;
+  GtkWidget *button;
+
+  wait_page (page);
+  button = find_named (GTK_WIDGET (page), "phone-button");
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (button), NULL, on_text_cb, &text);
+  while (text == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (text, ==, "06 12 34 56 78");
+}
+
+static void
+test_bookings_extra (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  CrnBookingsPage *page = crn_window_get_bookings_page (fixture->window);
+  g_autoptr(GPtrArray) outbox = NULL;
+  const CrnOutboxEntry *entry;
+  g_autoptr(CrnBooking) stored = NULL;
+  AdwMessageDialog *dialog;
+  guint today;
+
+  wait_page (page);
+  today = crn_bookings_page_get_n_rows (page, CRN_STORE_INBOX_TODAY);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "bookings.add-extra", NULL));
+  dialog = ADW_MESSAGE_DIALOG (crn_bookings_page_get_dialog (page));
+  g_assert_nonnull (dialog);
+
+  /* Nothing typed: cannot be saved. */
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "save"));
+  crn_bookings_page_set_extra_field (page, 0, "Lambert");
+  crn_bookings_page_set_extra_field (page, 1, "Zoé");
+  crn_bookings_page_set_extra_field (page, 2, "2031-05-02");
+  crn_bookings_page_set_extra_field (page, 3, "06 11 22 33 44");
+  crn_bookings_page_set_extra_field (page, 4, "Otalgie");
+  crn_bookings_page_set_extra_field (page, 5, "17:30");
+  /* A birth date in the future is refused with the core's words. */
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "save"));
+  crn_bookings_page_set_extra_field (page, 2, "2019-05-02");
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "save"));
+  adw_message_dialog_response (dialog, "save");
+
+  outbox = wait_outbox (fixture->store, 1);
+  entry = g_ptr_array_index (outbox, 0);
+  g_assert_cmpstr (entry->kind, ==, CRN_CHANGE_BOOKING_CREATE);
+  stored = crn_test_store_get_booking (fixture->store, entry->target_id);
+  g_assert_null (stored->slot_id);
+  g_assert_true (stored->extra);
+  g_assert_cmpstr (stored->patient.family, ==, "LAMBERT");
+  g_assert_cmpint (stored->start, ==, crn_test_instant (2026, 12, 1, 17 * 60 + 30));
+
+  while (crn_bookings_page_get_n_rows (page, CRN_STORE_INBOX_TODAY) == today)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (crn_bookings_page_get_n_rows (page, CRN_STORE_INBOX_TODAY), ==, today + 1);
+}
+
+static void
+test_store_damaged (void)
+{
+  g_autoptr(CrnAgenda) agenda = crn_agenda_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("crn-app-test-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "creneaux.db", NULL);
+  CrnWindow *window;
+  GtkWindow *dialog;
+
+  g_assert_no_error (error);
+  g_file_set_contents (path, "This is not an agenda file, but a letter to a friend.\n", -1, &error);
+  g_assert_no_error (error);
+
+  window = crn_window_new (NULL, agenda);
+  gtk_window_present (GTK_WINDOW (window));
+  crn_window_open_store (window, path, FALSE);
+  while ((dialog = crn_window_get_store_dialog (window)) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_true (ADW_IS_MESSAGE_DIALOG (dialog));
+  g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "fresh"));
+  g_assert_cmpstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), !=, "");
+
+  /* Start fresh: the old file is kept aside and a new store opens. */
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "fresh");
+  while (crn_agenda_get_store (agenda) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  {
+    g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+    const char *name;
+    gboolean aside = FALSE;
+
+    while ((name = g_dir_read_name (handle)) != NULL)
+      if (g_str_has_prefix (name, "creneaux.db") && strcmp (name, "creneaux.db") != 0 &&
+          !g_str_has_suffix (name, "-wal") && !g_str_has_suffix (name, "-shm"))
+        aside = TRUE;
+    g_assert_true (aside);
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&agenda);
+  crn_test_iterate ();
+  crn_test_remove_dir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  crn_test_init (&argc, &argv);
+
+#define ADD(name, func) \
+  g_test_add (name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/app/agenda/from-store", test_agenda_from_store);
+  ADD ("/app/bookings/sections", test_bookings_sections);
+  ADD ("/app/bookings/confirm", test_bookings_confirm);
+  ADD ("/app/bookings/decline", test_bookings_decline);
+  ADD ("/app/bookings/copy-phone", test_bookings_copy_phone);
+  ADD ("/app/bookings/extra-patient", test_bookings_extra);
+#undef ADD
+  g_test_add_func ("/app/agenda/store-damaged", test_store_damaged);
+
+  return g_test_run ();
+}
