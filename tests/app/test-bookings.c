@@ -282,6 +282,64 @@ test_bookings_extra (Fixture       *fixture,
 }
 
 static void
+wait_review (CrnReviewPage *page)
+{
+  crn_test_iterate ();
+  while (crn_review_page_is_loading (page))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+test_review_noshow_undo (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  CrnReviewPage *page = crn_window_get_review_page (fixture->window);
+  g_autoptr(GPtrArray) outbox = NULL;
+  g_autoptr(CrnBooking) stored = NULL;
+  g_autoptr(CrnBooking) restored = NULL;
+  const char *id = booking_id ("c-mon-1440");
+
+  crn_window_show_page (fixture->window, "review");
+  wait_review (page);
+  g_assert_cmpuint (crn_review_page_get_n_to_record (page), ==, 1);
+  /* The pharmacy's patient of Monday 30 November did not come. */
+  g_assert_cmpuint (crn_review_page_get_noshows (page, 2026, 11), ==, 1);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "review.outcome", "(ss)", id,
+                                             "noshow"));
+  outbox = wait_outbox (fixture->store, 1);
+  wait_review (page);
+  g_assert_cmpstr (((CrnOutboxEntry *) g_ptr_array_index (outbox, 0))->kind, ==,
+                   CRN_CHANGE_BOOKING_OUTCOME);
+  stored = crn_test_store_get_booking (fixture->store, id);
+  g_assert_cmpint (stored->status, ==, CRN_APPOINTMENT_STATUS_NOSHOW);
+  g_assert_cmpuint (crn_review_page_get_n_to_record (page), ==, 0);
+  g_assert_cmpuint (crn_review_page_get_noshows (page, 2026, 11), ==, 2);
+  g_assert_cmpint (crn_slot_object_get_outcome (crn_agenda_find_slot (fixture->agenda, "c-mon-1440"),
+                                                crn_time_now ()), ==, CRN_SLOT_OUTCOME_NOSHOW);
+
+  /* Undo (the toast's button) writes the reverse change: a second outbox entry. */
+  g_clear_pointer (&outbox, g_ptr_array_unref);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "review.undo", "s", id));
+  outbox = wait_outbox (fixture->store, 2);
+  wait_review (page);
+  g_assert_cmpuint (outbox->len, ==, 2);
+  g_assert_cmpstr (((CrnOutboxEntry *) g_ptr_array_index (outbox, 1))->kind, ==,
+                   CRN_CHANGE_BOOKING_OUTCOME);
+  restored = crn_test_store_get_booking (fixture->store, id);
+  g_assert_cmpint (restored->status, ==, CRN_APPOINTMENT_STATUS_BOOKED);
+  g_assert_cmpuint (crn_review_page_get_n_to_record (page), ==, 1);
+  g_assert_cmpuint (crn_review_page_get_noshows (page, 2026, 11), ==, 1);
+
+  /* A second Undo has nothing left to undo. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "review.undo", "s", id));
+  crn_test_iterate ();
+  g_clear_pointer (&outbox, g_ptr_array_unref);
+  outbox = crn_test_store_outbox (fixture->store);
+  g_assert_cmpuint (outbox->len, ==, 2);
+}
+
+static void
 test_store_damaged (void)
 {
   g_autoptr(CrnAgenda) agenda = crn_agenda_new ();
@@ -341,6 +399,7 @@ main (int   argc,
   ADD ("/app/bookings/decline", test_bookings_decline);
   ADD ("/app/bookings/copy-phone", test_bookings_copy_phone);
   ADD ("/app/bookings/extra-patient", test_bookings_extra);
+  ADD ("/app/review/noshow-undo", test_review_noshow_undo);
 #undef ADD
   g_test_add_func ("/app/agenda/store-damaged", test_store_damaged);
 
