@@ -332,11 +332,15 @@ on_message_cb (SoupWebsocketConnection *connection,
                Listener                *listener)
 {
   gint64 received = g_get_monotonic_time ();
-  const char *text;
+  g_autofree char *text = NULL;
+  gsize size = 0;
+  const char *data;
   gint64 stamp;
 
-  text = g_bytes_get_data (message, NULL);
-  if (type != SOUP_WEBSOCKET_DATA_TEXT || sscanf (text, "{\"stamp\":%" G_GINT64_FORMAT "}", &stamp) != 1)
+  data = g_bytes_get_data (message, &size);
+  text = g_strndup (data, size);
+  if (type != SOUP_WEBSOCKET_DATA_TEXT
+      || sscanf (text, "{\"stamp\":%" G_GINT64_FORMAT "}", &stamp) != 1)
     g_error ("Unexpected WebSocket message");
   g_array_append_val (listener->samples, (double) { (received - stamp) / 1000.0 });
   g_main_loop_quit (listener->loop);
