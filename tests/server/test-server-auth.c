@@ -223,6 +223,41 @@ test_answers_in_french (void)
   g_rmdir (dir);
 }
 
+/* Plain HTTP only on loopback; anything else needs TLS. */
+static void
+test_plain_http_refused (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("crn-plain-XXXXXX", &error);
+  g_autofree char *data = g_build_filename (dir, "data", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GSubprocess) p = NULL;
+
+  g_assert_no_error (error);
+  p = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                        g_getenv ("CRN_SERVER_EXE"), "--data-dir", data,
+                        "--listen", "0.0.0.0:0", NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (p, NULL, NULL, &out, &err, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (p));
+  g_assert_cmpint (g_subprocess_get_exit_status (p), ==, 1);
+  g_assert_null (strstr (out, "Listening on"));
+  g_assert_nonnull (strstr (err, "--tls-cert"));
+  {
+    g_autofree char *db = g_build_filename (data, "creneaux-server.db", NULL);
+    g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (db, "-shm", NULL);
+
+    g_unlink (wal);
+    g_unlink (shm);
+    g_unlink (db);
+    g_rmdir (data);
+    g_rmdir (dir);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -239,6 +274,7 @@ main (int   argc,
   g_test_add_func ("/server/auth/lockout", test_lockout);
   g_test_add_func ("/server/auth/no-secrets-in-logs", test_no_secrets_in_logs);
   g_test_add_func ("/server/auth/answers-in-french", test_answers_in_french);
+  g_test_add_func ("/server/auth/plain-http-refused", test_plain_http_refused);
   status = g_test_run ();
 
   crn_test_server_free (server);
