@@ -223,6 +223,34 @@ test_answers_in_french (void)
   g_rmdir (dir);
 }
 
+/* Runs last on the shared server: it locks 127.0.0.1 out. */
+static void
+test_lockout_per_address (void)
+{
+  const char *login = crn_test_server_login_for (server, "pharmacy");
+  g_autofree char *good = password_form (login, g_hash_table_lookup (server->passwords, login));
+  g_autoptr(CrnTestResponse) locked = NULL;
+  guint failures = 0;
+
+  /* Failures spread over many logins (none reaches its own limit) still add up per address;
+   * the coordinator's 5 earlier failures count too. */
+  for (guint i = 0; i < 40 && failures < 40; i++)
+    {
+      g_autofree char *someone = g_strdup_printf ("nobody-%u", i % 10);
+      g_autofree char *form = password_form (someone, "wrong-password-123");
+      g_autoptr(CrnTestResponse) r = crn_test_form (server, "/oauth/token", form);
+
+      failures++;
+      if (r->status == 429)
+        break;
+      g_assert_cmpuint (r->status, ==, 400);
+    }
+  g_assert_cmpuint (failures, <=, 20);
+  locked = crn_test_form (server, "/oauth/token", good);
+  g_assert_cmpuint (locked->status, ==, 429);
+  g_assert_nonnull (soup_message_headers_get_one (locked->headers, "Retry-After"));
+}
+
 /* Plain HTTP only on loopback; anything else needs TLS. */
 static void
 test_plain_http_refused (void)
@@ -273,6 +301,7 @@ main (int   argc,
   g_test_add_func ("/server/auth/bearer-required", test_bearer_required);
   g_test_add_func ("/server/auth/lockout", test_lockout);
   g_test_add_func ("/server/auth/no-secrets-in-logs", test_no_secrets_in_logs);
+  g_test_add_func ("/server/auth/lockout-per-address", test_lockout_per_address);
   g_test_add_func ("/server/auth/answers-in-french", test_answers_in_french);
   g_test_add_func ("/server/auth/plain-http-refused", test_plain_http_refused);
   status = g_test_run ();
