@@ -29,6 +29,7 @@ struct _CrnWindow
   CrnWeekPage          *week_page;
   CrnAvailabilityPage  *availability_page;
   CrnBookingsPage      *bookings_page;
+  CrnActivityPage      *activity_page;
   CrnReviewPage        *review_page;
   GtkSpinner           *sync_spinner;
   GtkLabel             *offline_label;
@@ -350,6 +351,7 @@ crn_window_constructed (GObject *object)
   crn_week_page_set_agenda (self->week_page, self->agenda);
   crn_availability_page_set_agenda (self->availability_page, self->agenda);
   crn_bookings_page_set_agenda (self->bookings_page, self->agenda);
+  crn_activity_page_set_agenda (self->activity_page, self->agenda);
   crn_review_page_set_agenda (self->review_page, self->agenda);
 
   self->settings = new_settings ();
@@ -449,6 +451,7 @@ crn_window_class_init (CrnWindowClass *klass)
   g_type_ensure (CRN_TYPE_WEEK_PAGE);
   g_type_ensure (CRN_TYPE_AVAILABILITY_PAGE);
   g_type_ensure (CRN_TYPE_BOOKINGS_PAGE);
+  g_type_ensure (CRN_TYPE_ACTIVITY_PAGE);
   g_type_ensure (CRN_TYPE_REVIEW_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -458,6 +461,7 @@ crn_window_class_init (CrnWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrnWindow, week_page);
   gtk_widget_class_bind_template_child (widget_class, CrnWindow, availability_page);
   gtk_widget_class_bind_template_child (widget_class, CrnWindow, bookings_page);
+  gtk_widget_class_bind_template_child (widget_class, CrnWindow, activity_page);
   gtk_widget_class_bind_template_child (widget_class, CrnWindow, review_page);
   gtk_widget_class_bind_template_child (widget_class, CrnWindow, sync_spinner);
   gtk_widget_class_bind_template_child (widget_class, CrnWindow, offline_label);
@@ -581,6 +585,20 @@ crn_window_get_review_page (CrnWindow *self)
   g_return_val_if_fail (CRN_IS_WINDOW (self), NULL);
 
   return self->review_page;
+}
+
+/**
+ * crn_window_get_activity_page:
+ * @self: a #CrnWindow
+ *
+ * Returns: (transfer none): the Activity page
+ */
+CrnActivityPage *
+crn_window_get_activity_page (CrnWindow *self)
+{
+  g_return_val_if_fail (CRN_IS_WINDOW (self), NULL);
+
+  return self->activity_page;
 }
 
 /**

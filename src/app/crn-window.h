@@ -9,6 +9,7 @@
 #include "crn-agenda.h"
 #include "crn-availability-page.h"
 #include "crn-bookings-page.h"
+#include "crn-activity-page.h"
 #include "crn-review-page.h"
 #include "crn-week-page.h"
 
@@ -26,6 +27,7 @@ CrnWeekPage         *crn_window_get_week_page         (CrnWindow      *self);
 CrnAvailabilityPage *crn_window_get_availability_page (CrnWindow      *self);
 CrnBookingsPage     *crn_window_get_bookings_page     (CrnWindow      *self);
 CrnReviewPage        *crn_window_get_review_page       (CrnWindow      *self);
+CrnActivityPage      *crn_window_get_activity_page     (CrnWindow      *self);
 void                 crn_window_show_page             (CrnWindow      *self,
                                                        const char     *name);
 void                 crn_window_add_toast             (CrnWindow      *self,

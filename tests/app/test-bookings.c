@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "crn-sync.h"
 #include "crn-test-fixtures.h"
@@ -339,6 +340,127 @@ test_review_noshow_undo (Fixture       *fixture,
   g_assert_cmpuint (outbox->len, ==, 2);
 }
 
+/* A PDF holds NUL bytes: strstr() would stop at the first. */
+static const char *
+find_bytes (const char *data,
+            gsize       length,
+            const char *needle)
+{
+  gsize n = strlen (needle);
+
+  for (gsize i = 0; i + n <= length; i++)
+    if (memcmp (data + i, needle, n) == 0)
+      return data + i;
+  return NULL;
+}
+
+static void
+wait_activity (CrnActivityPage *page)
+{
+  crn_test_iterate ();
+  while (crn_activity_page_is_loading (page))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* The reference figures of the core over the fixture's data (as written to the store). */
+static void
+reference_figures (CrnFigures *figures,
+                   CrnInstant  from,
+                   CrnInstant  to)
+{
+  g_autoptr(CrnAgenda) memory = crn_test_agenda_new ();
+  g_autoptr(GListModel) all = crn_agenda_list_slots (memory, G_MININT64 / 2, G_MAXINT64 / 2, NULL);
+  g_autoptr(GPtrArray) slots = g_ptr_array_new ();
+  g_autoptr(GPtrArray) bookings = g_ptr_array_new_with_free_func ((GDestroyNotify) crn_booking_free);
+  g_autoptr(CrnSlot) busy = crn_test_slot_new ("c-mon-1440", 2026, 11, 30, 14 * 60 + 40, 15 * 60,
+                                               CRN_VISIBILITY_SNP | CRN_VISIBILITY_CPTS,
+                                               CRN_SLOT_STATUS_BUSY);
+
+  for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+    {
+      g_autoptr(CrnSlotObject) object = g_list_model_get_item (all, i);
+
+      if (g_str_equal (crn_slot_object_get_id (object), "c-mon-1440"))
+        g_ptr_array_add (slots, busy);
+      else
+        g_ptr_array_add (slots, (gpointer) crn_slot_object_get_slot (object));
+      if (crn_slot_object_get_booking (object) != NULL)
+        g_ptr_array_add (bookings, crn_booking_copy (crn_slot_object_get_booking (object)));
+    }
+  g_ptr_array_add (bookings, crn_test_booking_new (busy, CRN_REFERRER_SAS, NULL,
+                                                   CRN_APPOINTMENT_STATUS_BOOKED,
+                                                   CRN_PARTICIPATION_ACCEPTED));
+  crn_figures_compute (figures, slots, bookings, NULL, from, to);
+}
+
+static void
+assert_figures_equal (const CrnFigures *a,
+                      const CrnFigures *b)
+{
+  g_assert_cmpuint (a->offered, ==, b->offered);
+  g_assert_cmpuint (a->booked, ==, b->booked);
+  g_assert_cmpuint (a->seen, ==, b->seen);
+  g_assert_cmpuint (a->noshow, ==, b->noshow);
+  g_assert_cmpuint (a->extras, ==, b->extras);
+  g_assert_cmpuint (a->offered_minutes, ==, b->offered_minutes);
+}
+
+static void
+test_activity_figures_and_pdf (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  CrnActivityPage *page = crn_window_get_activity_page (fixture->window);
+  CrnFigures shown, expected, week;
+  g_autofree char *pdf = g_build_filename (fixture->dir, "activity.pdf", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  CrnInstant from, to;
+  GDate day, monday;
+  gsize length;
+
+  crn_window_show_page (fixture->window, "activity");
+  wait_activity (page);
+
+  /* December 2026, as the core computes it from the same data. */
+  g_date_clear (&day, 1);
+  g_date_set_dmy (&day, 1, 12, 2026);
+  crn_period_month (&day, &from, &to);
+  reference_figures (&expected, from, to);
+  g_assert_true (crn_activity_page_get_month_figures (page, &shown, NULL));
+  assert_figures_equal (&shown, &expected);
+  g_assert_cmpuint (shown.offered, >, 0);
+
+  /* The first week shown is the one of Monday 30 November. */
+  g_assert_true (crn_activity_page_get_week_figures (page, 0, &monday, &week));
+  g_assert_cmpuint (g_date_get_day (&monday), ==, 30);
+  crn_period_week (&monday, &from, &to);
+  reference_figures (&expected, from, to);
+  assert_figures_equal (&week, &expected);
+
+  /* The PDF of the month. */
+  g_assert_true (crn_activity_page_export_pdf (page, pdf, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (pdf, &contents, &length, &error));
+  g_assert_cmpuint (length, >, 1000);
+  g_assert_true (g_str_has_prefix (contents, "%PDF-"));
+  /* The Info dictionary is not compressed: its keywords name the month. */
+  g_assert_nonnull (find_bytes (contents, length, "/Keywords (2026-12)"));
+
+  /* November: recording a no-show changes the figures. */
+  g_date_set_dmy (&day, 15, 11, 2026);
+  crn_activity_page_set_month (page, &day);
+  wait_activity (page);
+  g_assert_true (crn_activity_page_get_month_figures (page, &shown, NULL));
+  g_assert_cmpuint (shown.noshow, ==, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (crn_window_get_review_page (fixture->window)),
+                                             "review.outcome", "(ss)", booking_id ("c-mon-1440"),
+                                             "noshow"));
+  g_ptr_array_unref (wait_outbox (fixture->store, 1));
+  wait_activity (page);
+  g_assert_true (crn_activity_page_get_month_figures (page, &shown, NULL));
+  g_assert_cmpuint (shown.noshow, ==, 2);
+}
+
 static void
 test_store_damaged (void)
 {
@@ -400,6 +522,7 @@ main (int   argc,
   ADD ("/app/bookings/copy-phone", test_bookings_copy_phone);
   ADD ("/app/bookings/extra-patient", test_bookings_extra);
   ADD ("/app/review/noshow-undo", test_review_noshow_undo);
+  ADD ("/app/activity/figures-pdf", test_activity_figures_and_pdf);
 #undef ADD
   g_test_add_func ("/app/agenda/store-damaged", test_store_damaged);
 
