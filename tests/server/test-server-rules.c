@@ -15,7 +15,6 @@
 
 #define GP        "899700100028"          /* Dr Besson, cabinet des Tilleuls (demo) */
 #define PLACE     "cabinet-tilleuls"
-#define SCHEDULE  "sched-" GP "-" PLACE
 #define REG       (CRN_VISIBILITY_SNP | CRN_VISIBILITY_CPTS)
 
 static CrnTestServer *server;
@@ -24,7 +23,6 @@ static char *pharmacy;
 static char *secretary;
 static char *coordinator;
 static CrnTemplate *agenda;      /* every extra block the tests added so far */
-static guint n_extras;
 
 /* ---------------------------------------------------------------------------------- */
 
@@ -34,33 +32,8 @@ put_policy (guint    close_on_weekday,   /* 0 = every day 00:00–24:00 */
             guint    booking_closes,
             gboolean confirmation)
 {
-  g_autoptr(CrnPolicy) policy = crn_policy_new_default ();
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *body = NULL;
-  g_autoptr(CrnTestResponse) r = NULL;
-
-  for (guint wd = 1; wd <= 7; wd++)
-    {
-      policy->snp_open[wd] = 0;
-      policy->snp_close[wd] = 24 * 60;
-    }
-  if (close_on_weekday != 0)
-    policy->snp_close[close_on_weekday] = close_minute;
-  policy->booking_closes_minutes = booking_closes;
-  policy->needs_confirmation = confirmation;
-  g_ptr_array_add (policy->excluded_reasons, g_strdup ("renouvellement d'ordonnance"));
-  node = crn_fhir_policy_build (policy, "policy");
-  body = crn_fhir_to_string (node, FALSE);
-  r = crn_test_request (server, "PUT", "/fhir/Parameters/policy", coordinator, body, NULL);
-  g_assert_cmpuint (r->status, ==, 200);
-}
-
-static char *
-iso_param (gint64 seconds)
-{
-  g_autofree char *iso = crn_fhir_format_instant_ms (seconds * 1000);
-
-  return g_uri_escape_string (iso, NULL, FALSE);
+  crn_test_put_policy (server, coordinator, close_on_weekday, close_minute, booking_closes,
+                       confirmation);
 }
 
 /* Adds a one-slot extra block (20 min) at @start and returns the new slot's id. */
@@ -68,65 +41,7 @@ static char *
 add_slot (gint64        start,
           CrnVisibility visibility)
 {
-  CrnTemplateException *extra = crn_template_exception_new ();
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *body = NULL;
-  g_autofree char *from = iso_param (start);
-  g_autofree char *path = NULL;
-  g_autoptr(CrnTestResponse) put = NULL;
-  g_autoptr(CrnTestResponse) search = NULL;
-
-  g_free (extra->id);
-  extra->id = crn_uuid_new ();
-  extra->kind = CRN_EXCEPTION_EXTRA;
-  extra->start = start;
-  extra->end = start + 20 * 60;
-  extra->slot_minutes = 20;
-  extra->modalities = CRN_MODALITY_AMB;
-  extra->visibility = visibility;
-  crn_template_add_exception (agenda, extra);
-  n_extras++;
-
-  node = crn_fhir_schedule_build (agenda, NULL);
-  body = crn_fhir_to_string (node, FALSE);
-  put = crn_test_request (server, "PUT", "/fhir/Schedule/" SCHEDULE, secretary, body, NULL);
-  if (put->status != 200)
-    g_error ("Schedule PUT: %u %s", put->status, put->body);
-
-  path = g_strdup_printf ("/fhir/Slot?actor=Practitioner/pract-" GP "&status=free&start=ge%s&start=le%s",
-                          from, from);
-  search = crn_test_request (server, "GET", path, secretary, NULL, NULL);
-  g_assert_cmpuint (search->status, ==, 200);
-  g_assert_cmpint (crn_test_json_int (search->json, "total"), ==, 1);
-  g_assert_cmpstr (crn_test_json_string (search->json, "entry[0].resource.status"), ==, "free");
-  return g_strdup (crn_test_json_string (search->json, "entry[0].resource.id"));
-}
-
-static char *
-appointment_body (const char *id,
-                  const char *slot_id,
-                  gint64      start,
-                  const char *reason)
-{
-  g_autoptr(CrnBooking) b = crn_booking_new ();
-  g_autoptr(JsonNode) node = NULL;
-
-  g_free (b->id);
-  b->id = id != NULL ? g_strdup (id) : crn_uuid_new ();
-  b->slot_id = g_strdup (slot_id);
-  b->practitioner = g_strdup (GP);
-  b->start = start;
-  b->end = start + 20 * 60;
-  b->patient.family = g_strdup ("DUPONT");
-  b->patient.given = g_strdup ("Lucas");
-  b->patient.birth_date = g_strdup ("1987-04-12");
-  b->patient.phone = g_strdup ("06 00 00 00 00");
-  b->reason = g_strdup (reason != NULL ? reason : "Fièvre et otalgie depuis 48 h");
-  b->referrer = CRN_REFERRER_SAS;
-  b->status = CRN_APPOINTMENT_STATUS_BOOKED;
-  b->practitioner_status = CRN_PARTICIPATION_ACCEPTED;
-  node = crn_fhir_appointment_build (b, NULL);
-  return crn_fhir_to_string (node, FALSE);
+  return crn_test_add_slot (server, secretary, agenda, start, visibility);
 }
 
 static CrnTestResponse *
@@ -135,7 +50,7 @@ book (const char *token,
       gint64      start,
       const char *reason)
 {
-  g_autofree char *body = appointment_body (NULL, slot_id, start, reason);
+  g_autofree char *body = crn_test_appointment_body (NULL, slot_id, GP, start, reason);
 
   return crn_test_request (server, "POST", "/fhir/Appointment", token, body, NULL);
 }
@@ -229,7 +144,7 @@ test_race (void)
 
   for (guint i = 0; i < 32; i++)
     {
-      g_autofree char *body = appointment_body (NULL, slot, start, NULL);
+      g_autofree char *body = crn_test_appointment_body (NULL, slot, GP, start, NULL);
       g_autoptr(SoupMessage) msg = crn_test_message_new (server, "POST", "/fhir/Appointment",
                                                          regulator, NULL, body, -1);
 
@@ -469,7 +384,7 @@ test_if_none_exist (void)
   gint64 start = crn_test_pick_start (380, 20);
   g_autofree char *slot = add_slot (start, REG);
   g_autofree char *id = crn_uuid_new ();
-  g_autofree char *body = appointment_body (id, slot, start, NULL);
+  g_autofree char *body = crn_test_appointment_body (id, slot, GP, start, NULL);
   g_autofree char *cond = g_strdup_printf ("identifier=urn:example|%s", id);
   g_autoptr(CrnTestResponse) first = crn_test_request (server, "POST", "/fhir/Appointment",
                                                        regulator, body, "If-None-Exist", cond,
