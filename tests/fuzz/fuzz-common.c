@@ -119,9 +119,15 @@ fuzz_check_error (const GError *error,
 {
   if (error == NULL)
     fuzz_fail ("%s failed without setting an error", what);
-  if (error->message == NULL || error->message[0] == '\0' ||
-      !g_utf8_validate (error->message, -1, NULL))
-    fuzz_fail ("%s failed with an empty or invalid message", what);
+  if (error->message == NULL || error->message[0] == '\0')
+    fuzz_fail ("%s failed with an empty message", what);
+  if (!g_utf8_validate (error->message, -1, NULL))
+    {
+      /* Known finding F2 (fuzz.h): json-glib's message quoted by crn_fhir_parse(). */
+      if (!fuzz_strict () && g_str_has_prefix (error->message, "The body is not valid JSON ("))
+        return;
+      fuzz_fail ("%s failed with a message that is not UTF-8", what);
+    }
 }
 
 JsonNode *
@@ -198,14 +204,20 @@ json_has_surrogate_escape (const uint8_t *data,
 }
 
 gboolean
-fuzz_json_skip_known_findings (const uint8_t *data,
-                               size_t         size)
+fuzz_strict (void)
 {
   static int strict = -1;
 
   if (strict < 0)
     strict = g_strcmp0 (g_getenv ("CRN_FUZZ_STRICT"), "1") == 0;
-  if (strict)
+  return strict;
+}
+
+gboolean
+fuzz_json_skip_known_findings (const uint8_t *data,
+                               size_t         size)
+{
+  if (fuzz_strict ())
     return FALSE;
   return json_has_several_values (data, size) || json_has_surrogate_escape (data, size);
 }

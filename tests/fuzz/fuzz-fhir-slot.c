@@ -19,6 +19,18 @@ LLVMFuzzerInitialize (int    *argc,
   return 0;
 }
 
+static void
+print_slot (const char    *label,
+            const CrnSlot *slot)
+{
+  g_printerr ("%s: id %s practitioner %s place %s block %s start %" G_GINT64_FORMAT " end %"
+              G_GINT64_FORMAT " modalities %u visibility %u restriction %u text %s status %u "
+              "version %" G_GINT64_FORMAT " lastUpdated %" G_GINT64_FORMAT "\n", label,
+              slot->id, slot->practitioner, slot->place_id, slot->template_block_id,
+              slot->start, slot->end, slot->modalities, slot->visibility, slot->restriction,
+              slot->restriction_text, slot->status, slot->version, slot->last_updated_ms);
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
@@ -54,6 +66,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   if (slot->end <= slot->start || slot->modalities == CRN_MODALITY_NONE)
     fuzz_fail ("crn_fhir_slot_parse returned a slot without time or modality");
 
+  /* Known finding F4 (fuzz.h): instants before 1911 do not round trip. */
+  if (!fuzz_strict () && (slot->start < 0 || slot->end < 0))
+    return 0;
+
   options.identifier_system = info.identifier_system;
   options.schedule_id = info.schedule_id;
   options.booking_url = info.booking_url;
@@ -64,6 +80,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   if (slot2 == NULL)
     fuzz_fail ("a Slot built from a parsed Slot does not parse: %s", error->message);
   if (!crn_slot_equal (slot, slot2))
-    fuzz_fail ("a Slot changed on a parse/build/parse round trip");
+    {
+      print_slot ("parsed ", slot);
+      print_slot ("again  ", slot2);
+      fuzz_fail ("a Slot changed on a parse/build/parse round trip");
+    }
   return 0;
 }

@@ -39,7 +39,11 @@ read_id (FuzzReader *reader,
 
       return crn_uuid_from_name (name);
     }
-  return fuzz_reader_string (reader, 40);
+  {
+    g_autofree char *bytes = fuzz_reader_string (reader, 40);
+
+    return g_utf8_make_valid (bytes, -1);
+  }
 }
 
 /* Texts come from GTK entries or from crn_fhir_parse(), both UTF-8. */
