@@ -772,6 +772,17 @@ crn_agenda_reclaim_async (CrnAgenda           *self,
 
   slot = crn_slot_copy (crn_slot_object_get_slot (crn_agenda_find_slot (self, slot_id)));
   slot->visibility = CRN_VISIBILITY_NONE;
+  /* The server knows a slot by its practitioner and place: one without a place was never
+   * received from it and cannot be sent back. */
+  if (self->store != NULL && slot->place_id == NULL)
+    {
+      crn_slot_free (slot);
+      g_task_return_new_error (task, CRN_STORE_ERROR, CRN_STORE_ERROR_INVALID,
+                               _("This slot has no place of consultation, so the CPTS server "
+                                 "cannot be told. Wait for the next synchronisation and try "
+                                 "again."));
+      return;
+    }
   g_task_set_task_data (task, slot, (GDestroyNotify) crn_slot_free);
 
   if (self->store == NULL)

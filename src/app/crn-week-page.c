@@ -10,6 +10,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "crn-page-util.h"
+
 struct _CrnWeekPage
 {
   AdwBin          parent_instance;
@@ -407,6 +409,43 @@ build_details (CrnWeekPage   *self,
         add_detail_row (GTK_GRID (grid), row++, _("Now"), countdown);
     }
 
+  /* Taking a free slot back is offered only when the CPTS policy allows it now; otherwise the
+   * button stays visible, insensitive, with the policy's reason under it. */
+  if (state == CRN_SLOT_STATE_FREE || state == CRN_SLOT_STATE_RECLAIMABLE)
+    {
+      g_autoptr(GError) why = NULL;
+      gboolean allowed = crn_agenda_can_reclaim (self->agenda, slot->id, now, &why);
+      GtkWidget *button = gtk_button_new_with_mnemonic (_("_Take Back for My Patients"));
+
+      gtk_widget_set_name (button, "reclaim-button");
+      gtk_widget_set_tooltip_text (button, _("Stop offering this slot to regulation and keep it for the practice's own patients"));
+      /* An actionable button follows its action's state: the action is only set when allowed. */
+      if (allowed)
+        {
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "week.reclaim");
+          gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", slot->id);
+          gtk_widget_add_css_class (button, "suggested-action");
+        }
+      else
+        gtk_widget_set_sensitive (button, FALSE);
+      gtk_box_append (GTK_BOX (box), button);
+
+      if (!allowed)
+        {
+          GtkWidget *reason = gtk_label_new (why->message);
+
+          gtk_widget_set_name (reason, "reclaim-reason");
+          gtk_label_set_wrap (GTK_LABEL (reason), TRUE);
+          gtk_label_set_max_width_chars (GTK_LABEL (reason), 40);
+          gtk_label_set_xalign (GTK_LABEL (reason), 0.0f);
+          gtk_widget_add_css_class (reason, "dim-label");
+          gtk_widget_add_css_class (reason, "caption");
+          gtk_accessible_update_relation (GTK_ACCESSIBLE (button),
+                                          GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, reason, NULL, -1);
+          gtk_box_append (GTK_BOX (box), reason);
+        }
+    }
+
   return box;
 }
 
@@ -467,6 +506,35 @@ refresh_cb (gpointer user_data)
   crn_week_view_refresh (self->week_view, crn_time_now ());
   update_actions (self);
   return G_SOURCE_CONTINUE;
+}
+
+static void
+on_reclaimed_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(CrnWeekPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (crn_agenda_reclaim_finish (CRN_AGENDA (object), result, &error))
+    crn_page_add_toast (GTK_WIDGET (self),
+                        adw_toast_new (_("Slot taken back for your patients; the CPTS server is told at the next sync")));
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    crn_page_add_toast (GTK_WIDGET (self), adw_toast_new (error->message));
+}
+
+static void
+week_reclaim_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  CrnWeekPage *self = CRN_WEEK_PAGE (widget);
+
+  if (self->agenda == NULL)
+    return;
+  gtk_popover_popdown (crn_week_view_get_popover (self->week_view));
+  crn_agenda_reclaim_async (self->agenda, g_variant_get_string (param, NULL), NULL,
+                            on_reclaimed_cb, g_object_ref (self));
 }
 
 static void
@@ -678,6 +746,7 @@ crn_week_page_class_init (CrnWeekPageClass *klass)
   gtk_widget_class_install_action (widget_class, "week.previous", NULL, week_previous_action);
   gtk_widget_class_install_action (widget_class, "week.next", NULL, week_next_action);
   gtk_widget_class_install_action (widget_class, "week.today", NULL, week_today_action);
+  gtk_widget_class_install_action (widget_class, "week.reclaim", "s", week_reclaim_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Up, 0, "week.previous", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Page_Up, 0, "week.previous", NULL);

@@ -99,6 +99,20 @@ main (int   argc,
             break;
           }
       }
+    /* A free slot inside the reclaim window: "Take back for my patients". */
+    for (guint i = 0; i < crn_week_view_get_n_tiles (view); i++)
+      {
+        CrnSlotTile *tile = crn_week_view_get_tile (view, i);
+
+        if (crn_slot_tile_get_state (tile) == CRN_SLOT_STATE_RECLAIMABLE)
+          {
+            g_assert_true (crn_week_page_show_slot (crn_window_get_week_page (window),
+                                                    crn_slot_object_get_id (crn_slot_tile_get_slot (tile))));
+            save (GTK_WIDGET (crn_week_view_get_popover (view)), dir, "slot-reclaim.png");
+            gtk_popover_popdown (crn_week_view_get_popover (view));
+            break;
+          }
+      }
   }
 
   crn_window_show_page (window, "availability");

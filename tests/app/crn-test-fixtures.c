@@ -63,6 +63,8 @@ crn_test_slot_new (const char   *id,
 
   slot->id = g_strdup (id);
   slot->practitioner = g_strdup (CRN_TEST_PRACTITIONER);
+  /* A slot from the server always has its place (the FHIR Schedule is per GP and place). */
+  slot->place_id = crn_uuid_from_name ("test-place/Cabinet du Parc");
   slot->start = crn_test_instant (year, month, day, start_minute);
   slot->end = crn_test_instant (year, month, day, end_minute);
   slot->modalities = CRN_MODALITY_AMB;

@@ -461,6 +461,111 @@ test_activity_figures_and_pdf (Fixture       *fixture,
   g_assert_cmpuint (shown.noshow, ==, 2);
 }
 
+static GtkWidget *
+show_details (Fixture    *fixture,
+              const char *slot_id)
+{
+  CrnWeekPage *page = crn_window_get_week_page (fixture->window);
+  CrnWeekView *view = crn_week_page_get_view (page);
+
+  crn_window_show_page (fixture->window, "week");
+  crn_test_iterate ();
+  g_assert_true (crn_week_page_show_slot (page, slot_id));
+  return gtk_popover_get_child (crn_week_view_get_popover (view));
+}
+
+static void
+on_notice_cb (CrnAgenda  *agenda,
+              const char *message,
+              char      **out)
+{
+  g_free (*out);
+  *out = g_strdup (message);
+}
+
+static void
+test_reclaim (Fixture       *fixture,
+              gconstpointer  data)
+{
+  CrnWeekPage *week = crn_window_get_week_page (fixture->window);
+  const CrnPolicy *policy = crn_agenda_get_policy (fixture->agenda);
+  g_autoptr(GError) expected = NULL;
+  g_autoptr(GPtrArray) outbox = NULL;
+  g_autoptr(CrnSync) sync = NULL;
+  g_autoptr(CrnClient) client = NULL;
+  g_autoptr(CrnAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *notice = NULL;
+  g_autofree char *refusal = NULL;
+  g_autoptr(CrnSlot) server = NULL;
+  CrnSlotObject *object;
+  GtkWidget *details, *button, *reason;
+  const CrnOutboxEntry *entry;
+  GDate day;
+
+  g_date_clear (&day, 1);
+  g_date_set_dmy (&day, 1, 12, 2026);
+  crn_week_page_set_week (week, &day);
+
+  /* Wednesday's slot: the reclaim window is not open yet; the policy's reason is shown. */
+  object = crn_agenda_find_slot (fixture->agenda, "g-wed-1400");
+  g_assert_false (crn_policy_check_reclaim (policy, crn_slot_object_get_slot (object),
+                                            crn_time_now (), &expected));
+  details = show_details (fixture, "g-wed-1400");
+  button = find_named (details, "reclaim-button");
+  reason = find_named (details, "reclaim-reason");
+  g_assert_nonnull (button);
+  g_assert_false (gtk_widget_get_sensitive (button));
+  g_assert_nonnull (reason);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (reason)), ==, expected->message);
+  gtk_popover_popdown (crn_week_view_get_popover (crn_week_page_get_view (week)));
+
+  /* The same refused through the agenda: nothing is written. */
+  g_assert_false (crn_agenda_can_reclaim (fixture->agenda, "g-wed-1400", crn_time_now (), NULL));
+
+  /* Today's 14:00 slot is free and inside the window: the button is enabled. */
+  details = show_details (fixture, "d-tue-1400");
+  button = find_named (details, "reclaim-button");
+  g_assert_true (gtk_widget_get_sensitive (button));
+  g_assert_null (find_named (details, "reclaim-reason"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (week), "week.reclaim", "s", "d-tue-1400"));
+
+  outbox = wait_outbox (fixture->store, 1);
+  entry = g_ptr_array_index (outbox, 0);
+  g_assert_cmpstr (entry->kind, ==, CRN_CHANGE_SLOT_RECLAIM);
+  g_assert_cmpstr (entry->target_id, ==, "d-tue-1400");
+  while (crn_slot_object_get_slot (crn_agenda_find_slot (fixture->agenda, "d-tue-1400"))->visibility !=
+         CRN_VISIBILITY_NONE)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (crn_slot_object_get_state (crn_agenda_find_slot (fixture->agenda, "d-tue-1400"),
+                                              policy, crn_time_now ()), ==, CRN_SLOT_STATE_RECLAIMED);
+
+  /* Regulation booked it first: the sync refuses the change with its sentence, which the
+   * agenda passes on (the window shows it in a toast). */
+  client = crn_client_new ("https://127.0.0.1:9", NULL, &error);
+  g_assert_no_error (error);
+  account = crn_account_new ("https://127.0.0.1:9", "secretariat");
+  sync = crn_sync_new (fixture->store, client, account);
+  crn_agenda_set_sync (fixture->agenda, G_OBJECT (sync));
+  g_assert_false (crn_agenda_get_online (fixture->agenda));
+  g_signal_connect (fixture->agenda, "notice", G_CALLBACK (on_notice_cb), &notice);
+
+  server = crn_slot_copy (crn_slot_object_get_slot (crn_agenda_find_slot (fixture->agenda, "d-tue-1400")));
+  server->visibility = CRN_VISIBILITY_SNP | CRN_VISIBILITY_CPTS;
+  server->status = CRN_SLOT_STATUS_BUSY;
+  server->last_updated_ms = crn_test_instant (2026, 12, 1, 13 * 60 + 2) * 1000;
+  g_assert_cmpint (crn_conflict_decide_slot (CRN_CHANGE_SLOT_RECLAIM, crn_slot_object_get_slot (
+                     crn_agenda_find_slot (fixture->agenda, "d-tue-1400")), server, NULL, &refusal),
+                   ==, CRN_CONFLICT_REFUSED);
+  g_signal_emit_by_name (sync, "change-refused", entry->uuid, entry->kind, entry->target_id, refusal);
+  g_assert_cmpstr (notice, ==, refusal);
+  g_assert_nonnull (strstr (notice, "before your reclaim"));
+
+  g_signal_handlers_disconnect_by_func (fixture->agenda, on_notice_cb, &notice);
+  crn_agenda_set_sync (fixture->agenda, NULL);
+  crn_test_iterate ();
+}
+
 static void
 test_store_damaged (void)
 {
@@ -523,6 +628,7 @@ main (int   argc,
   ADD ("/app/bookings/extra-patient", test_bookings_extra);
   ADD ("/app/review/noshow-undo", test_review_noshow_undo);
   ADD ("/app/activity/figures-pdf", test_activity_figures_and_pdf);
+  ADD ("/app/week/reclaim", test_reclaim);
 #undef ADD
   g_test_add_func ("/app/agenda/store-damaged", test_store_damaged);
 

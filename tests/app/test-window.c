@@ -31,10 +31,11 @@ test_window_pages (void)
       g_assert_nonnull (adw_view_stack_page_get_icon_name (page));
     }
 
-  /* Pages still to come say what will be there (an empty state, not a stub). */
-  g_assert_true (ADW_IS_STATUS_PAGE (adw_view_stack_get_child_by_name (stack, "bookings")));
-  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (adw_view_stack_get_child_by_name (stack, "bookings"))),
-                   ==, "No Bookings to Show");
+  g_assert_true (CRN_IS_BOOKINGS_PAGE (crn_window_get_bookings_page (window)));
+  g_assert_true (CRN_IS_REVIEW_PAGE (crn_window_get_review_page (window)));
+  g_assert_true (CRN_IS_ACTIVITY_PAGE (crn_window_get_activity_page (window)));
+  g_assert_true (adw_view_stack_get_child_by_name (stack, "bookings") ==
+                 GTK_WIDGET (crn_window_get_bookings_page (window)));
   g_assert_true (CRN_IS_WEEK_PAGE (crn_window_get_week_page (window)));
   g_assert_true (CRN_IS_AVAILABILITY_PAGE (crn_window_get_availability_page (window)));
   g_assert_true (crn_week_page_get_agenda (crn_window_get_week_page (window)) == agenda);
