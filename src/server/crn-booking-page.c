@@ -2301,6 +2301,12 @@ on_reservation_request (SoupServer        *server,
 
   dispatch (&r);
 
+  if (r.form != NULL)
+    {
+      char *password = g_hash_table_lookup (r.form, "mot-de-passe");
+      if (password != NULL)
+        sodium_memzero (password, strlen (password));
+    }
   g_clear_pointer (&r.form, g_hash_table_unref);
   g_clear_pointer (&r.cookies, g_hash_table_unref);
   g_clear_pointer (&r.account, crn_server_account_free);
