@@ -491,3 +491,65 @@ crn_demo_fill_store_finish (CrnStore      *store,
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+static void
+on_demo_slots_replaced_cb (GObject      *object,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr(CrnAgenda) agenda = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!crn_store_replace_template_slots_finish (CRN_STORE (object), result, NULL, NULL, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("The demonstration could not expand the template: %s", error->message);
+      return;
+    }
+  crn_agenda_reload (agenda);
+}
+
+static void
+on_demo_store_template_saved_cb (CrnAgenda         *agenda,
+                                 const CrnTemplate *template,
+                                 gpointer           user_data)
+{
+  CrnStore *store = crn_agenda_get_store (agenda);
+  g_autoptr(GPtrArray) slots = NULL;
+  CrnInstant now = crn_time_now ();
+  GDate from, to;
+
+  if (store == NULL)
+    return;
+
+  /* In the demonstration this computer plays the CPTS server's part: it expands the saved
+   * template over the next eight weeks, keeping booked slots. */
+  crn_time_to_local (now, &from, NULL, NULL);
+  to = from;
+  g_date_add_days (&to, 8 * 7);
+  slots = crn_template_expand (template, &from, &to);
+  for (guint i = 0; i < slots->len; i++)
+    {
+      CrnSlot *slot = g_ptr_array_index (slots, i);
+
+      if (slot->practitioner == NULL)
+        slot->practitioner = g_strdup (template->practitioner);
+    }
+  crn_store_replace_template_slots_async (store, template->id, slots, now, NULL,
+                                          on_demo_slots_replaced_cb, g_object_ref (agenda));
+}
+
+/**
+ * crn_demo_follow_templates:
+ * @agenda: an agenda over a store filled by crn_demo_fill_store_async()
+ *
+ * Makes a saved template change the slots, as the CPTS server would: without a server, the
+ * demonstration expands it into the store itself.
+ */
+void
+crn_demo_follow_templates (CrnAgenda *agenda)
+{
+  g_return_if_fail (CRN_IS_AGENDA (agenda));
+
+  g_signal_connect (agenda, "template-saved", G_CALLBACK (on_demo_store_template_saved_cb), NULL);
+}

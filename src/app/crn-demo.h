@@ -17,6 +17,7 @@ void      crn_demo_fill_store_async  (CrnStore            *store,
                                       GCancellable        *cancellable,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data);
+void      crn_demo_follow_templates  (CrnAgenda           *agenda);
 gboolean  crn_demo_fill_store_finish (CrnStore            *store,
                                       GAsyncResult        *result,
                                       GError             **error);

@@ -194,6 +194,7 @@ on_demo_filled_cb (GObject      *object,
         crn_window_add_toast (self, adw_toast_new (error->message));
       return;
     }
+  crn_demo_follow_templates (self->agenda);
   attach_store (self, CRN_STORE (object));
 }
 

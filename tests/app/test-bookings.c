@@ -567,6 +567,51 @@ test_reclaim (Fixture       *fixture,
 }
 
 static void
+on_template_saved_cb (CrnAgenda         *agenda,
+                      const CrnTemplate *template,
+                      guint             *count)
+{
+  (*count)++;
+}
+
+static void
+test_template_saved_to_outbox (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(CrnTemplate) template = crn_template_new (CRN_TEST_PRACTITIONER, NULL);
+  CrnTemplateBlock *block = crn_template_block_new ();
+  g_autoptr(GPtrArray) outbox = NULL;
+  const CrnOutboxEntry *entry;
+  guint saved = 0;
+
+  g_free (block->id);
+  block->id = crn_uuid_new ();
+  block->weekdays = CRN_WEEKDAY_BIT (G_DATE_FRIDAY);
+  block->start_minute = 16 * 60;
+  block->end_minute = 18 * 60;
+  block->slot_minutes = 20;
+  block->modalities = CRN_MODALITY_AMB;
+  block->visibility = CRN_VISIBILITY_SNP | CRN_VISIBILITY_CPTS;
+  crn_template_add_block (template, block);
+  g_free (template->place_id);
+  template->place_id = crn_uuid_from_name ("test-place/Cabinet du Parc");
+
+  g_signal_connect (fixture->agenda, "template-saved", G_CALLBACK (on_template_saved_cb), &saved);
+  crn_agenda_save_template (fixture->agenda, template);
+  /* Kept at once for the pages; ::template-saved once the store has it. */
+  g_assert_nonnull (crn_agenda_get_template (fixture->agenda, CRN_TEST_PRACTITIONER));
+  outbox = wait_outbox (fixture->store, 1);
+  while (saved == 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  entry = g_ptr_array_index (outbox, 0);
+  g_assert_cmpstr (entry->kind, ==, CRN_CHANGE_TEMPLATE_PUT);
+  g_assert_cmpstr (entry->target_id, ==, template->id);
+  g_assert_cmpuint (saved, ==, 1);
+  g_signal_handlers_disconnect_by_func (fixture->agenda, on_template_saved_cb, &saved);
+}
+
+static void
 test_store_damaged (void)
 {
   g_autoptr(CrnAgenda) agenda = crn_agenda_new ();
@@ -629,6 +674,7 @@ main (int   argc,
   ADD ("/app/review/noshow-undo", test_review_noshow_undo);
   ADD ("/app/activity/figures-pdf", test_activity_figures_and_pdf);
   ADD ("/app/week/reclaim", test_reclaim);
+  ADD ("/app/agenda/template-to-outbox", test_template_saved_to_outbox);
 #undef ADD
   g_test_add_func ("/app/agenda/store-damaged", test_store_damaged);
 
