@@ -657,6 +657,68 @@ test_store_damaged (void)
   crn_test_remove_dir (dir);
 }
 
+static gboolean
+has_slot_at (CrnAgenda  *agenda,
+             const char *practitioner,
+             CrnInstant  start)
+{
+  g_autoptr(GListModel) slots = crn_agenda_list_slots (agenda, start, start + 60, NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (slots); i++)
+    {
+      g_autoptr(CrnSlotObject) object = g_list_model_get_item (slots, i);
+
+      if (crn_slot_object_get_start (object) == start &&
+          g_strcmp0 (crn_slot_object_get_slot (object)->practitioner, practitioner) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+test_demo_store (void)
+{
+  g_autoptr(CrnAgenda) agenda = crn_agenda_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("crn-app-test-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "creneaux.db", NULL);
+  g_autoptr(CrnTemplate) template = NULL;
+  CrnTemplateBlock *block = crn_template_block_new ();
+  CrnWindow *window;
+  CrnInstant friday_16 = crn_test_instant (2026, 12, 11, 16 * 60);
+
+  crn_time_set_now_for_testing (crn_test_instant (2026, 12, 1, 13 * 60 + 10));
+  window = crn_window_new (NULL, agenda);
+  gtk_window_present (GTK_WINDOW (window));
+  crn_window_open_store (window, path, TRUE);
+  /* --demo-local: the fictitious practice, written into a throw-away store. */
+  while (crn_agenda_get_n_slots (agenda) < 300)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (crn_agenda_get_practitioners (agenda)->len, ==, 2);
+  g_assert_false (has_slot_at (agenda, "899700123456", friday_16));
+
+  /* Dr Martin adds "Friday 16:00–18:00": the demo expands it like a server would. */
+  template = crn_template_copy (crn_agenda_get_template (agenda, "899700123456"));
+  g_free (block->id);
+  block->id = crn_uuid_new ();
+  block->weekdays = CRN_WEEKDAY_BIT (G_DATE_FRIDAY);
+  block->start_minute = 16 * 60;
+  block->end_minute = 18 * 60;
+  block->slot_minutes = 20;
+  block->modalities = CRN_MODALITY_AMB;
+  block->visibility = CRN_VISIBILITY_SNP | CRN_VISIBILITY_CPTS;
+  crn_template_add_block (template, block);
+  crn_agenda_save_template (agenda, template);
+  while (!has_slot_at (agenda, "899700123456", friday_16))
+    g_main_context_iteration (NULL, TRUE);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&agenda);
+  crn_test_iterate ();
+  crn_test_remove_dir (dir);
+  crn_time_set_now_for_testing (0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -677,6 +739,7 @@ main (int   argc,
   ADD ("/app/agenda/template-to-outbox", test_template_saved_to_outbox);
 #undef ADD
   g_test_add_func ("/app/agenda/store-damaged", test_store_damaged);
+  g_test_add_func ("/app/agenda/demo-store", test_demo_store);
 
   return g_test_run ();
 }
