@@ -284,6 +284,9 @@ void          _crn_db_queue_change (CrnServerDb *self,
                                     gint64       last_updated_ms,
                                     const char  *practitioner);
 const CrnPolicy *_crn_db_policy (CrnServerDb  *self);
+/* "login:<x>" / "addr:<x>" -> failures (crn-server-accounts.c owns the value type). */
+GHashTable   *_crn_db_failures   (CrnServerDb  *self);
+const char   *_crn_db_dummy_hash (CrnServerDb  *self);
 
 #define SLOT_COLUMNS "id, practitioner, place_id, template_block_id, start, end, modalities," \
                      " visibility, restriction, restriction_text, status, version," \
