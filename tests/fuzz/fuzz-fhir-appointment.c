@@ -68,7 +68,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   /* The SAS INT_R03 shape is for bookings made by a regulator (operator_id). */
   if (booking->operator_id != NULL)
     {
-      sas = crn_fhir_appointment_build_sas (booking, info.identifier_system);
+      sas = crn_fhir_appointment_build_sas (booking, info.identifier_system != NULL
+                                                     ? info.identifier_system
+                                                     : "https://agenda.cpts-exemple.fr/fhir/sid/appointment");
       sas_again = fuzz_reparse (sas, "crn_fhir_appointment_build_sas");
     }
   return 0;
