@@ -9,525 +9,10 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-#include "crn-fhir.h"
-#include "crn-server.h"
-#include "crn-server-db-private.h"
+#include "crn-server-fhir-private.h"
 
 #define MAX_COUNT     1000
 #define DEFAULT_COUNT 100
-
-/* ---------------------------------------------------------------------------------- */
-/* Query parameters (repeatable, decoded, "+" read as a space as forms do)             */
-
-typedef struct
-{
-  GPtrArray *names;
-  GPtrArray *values;
-  char      *raw;
-} Params;
-
-static void
-params_free (Params *p)
-{
-  g_ptr_array_unref (p->names);
-  g_ptr_array_unref (p->values);
-  g_free (p->raw);
-  g_free (p);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Params, params_free)
-
-static char *
-decode_component (const char *text,
-                  gssize      len)
-{
-  g_autofree char *copy = len < 0 ? g_strdup (text) : g_strndup (text, len);
-
-  for (char *c = copy; *c != '\0'; c++)
-    if (*c == '+')
-      *c = ' ';
-  return g_uri_unescape_string (copy, NULL);
-}
-
-static Params *
-params_parse (const char  *raw,
-              GError     **error)
-{
-  g_autoptr(Params) p = g_new0 (Params, 1);
-  g_auto(GStrv) parts = NULL;
-
-  p->names = g_ptr_array_new_with_free_func (g_free);
-  p->values = g_ptr_array_new_with_free_func (g_free);
-  p->raw = g_strdup (raw != NULL ? raw : "");
-  if (raw == NULL || *raw == '\0')
-    return g_steal_pointer (&p);
-  if (strlen (raw) > 16384)
-    {
-      crn_fhir_set_error (error, CRN_FHIR_ERROR_TOO_LARGE, NULL,
-                          _("The search is too long. Ask for fewer things at once."));
-      return NULL;
-    }
-  parts = g_strsplit (raw, "&", 200);
-  for (guint i = 0; parts[i] != NULL; i++)
-    {
-      const char *eq = strchr (parts[i], '=');
-      char *name, *value;
-
-      if (parts[i][0] == '\0')
-        continue;
-      name = decode_component (parts[i], eq != NULL ? eq - parts[i] : -1);
-      value = eq != NULL ? decode_component (eq + 1, -1) : g_strdup ("");
-      if (name == NULL || value == NULL || !g_utf8_validate (value, -1, NULL) ||
-          !g_utf8_validate (name, -1, NULL))
-        {
-          g_free (name);
-          g_free (value);
-          crn_fhir_set_error (error, CRN_FHIR_ERROR_INVALID_VALUE, NULL,
-                              _("The address of the request is not properly encoded."));
-          return NULL;
-        }
-      g_ptr_array_add (p->names, name);
-      g_ptr_array_add (p->values, value);
-    }
-  return g_steal_pointer (&p);
-}
-
-static const char *
-params_get (Params     *p,
-            const char *name)
-{
-  for (guint i = 0; i < p->names->len; i++)
-    if (g_str_equal (g_ptr_array_index (p->names, i), name))
-      return g_ptr_array_index (p->values, i);
-  return NULL;
-}
-
-/* Every value of @name, NULL-terminated (owned by @p). */
-static GPtrArray *
-params_get_all (Params     *p,
-                const char *name)
-{
-  GPtrArray *all = g_ptr_array_new ();
-
-  for (guint i = 0; i < p->names->len; i++)
-    if (g_str_equal (g_ptr_array_index (p->names, i), name))
-      g_ptr_array_add (all, g_ptr_array_index (p->values, i));
-  g_ptr_array_add (all, NULL);
-  return all;
-}
-
-static gboolean
-params_check_known (Params             *p,
-                    const char         *type,
-                    const char * const *known,
-                    GError            **error)
-{
-  for (guint i = 0; i < p->names->len; i++)
-    {
-      const char *name = g_ptr_array_index (p->names, i);
-
-      if (g_str_equal (name, "_format"))
-        continue;
-      if (!g_strv_contains (known, name))
-        {
-          crn_fhir_set_error (error, CRN_FHIR_ERROR_UNKNOWN_CODE, name,
-                              _("The search parameter “%s” is not supported on %s. Remove it "
-                                "or check its spelling."), name, type);
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
-/* ---------------------------------------------------------------------------------- */
-/* Small helpers                                                                       */
-
-typedef struct
-{
-  CrnServerContext  *ctx;
-  SoupServerMessage *msg;
-  CrnServerAccount  *account;
-  const char        *type;
-  const char        *id;
-  Params            *params;
-  char              *fhir_base;
-  CrnServerCpts     *cpts;            /* loaded once per request */
-  char              *hs_id;
-  gboolean           cpts_loaded;
-} Request;
-
-static void
-request_clear (Request *req)
-{
-  g_clear_pointer (&req->cpts, crn_server_cpts_free);
-  g_clear_pointer (&req->hs_id, g_free);
-}
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Request, request_clear)
-
-static void
-send_new_error (SoupServerMessage *msg,
-                GQuark             domain,
-                int                code,
-                const char        *message)
-{
-  g_autoptr(GError) error = g_error_new_literal (domain, code, message);
-
-  crn_server_send_error (msg, error, NULL);
-}
-
-static void
-set_etag (SoupServerMessage *msg,
-          gint64             version)
-{
-  g_autofree char *etag = g_strdup_printf ("W/\"%" G_GINT64_FORMAT "\"", version);
-
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "ETag", etag);
-}
-
-static void
-send_resource (Request  *req,
-               guint     status,
-               JsonNode *node,
-               gint64    version)
-{
-  if (version > 0)
-    set_etag (req->msg, version);
-  if (status == SOUP_STATUS_CREATED)
-    {
-      g_autofree char *location = g_strdup_printf ("%s/%s/%s", req->fhir_base,
-                                                   crn_fhir_get_resource_type (node),
-                                                   crn_fhir_get_id (node));
-
-      soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
-                                    "Location", location);
-    }
-  crn_server_send_json (req->msg, status, node, NULL);
-}
-
-static gboolean
-parse_if_match (SoupServerMessage  *msg,
-                gint64             *version,
-                GError            **error)
-{
-  const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                                     "If-Match");
-  g_autofree char *text = NULL;
-  char *end = NULL;
-  gint64 value;
-
-  *version = 0;
-  if (header == NULL)
-    return TRUE;
-  text = g_strstrip (g_strdup (header));
-  if (g_str_has_prefix (text, "W/"))
-    memmove (text, text + 2, strlen (text + 2) + 1);
-  if (text[0] == '"')
-    {
-      gsize len = strlen (text);
-
-      if (len < 2 || text[len - 1] != '"')
-        goto bad;
-      text[len - 1] = '\0';
-      memmove (text, text + 1, len - 1);
-    }
-  value = g_ascii_strtoll (text, &end, 10);
-  if (end == text || *end != '\0' || value <= 0)
-    goto bad;
-  *version = value;
-  return TRUE;
-
-bad:
-  g_set_error (error, CRN_SERVER_ERROR, CRN_SERVER_ERROR_INVALID,
-               _("The If-Match header must be a version such as W/\"3\"."));
-  return FALSE;
-}
-
-static JsonNode *
-read_body (Request     *req,
-           const char  *type,
-           GError     **error)
-{
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
-  const char *content_type = soup_message_headers_get_content_type (headers, NULL);
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  const char *found;
-
-  if (content_type == NULL ||
-      (g_ascii_strcasecmp (content_type, "application/fhir+json") != 0 &&
-       g_ascii_strcasecmp (content_type, "application/json+fhir") != 0 &&
-       g_ascii_strcasecmp (content_type, "application/json") != 0))
-    {
-      g_set_error (error, CRN_SERVER_ERROR, CRN_SERVER_ERROR_INVALID,
-                   _("Send the resource as JSON (Content-Type: application/fhir+json)."));
-      return NULL;
-    }
-  body = soup_message_body_flatten (soup_server_message_get_request_body (req->msg));
-  if (g_bytes_get_size (body) == 0)
-    {
-      crn_fhir_set_error (error, CRN_FHIR_ERROR_INVALID_JSON, NULL,
-                          _("The request has no body: send the %s resource."), type);
-      return NULL;
-    }
-  if (g_bytes_get_size (body) > req->ctx->max_body_bytes)
-    {
-      g_set_error (error, CRN_SERVER_ERROR, CRN_SERVER_ERROR_TOO_LARGE,
-                   _("The request is too large (more than %u kB). Send less at once."),
-                   (guint) (req->ctx->max_body_bytes / 1024));
-      return NULL;
-    }
-  node = crn_fhir_parse_bytes (body, error);
-  if (node == NULL)
-    return NULL;
-  found = crn_fhir_get_resource_type (node);
-  if (g_strcmp0 (found, type) != 0)
-    {
-      crn_fhir_set_error (error, CRN_FHIR_ERROR_WRONG_RESOURCE_TYPE, "resourceType",
-                          _("This address takes a %s resource, not a %s."), type,
-                          found != NULL ? found : "?");
-      return NULL;
-    }
-  return g_steal_pointer (&node);
-}
-
-static void
-require_id_match (Request     *req,
-                  JsonNode    *node,
-                  GError     **error)
-{
-  const char *body_id = crn_fhir_get_id (node);
-
-  if (body_id != NULL && g_strcmp0 (body_id, req->id) != 0)
-    crn_fhir_set_error (error, CRN_FHIR_ERROR_INVALID_VALUE, "id",
-                        _("The id in the body (%s) differs from the id in the address."),
-                        body_id);
-}
-
-static char *
-sid (Request    *req,
-     const char *what)
-{
-  return g_strdup_printf ("%s/sid/%s", req->fhir_base, what);
-}
-
-static char *
-cpts_hs_id (const CrnServerCpts *cpts)
-{
-  return g_strdup_printf ("hs-%s", cpts->id);
-}
-
-static char *
-cpts_org_id (const CrnServerCpts *cpts)
-{
-  return g_strdup_printf ("org-%s", cpts->id);
-}
-
-static void
-directory_meta (Request    *req,
-                const char *table,
-                const char *key,
-                const char *value,
-                JsonNode   *node,
-                gint64     *version_out)
-{
-  sqlite3 *db = crn_server_db_get_handle (req->ctx->db);
-  g_autofree char *sql = g_strdup_printf ("SELECT version, last_updated_ms FROM %s WHERE %s = ?1",
-                                          table, key);
-  sqlite3_stmt *stmt = NULL;
-  gint64 version = 1, lu = 0;
-
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK)
-    {
-      sqlite3_bind_text (stmt, 1, value, -1, SQLITE_TRANSIENT);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          version = sqlite3_column_int64 (stmt, 0);
-          lu = sqlite3_column_int64 (stmt, 1);
-        }
-    }
-  sqlite3_finalize (stmt);
-  crn_fhir_set_meta_version (node, version, lu);
-  if (version_out != NULL)
-    *version_out = version;
-}
-
-/* ---------------------------------------------------------------------------------- */
-/* Resource builders                                                                   */
-
-static const char *
-request_hs_id (Request *req)
-{
-  if (!req->cpts_loaded)
-    {
-      req->cpts = crn_server_db_get_cpts (req->ctx->db);
-      req->hs_id = req->cpts != NULL ? cpts_hs_id (req->cpts) : NULL;
-      req->cpts_loaded = TRUE;
-    }
-  return req->hs_id;
-}
-
-static JsonNode *
-build_slot (Request       *req,
-            const CrnSlot *slot,
-            gboolean       sas)
-{
-  const char *hs = request_hs_id (req);
-  g_autofree char *identifier_system = sid (req, "slot");
-  g_autofree char *url = NULL;
-  const char *hs_ids[2] = { hs, NULL };
-  CrnFhirSlotOptions options = { 0 };
-
-  url = g_strdup_printf ("%s/reservation?slot=%s", req->ctx->base_url, slot->id);
-  options.identifier_system = identifier_system;
-  options.booking_url = url;
-  options.healthcare_service_ids = hs != NULL ? hs_ids : NULL;
-  options.service_text = "Consultation de soins non programmés";
-  if (sas)
-    options.profile = (slot->visibility & CRN_VISIBILITY_CPTS) != 0
-                      ? CRN_FHIR_PROFILE_SAS_CPTS_SLOT : CRN_FHIR_PROFILE_SAS_SLOT;
-  return crn_fhir_slot_build (slot, &options);
-}
-
-static char *
-place_of_slot (Request    *req,
-               const char *slot_id)
-{
-  sqlite3 *db = crn_server_db_get_handle (req->ctx->db);
-  sqlite3_stmt *stmt = NULL;
-  char *place = NULL;
-
-  if (slot_id == NULL)
-    return NULL;
-  if (sqlite3_prepare_v2 (db, "SELECT place_id FROM slots WHERE id = ?1", -1, &stmt, NULL)
-      == SQLITE_OK)
-    {
-      sqlite3_bind_text (stmt, 1, slot_id, -1, SQLITE_TRANSIENT);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        place = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-    }
-  sqlite3_finalize (stmt);
-  return place;
-}
-
-static JsonNode *
-build_appointment (Request          *req,
-                   const CrnBooking *booking)
-{
-  g_autofree char *identifier_system = sid (req, "appointment");
-  g_autofree char *place = place_of_slot (req, booking->slot_id);
-  g_autofree char *role = NULL;
-  CrnFhirAppointmentOptions options = { 0 };
-
-  if (place != NULL)
-    role = crn_fhir_practitioner_role_id (booking->practitioner, place);
-  options.identifier_system = identifier_system;
-  options.role_id = role;
-  options.cpts = TRUE;
-  return crn_fhir_appointment_build (booking, &options);
-}
-
-static JsonNode *
-build_schedule (Request           *req,
-                const CrnTemplate *template)
-{
-  g_autofree char *identifier_system = sid (req, "schedule");
-  g_autofree char *availability_system = sid (req, "availability");
-  CrnFhirScheduleOptions options = { 0 };
-
-  options.identifier_system = identifier_system;
-  options.availability_system = availability_system;
-  return crn_fhir_schedule_build (template, &options);
-}
-
-/* The practitioner as the FHIR layer wants it: organization = the practice's IDNST. */
-static CrnPractitioner *
-practitioner_for_fhir (Request    *req,
-                       const char *idnps)
-{
-  g_autoptr(CrnPractitioner) practitioner = crn_server_db_get_practitioner (req->ctx->db, idnps,
-                                                                            NULL);
-  g_autoptr(CrnServerPractice) practice = NULL;
-
-  if (practitioner == NULL)
-    return NULL;
-  if (practitioner->organization != NULL)
-    practice = crn_server_db_get_practice (req->ctx->db, practitioner->organization, NULL);
-  g_free (practitioner->organization);
-  practitioner->organization = practice != NULL ? g_strdup (practice->idnst) : NULL;
-  return g_steal_pointer (&practitioner);
-}
-
-static JsonNode *
-build_practitioner (Request    *req,
-                    const char *idnps,
-                    gboolean    sas)
-{
-  g_autoptr(CrnPractitioner) practitioner = practitioner_for_fhir (req, idnps);
-  JsonNode *node;
-
-  if (practitioner == NULL)
-    return NULL;
-  node = crn_fhir_practitioner_build (practitioner, sas ? CRN_FHIR_FLAVOR_SAS
-                                                        : CRN_FHIR_FLAVOR_GAP);
-  directory_meta (req, "practitioners", "idnps", idnps, node, NULL);
-  return node;
-}
-
-static JsonNode *
-build_role (Request    *req,
-            const char *idnps,
-            const char *place_id,
-            gboolean    sas)
-{
-  g_autoptr(CrnPractitioner) practitioner = practitioner_for_fhir (req, idnps);
-  g_autoptr(CrnPlace) place = crn_server_db_get_place (req->ctx->db, place_id, NULL);
-  g_autofree char *location_system = sid (req, "location");
-  JsonNode *node;
-
-  if (practitioner == NULL || place == NULL)
-    return NULL;
-  node = crn_fhir_practitioner_role_build (practitioner, place, location_system,
-                                           sas ? CRN_FHIR_FLAVOR_SAS : CRN_FHIR_FLAVOR_GAP);
-  directory_meta (req, "practitioners", "idnps", idnps, node, NULL);
-  return node;
-}
-
-static JsonNode *
-build_cpts_organization (Request             *req,
-                         const CrnServerCpts *cpts)
-{
-  g_autofree char *id = cpts_org_id (cpts);
-  JsonNode *node = crn_fhir_organization_build (id, cpts->idnst, cpts->name, cpts->phone);
-  gint64 lu = 0;
-  gint64 version = crn_server_db_get_policy_version (req->ctx->db, &lu);
-
-  crn_fhir_set_meta_version (node, MAX (version, 1), lu);
-  return node;
-}
-
-static JsonNode *
-build_cpts_service (Request             *req,
-                    const CrnServerCpts *cpts)
-{
-  g_autofree char *id = cpts_hs_id (cpts);
-  g_autofree char *org = cpts_org_id (cpts);
-  JsonNode *node = crn_fhir_healthcare_service_build (id, org, cpts->name);
-  gint64 lu = 0;
-  gint64 version = crn_server_db_get_policy_version (req->ctx->db, &lu);
-
-  crn_fhir_set_meta_version (node, MAX (version, 1), lu);
-  return node;
-}
-
-static JsonNode *
-build_practice_organization (Request                 *req,
-                             const CrnServerPractice *practice)
-{
-  JsonNode *node = crn_fhir_organization_build (practice->id, practice->idnst, practice->name,
-                                                practice->phone);
-
-  crn_fhir_set_meta_version (node, practice->version, practice->last_updated_ms);
-  return node;
-}
 
 /* ---------------------------------------------------------------------------------- */
 /* Search plumbing                                                                     */
@@ -538,9 +23,9 @@ parse_paging (Request         *req,
               gboolean         allow_start_sort,
               GError         **error)
 {
-  const char *count = params_get (req->params, "_count");
-  const char *offset = params_get (req->params, "_offset");
-  const char *sort = params_get (req->params, "_sort");
+  const char *count = route_params_get (req->params, "_count");
+  const char *offset = route_params_get (req->params, "_offset");
+  const char *sort = route_params_get (req->params, "_sort");
   guint64 value;
 
   query->count = DEFAULT_COUNT;
@@ -592,7 +77,7 @@ parse_last_updated (Request         *req,
                     CrnServerQuery  *query,
                     GError         **error)
 {
-  g_autoptr(GPtrArray) values = params_get_all (req->params, "_lastUpdated");
+  g_autoptr(GPtrArray) values = route_params_get_all (req->params, "_lastUpdated");
   CrnFhirInstantRange range;
 
   if (values->len <= 1)
@@ -613,7 +98,7 @@ parse_start (Request         *req,
              CrnServerQuery  *query,
              GError         **error)
 {
-  g_autoptr(GPtrArray) values = params_get_all (req->params, name);
+  g_autoptr(GPtrArray) values = route_params_get_all (req->params, name);
   CrnFhirInstantRange range;
 
   if (values->len <= 1)
@@ -645,7 +130,7 @@ parse_status (Request         *req,
               gboolean         slot,
               GError         **error)
 {
-  const char *text = params_get (req->params, "status");
+  const char *text = route_params_get (req->params, "status");
   g_auto(GStrv) items = NULL;
 
   if (text == NULL)
@@ -719,7 +204,7 @@ parse_actor (Request         *req,
              CrnServerQuery  *query,
              GError         **error)
 {
-  const char *text = params_get (req->params, name);
+  const char *text = route_params_get (req->params, name);
   g_auto(GStrv) items = NULL;
 
   if (text == NULL)
@@ -749,7 +234,7 @@ parse_idnps_list (Request         *req,
                   CrnServerQuery  *query,
                   GError         **error)
 {
-  const char *text = params_get (req->params, name);
+  const char *text = route_params_get (req->params, name);
   g_auto(GStrv) list = NULL;
 
   if (text == NULL)
@@ -768,7 +253,7 @@ parse_ids (Request         *req,
            CrnServerQuery  *query,
            GError         **error)
 {
-  const char *text = params_get (req->params, name);
+  const char *text = route_params_get (req->params, name);
   g_autoptr(GPtrArray) tokens = NULL;
 
   if (text == NULL)
@@ -871,7 +356,7 @@ parse_includes (Request            *req,
   memset (inc, 0, sizeof *inc);
   for (guint n = 0; n < G_N_ELEMENTS (names); n++)
     {
-      g_autoptr(GPtrArray) values = params_get_all (req->params, names[n]);
+      g_autoptr(GPtrArray) values = route_params_get_all (req->params, names[n]);
 
       for (guint i = 0; i + 1 < values->len; i++)
         {
@@ -918,7 +403,7 @@ include_for_schedule (Request              *req,
         {
           JsonNode *node = crn_fhir_schedule_build_sas (schedule_id, pract_id, role_id);
 
-          directory_meta (req, "schedules", "id", schedule_id, node, NULL);
+          route_directory_meta (req, "schedules", "id", schedule_id, node, NULL);
           add_node (bundle, node, CRN_FHIR_SEARCH_MODE_INCLUDE);
         }
       else
@@ -927,13 +412,13 @@ include_for_schedule (Request              *req,
                                                                         schedule_id, NULL);
 
           if (template != NULL)
-            add_node (bundle, build_schedule (req, template), CRN_FHIR_SEARCH_MODE_INCLUDE);
+            add_node (bundle, route_build_schedule (req, template), CRN_FHIR_SEARCH_MODE_INCLUDE);
         }
     }
   if (inc->actor)
     {
-      add_node (bundle, build_practitioner (req, idnps, sas), CRN_FHIR_SEARCH_MODE_INCLUDE);
-      add_node (bundle, build_role (req, idnps, place_id, sas), CRN_FHIR_SEARCH_MODE_INCLUDE);
+      add_node (bundle, route_build_practitioner (req, idnps, sas), CRN_FHIR_SEARCH_MODE_INCLUDE);
+      add_node (bundle, route_build_role (req, idnps, place_id, sas), CRN_FHIR_SEARCH_MODE_INCLUDE);
     }
 }
 
@@ -947,9 +432,9 @@ include_cpts (Request              *req,
   if (cpts == NULL)
     return;
   if (inc->service)
-    add_node (bundle, build_cpts_service (req, cpts), CRN_FHIR_SEARCH_MODE_INCLUDE);
+    add_node (bundle, route_build_cpts_service (req, cpts), CRN_FHIR_SEARCH_MODE_INCLUDE);
   if (inc->organization)
-    add_node (bundle, build_cpts_organization (req, cpts), CRN_FHIR_SEARCH_MODE_INCLUDE);
+    add_node (bundle, route_build_cpts_organization (req, cpts), CRN_FHIR_SEARCH_MODE_INCLUDE);
 }
 
 /* ---------------------------------------------------------------------------------- */
@@ -978,9 +463,9 @@ slot_search (Request *req)
   const char *schedule;
 
   crn_server_query_init (&query);
-  sas = params_get (req->params, "schedule.actor:Practitioner.identifier") != NULL;
-  schedule = params_get (req->params, "schedule");
-  if (!params_check_known (req->params, "Slot", known, &error) ||
+  sas = route_params_get (req->params, "schedule.actor:Practitioner.identifier") != NULL;
+  schedule = route_params_get (req->params, "schedule");
+  if (!route_params_check_known (req->params, "Slot", known, &error) ||
       !parse_paging (req, &query, TRUE, &error) ||
       !parse_last_updated (req, &query, &error) ||
       !parse_start (req, "start", &query, &error) ||
@@ -1005,7 +490,7 @@ slot_search (Request *req)
   for (guint i = 0; i < slots->len; i++)
     {
       const CrnSlot *slot = g_ptr_array_index (slots, i);
-      JsonNode *node = build_slot (req, slot, sas);
+      JsonNode *node = route_build_slot (req, slot, sas);
 
       add_node (bundle, node, CRN_FHIR_SEARCH_MODE_MATCH);
       any_cpts |= (slot->visibility & CRN_VISIBILITY_CPTS) != 0;
@@ -1053,13 +538,13 @@ slot_read (Request *req)
     }
   if (slots->len == 0)
     {
-      send_new_error (req->msg, CRN_SERVER_ERROR, CRN_SERVER_ERROR_NOT_FOUND,
+      route_send_new_error (req->msg, CRN_SERVER_ERROR, CRN_SERVER_ERROR_NOT_FOUND,
                       _("This slot does not exist, or it is not open to you."));
       return;
     }
   slot = g_ptr_array_index (slots, 0);
-  node = build_slot (req, slot, FALSE);
-  send_resource (req, SOUP_STATUS_OK, node, slot->version);
+  node = route_build_slot (req, slot, FALSE);
+  route_send_resource (req, SOUP_STATUS_OK, node, slot->version);
 }
 
 static void
@@ -1073,12 +558,12 @@ slot_update (Request *req)
   g_auto(CrnFhirSlotInfo) info = { 0 };
   gint64 if_match;
 
-  if (!parse_if_match (req->msg, &if_match, &error))
+  if (!route_parse_if_match (req->msg, &if_match, &error))
     goto fail;
-  body = read_body (req, "Slot", &error);
+  body = route_read_body (req, "Slot", &error);
   if (body == NULL)
     goto fail;
-  require_id_match (req, body, &error);
+  route_require_id_match (req, body, &error);
   if (error != NULL)
     goto fail;
   wanted = crn_fhir_slot_parse (body, &info, &error);
@@ -1089,8 +574,8 @@ slot_update (Request *req)
   stored = crn_server_db_update_slot (req->ctx->db, req->account, wanted, if_match, &error);
   if (stored == NULL)
     goto fail;
-  node = build_slot (req, stored, FALSE);
-  send_resource (req, SOUP_STATUS_OK, node, stored->version);
+  node = route_build_slot (req, stored, FALSE);
+  route_send_resource (req, SOUP_STATUS_OK, node, stored->version);
   return;
 
 fail:
@@ -1114,14 +599,14 @@ schedule_write (Request *req,
   gboolean created = FALSE;
   gint64 if_match = 0;
 
-  if (!parse_if_match (req->msg, &if_match, &error))
+  if (!route_parse_if_match (req->msg, &if_match, &error))
     goto fail;
-  body = read_body (req, "Schedule", &error);
+  body = route_read_body (req, "Schedule", &error);
   if (body == NULL)
     goto fail;
   if (!create)
     {
-      require_id_match (req, body, &error);
+      route_require_id_match (req, body, &error);
       if (error != NULL)
         goto fail;
     }
@@ -1148,8 +633,8 @@ schedule_write (Request *req,
                                        &created, &error);
   if (stored == NULL)
     goto fail;
-  node = build_schedule (req, stored);
-  send_resource (req, created ? SOUP_STATUS_CREATED : SOUP_STATUS_OK, node, stored->version);
+  node = route_build_schedule (req, stored);
+  route_send_resource (req, created ? SOUP_STATUS_CREATED : SOUP_STATUS_OK, node, stored->version);
   return;
 
 fail:
@@ -1168,8 +653,8 @@ schedule_read (Request *req)
       crn_server_send_error (req->msg, error, NULL);
       return;
     }
-  node = build_schedule (req, template);
-  send_resource (req, SOUP_STATUS_OK, node, template->version);
+  node = route_build_schedule (req, template);
+  route_send_resource (req, SOUP_STATUS_OK, node, template->version);
 }
 
 static void
@@ -1188,7 +673,7 @@ schedule_search (Request *req)
   guint total = 0;
 
   crn_server_query_init (&query);
-  if (!params_check_known (req->params, "Schedule", known, &error) ||
+  if (!route_params_check_known (req->params, "Schedule", known, &error) ||
       !parse_paging (req, &query, FALSE, &error) ||
       !parse_last_updated (req, &query, &error) ||
       !parse_actor (req, "actor", &query, &error) ||
@@ -1200,7 +685,7 @@ schedule_search (Request *req)
     goto fail;
   bundle = bundle_new (req, NULL);
   for (guint i = 0; i < list->len; i++)
-    add_node (bundle, build_schedule (req, g_ptr_array_index (list, i)),
+    add_node (bundle, route_build_schedule (req, g_ptr_array_index (list, i)),
               CRN_FHIR_SEARCH_MODE_MATCH);
   for (guint i = 0; inc.actor && i < list->len; i++)
     {
@@ -1225,7 +710,7 @@ static CrnBooking *
 parse_appointment (Request  *req,
                    GError  **error)
 {
-  g_autoptr(JsonNode) body = read_body (req, "Appointment", error);
+  g_autoptr(JsonNode) body = route_read_body (req, "Appointment", error);
   g_auto(CrnFhirAppointmentInfo) info = { 0 };
   CrnBooking *booking;
 
@@ -1233,7 +718,7 @@ parse_appointment (Request  *req,
     return NULL;
   if (req->id != NULL)
     {
-      require_id_match (req, body, error);
+      route_require_id_match (req, body, error);
       if (error != NULL && *error != NULL)
         return NULL;
     }
@@ -1263,13 +748,13 @@ appointment_create (Request *req)
                                                 "If-None-Exist");
   if (if_none_exist != NULL)
     {
-      g_autoptr(Params) cond = params_parse (if_none_exist, &error);
+      g_autoptr(Params) cond = route_params_parse (if_none_exist, &error);
       const char *identifier;
       g_autoptr(CrnFhirToken) token = NULL;
 
       if (cond == NULL)
         goto fail;
-      identifier = params_get (cond, "identifier");
+      identifier = route_params_get (cond, "identifier");
       if (identifier == NULL || cond->names->len != 1)
         {
           crn_fhir_set_error (&error, CRN_FHIR_ERROR_INVALID_VALUE, "If-None-Exist",
@@ -1287,8 +772,8 @@ appointment_create (Request *req)
       stored = crn_server_db_get_booking (req->ctx->db, req->account, token->value, NULL);
       if (stored != NULL)
         {
-          node = build_appointment (req, stored);
-          send_resource (req, SOUP_STATUS_OK, node, stored->version);
+          node = route_build_appointment (req, stored);
+          route_send_resource (req, SOUP_STATUS_OK, node, stored->version);
           return;
         }
       if (g_strcmp0 (request->id, token->value) != 0)
@@ -1304,8 +789,8 @@ appointment_create (Request *req)
                                          if_none_exist != NULL, &existing, &error);
   if (stored == NULL)
     goto fail;
-  node = build_appointment (req, stored);
-  send_resource (req, existing ? SOUP_STATUS_OK : SOUP_STATUS_CREATED, node, stored->version);
+  node = route_build_appointment (req, stored);
+  route_send_resource (req, existing ? SOUP_STATUS_OK : SOUP_STATUS_CREATED, node, stored->version);
   return;
 
 fail:
@@ -1323,7 +808,7 @@ appointment_update (Request    *req,
   gboolean created = FALSE;
   gint64 if_match;
 
-  if (!parse_if_match (req->msg, &if_match, &error))
+  if (!route_parse_if_match (req->msg, &if_match, &error))
     goto fail;
   request = parse_appointment (req, &error);
   if (request == NULL)
@@ -1337,8 +822,8 @@ appointment_update (Request    *req,
                                          &created, &error);
   if (stored == NULL)
     goto fail;
-  node = build_appointment (req, stored);
-  send_resource (req, created ? SOUP_STATUS_CREATED : SOUP_STATUS_OK, node, stored->version);
+  node = route_build_appointment (req, stored);
+  route_send_resource (req, created ? SOUP_STATUS_CREATED : SOUP_STATUS_OK, node, stored->version);
   return;
 
 fail:
@@ -1350,7 +835,7 @@ appointment_conditional_update (Request *req)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(CrnFhirToken) token = NULL;
-  const char *identifier = params_get (req->params, "identifier");
+  const char *identifier = route_params_get (req->params, "identifier");
 
   if (identifier == NULL || req->params->names->len != 1)
     {
@@ -1381,7 +866,7 @@ appointment_read (Request *req)
 
   if (req->account->role == CRN_SERVER_ROLE_COORDINATOR)
     {
-      send_new_error (req->msg, CRN_SERVER_ERROR, CRN_SERVER_ERROR_FORBIDDEN,
+      route_send_new_error (req->msg, CRN_SERVER_ERROR, CRN_SERVER_ERROR_FORBIDDEN,
                       _("The CPTS coordinator sees counts, never patients: use the monthly "
                         "report."));
       return;
@@ -1392,8 +877,8 @@ appointment_read (Request *req)
       crn_server_send_error (req->msg, error, NULL);
       return;
     }
-  node = build_appointment (req, booking);
-  send_resource (req, SOUP_STATUS_OK, node, booking->version);
+  node = route_build_appointment (req, booking);
+  route_send_resource (req, SOUP_STATUS_OK, node, booking->version);
 }
 
 static void
@@ -1414,7 +899,7 @@ appointment_search (Request *req)
   guint total = 0;
 
   crn_server_query_init (&query);
-  if (!params_check_known (req->params, "Appointment", known, &error) ||
+  if (!route_params_check_known (req->params, "Appointment", known, &error) ||
       !parse_paging (req, &query, TRUE, &error) ||
       !parse_last_updated (req, &query, &error) ||
       !parse_start (req, "start", &query, &error) ||
@@ -1434,7 +919,7 @@ appointment_search (Request *req)
     goto fail;
   bundle = bundle_new (req, NULL);
   for (guint i = 0; i < list->len; i++)
-    add_node (bundle, build_appointment (req, g_ptr_array_index (list, i)),
+    add_node (bundle, route_build_appointment (req, g_ptr_array_index (list, i)),
               CRN_FHIR_SEARCH_MODE_MATCH);
   seen = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < list->len; i++)
@@ -1446,12 +931,12 @@ appointment_search (Request *req)
           g_autoptr(CrnSlot) slot = crn_server_db_get_slot (req->ctx->db, b->slot_id, NULL);
 
           if (slot != NULL)
-            add_node (bundle, build_slot (req, slot, FALSE), CRN_FHIR_SEARCH_MODE_INCLUDE);
+            add_node (bundle, route_build_slot (req, slot, FALSE), CRN_FHIR_SEARCH_MODE_INCLUDE);
         }
       if (inc.actor && !g_hash_table_contains (seen, b->practitioner))
         {
           g_hash_table_add (seen, b->practitioner);
-          add_node (bundle, build_practitioner (req, b->practitioner, FALSE),
+          add_node (bundle, route_build_practitioner (req, b->practitioner, FALSE),
                     CRN_FHIR_SEARCH_MODE_INCLUDE);
         }
     }
@@ -1476,36 +961,36 @@ directory_read (Request *req)
   g_autofree char *place = NULL;
 
   if (g_str_equal (req->type, "Practitioner") && g_str_has_prefix (req->id, "pract-"))
-    node = build_practitioner (req, req->id + strlen ("pract-"), FALSE);
+    node = route_build_practitioner (req, req->id + strlen ("pract-"), FALSE);
   else if (g_str_equal (req->type, "PractitionerRole") &&
            crn_fhir_split_role_id (req->id, "role", &idnps, &place))
-    node = build_role (req, idnps, place, FALSE);
+    node = route_build_role (req, idnps, place, FALSE);
   else if (g_str_equal (req->type, "HealthcareService") && cpts != NULL)
     {
-      g_autofree char *id = cpts_hs_id (cpts);
+      g_autofree char *id = route_cpts_hs_id (cpts);
 
       if (g_str_equal (id, req->id))
-        node = build_cpts_service (req, cpts);
+        node = route_build_cpts_service (req, cpts);
     }
   else if (g_str_equal (req->type, "Organization"))
     {
-      g_autofree char *org = cpts != NULL ? cpts_org_id (cpts) : NULL;
+      g_autofree char *org = cpts != NULL ? route_cpts_org_id (cpts) : NULL;
 
       if (org != NULL && g_str_equal (org, req->id))
-        node = build_cpts_organization (req, cpts);
+        node = route_build_cpts_organization (req, cpts);
       else
         {
           g_autoptr(CrnServerPractice) practice = crn_server_db_get_practice (req->ctx->db,
                                                                               req->id, NULL);
 
           if (practice != NULL)
-            node = build_practice_organization (req, practice);
+            node = route_build_practice_organization (req, practice);
         }
     }
 
   if (node == NULL)
     {
-      send_new_error (req->msg, CRN_SERVER_ERROR, CRN_SERVER_ERROR_NOT_FOUND,
+      route_send_new_error (req->msg, CRN_SERVER_ERROR, CRN_SERVER_ERROR_NOT_FOUND,
                       _("This resource does not exist."));
       return;
     }
@@ -1514,7 +999,7 @@ directory_read (Request *req)
     const char *v = meta != NULL ? json_object_get_string_member_with_default (meta, "versionId",
                                                                                "1") : "1";
 
-    send_resource (req, SOUP_STATUS_OK, node, g_ascii_strtoll (v, NULL, 10));
+    route_send_resource (req, SOUP_STATUS_OK, node, g_ascii_strtoll (v, NULL, 10));
   }
 }
 
@@ -1527,13 +1012,13 @@ directory_search (Request *req)
   g_autoptr(CrnServerCpts) cpts = crn_server_db_get_cpts (req->ctx->db);
   g_autoptr(GPtrArray) practitioners = NULL;
   g_auto(GStrv) wanted = NULL;
-  const char *identifier = params_get (req->params, "identifier");
-  const char *practitioner = params_get (req->params, "practitioner");
+  const char *identifier = route_params_get (req->params, "identifier");
+  const char *practitioner = route_params_get (req->params, "practitioner");
   CrnServerQuery query;
   guint n = 0;
 
   crn_server_query_init (&query);
-  if (!params_check_known (req->params, req->type, known, &error))
+  if (!route_params_check_known (req->params, req->type, known, &error))
     goto fail;
   if (identifier != NULL)
     {
@@ -1572,14 +1057,14 @@ directory_search (Request *req)
             continue;
           if (g_str_equal (req->type, "Practitioner"))
             {
-              add_node (bundle, build_practitioner (req, p->idnps, FALSE),
+              add_node (bundle, route_build_practitioner (req, p->idnps, FALSE),
                         CRN_FHIR_SEARCH_MODE_MATCH);
               n++;
               continue;
             }
           places = crn_server_db_schedules_of (req->ctx->db, p->idnps, NULL);
           for (guint k = 0; places != NULL && k < places->len; k++, n++)
-            add_node (bundle, build_role (req, p->idnps, g_ptr_array_index (places, k), FALSE),
+            add_node (bundle, route_build_role (req, p->idnps, g_ptr_array_index (places, k), FALSE),
                       CRN_FHIR_SEARCH_MODE_MATCH);
         }
     }
@@ -1591,16 +1076,16 @@ directory_search (Request *req)
         goto fail;
       if (cpts != NULL)
         {
-          add_node (bundle, build_cpts_organization (req, cpts), CRN_FHIR_SEARCH_MODE_MATCH);
+          add_node (bundle, route_build_cpts_organization (req, cpts), CRN_FHIR_SEARCH_MODE_MATCH);
           n++;
         }
       for (guint i = 0; i < practices->len; i++, n++)
-        add_node (bundle, build_practice_organization (req, g_ptr_array_index (practices, i)),
+        add_node (bundle, route_build_practice_organization (req, g_ptr_array_index (practices, i)),
                   CRN_FHIR_SEARCH_MODE_MATCH);
     }
   else if (cpts != NULL)
     {
-      add_node (bundle, build_cpts_service (req, cpts), CRN_FHIR_SEARCH_MODE_MATCH);
+      add_node (bundle, route_build_cpts_service (req, cpts), CRN_FHIR_SEARCH_MODE_MATCH);
       n++;
     }
   bundle_finish (req, bundle, &query, n, n);
@@ -1622,7 +1107,7 @@ policy_read (Request *req)
   gint64 version = MAX (crn_server_db_get_policy_version (req->ctx->db, &lu), 1);
 
   crn_fhir_set_meta_version (node, version, lu);
-  send_resource (req, SOUP_STATUS_OK, node, version);
+  route_send_resource (req, SOUP_STATUS_OK, node, version);
 }
 
 static void
@@ -1635,13 +1120,13 @@ policy_update (Request *req)
 
   if (req->account->role != CRN_SERVER_ROLE_COORDINATOR)
     {
-      send_new_error (req->msg, CRN_SERVER_ERROR, CRN_SERVER_ERROR_FORBIDDEN,
+      route_send_new_error (req->msg, CRN_SERVER_ERROR, CRN_SERVER_ERROR_FORBIDDEN,
                       _("Only the CPTS coordinator changes the CPTS rules."));
       return;
     }
-  if (!parse_if_match (req->msg, &if_match, &error))
+  if (!route_parse_if_match (req->msg, &if_match, &error))
     goto fail;
-  body = read_body (req, "Parameters", &error);
+  body = route_read_body (req, "Parameters", &error);
   if (body == NULL)
     goto fail;
   policy = crn_fhir_policy_parse (body, &error);
@@ -1733,7 +1218,7 @@ method_not_allowed (Request    *req,
 
   soup_message_headers_replace (soup_server_message_get_response_headers (req->msg), "Allow",
                                 allow);
-  send_new_error (req->msg, CRN_SERVER_ERROR, CRN_SERVER_ERROR_INVALID, text);
+  route_send_new_error (req->msg, CRN_SERVER_ERROR, CRN_SERVER_ERROR_INVALID, text);
   soup_server_message_set_status (req->msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
 }
 
@@ -1755,7 +1240,7 @@ fhir_handler (SoupServer        *server,
   guint n;
   gboolean get, put, post;
 
-  params = params_parse (g_uri_get_query (soup_server_message_get_uri (msg)), &error);
+  params = route_params_parse (g_uri_get_query (soup_server_message_get_uri (msg)), &error);
   if (params == NULL)
     {
       crn_server_send_error (msg, error, NULL);
@@ -1767,13 +1252,13 @@ fhir_handler (SoupServer        *server,
   n = g_strv_length (segments);
   if (n < 2 || segments[1][0] == '\0')
     {
-      send_new_error (msg, CRN_SERVER_ERROR, CRN_SERVER_ERROR_NOT_FOUND,
+      route_send_new_error (msg, CRN_SERVER_ERROR, CRN_SERVER_ERROR_NOT_FOUND,
                       _("Name a resource type after /fhir/, for example /fhir/Slot."));
       return;
     }
   if (n > 3 || (n == 3 && !crn_fhir_id_is_valid (segments[2])))
     {
-      send_new_error (msg, CRN_SERVER_ERROR, CRN_SERVER_ERROR_NOT_FOUND,
+      route_send_new_error (msg, CRN_SERVER_ERROR, CRN_SERVER_ERROR_NOT_FOUND,
                       _("There is nothing at this address."));
       return;
     }
@@ -1868,7 +1353,7 @@ fhir_handler (SoupServer        *server,
       g_autofree char *text = g_strdup_printf (_("This server does not handle %s resources."),
                                                req.type);
 
-      send_new_error (msg, CRN_SERVER_ERROR, CRN_SERVER_ERROR_NOT_FOUND, text);
+      route_send_new_error (msg, CRN_SERVER_ERROR, CRN_SERVER_ERROR_NOT_FOUND, text);
     }
 }
 
