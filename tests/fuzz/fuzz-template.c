@@ -114,6 +114,9 @@ read_exception (FuzzReader *reader,
                              10 * 24 * 60) * 60;
   exception->end = exception->start + ((CrnInstant) fuzz_reader_u16 (reader) - 1000) * 60;
   exception->reason = read_text (reader);
+  /* A reason goes with an absence (unavailabilityReason); an extra block has none. */
+  if (exception->kind != CRN_EXCEPTION_ABSENCE)
+    g_clear_pointer (&exception->reason, g_free);
   {
     guint8 slot_minutes = fuzz_reader_u8 (reader);
     guint8 n_patients = fuzz_reader_u8 (reader);

@@ -71,12 +71,13 @@ void      fuzz_check_error       (const GError  *error,
  *
  * F1: a text with more than one top-level JSON value ("{…}{…}", "1{…}"): json-glib 1.6.6
  *     keeps the last and leaks the others, and crn_fhir_parse() hands such texts to it;
- * F2: a \uD800–\uDFFF escape: json-glib decodes a lone surrogate into invalid UTF-8, which
+ * F2: a \uD800–\uDFFF escape (lone surrogate) or a "\230" escape (json-glib reads octal
+ *     escapes, which JSON does not have): json-glib gives strings that are not UTF-8, which
  *     the FHIR readers pass on into the model; and crn_fhir_parse() quotes json-glib's
  *     error message, which can hold invalid UTF-8 (a token cut inside a character);
- * F3: crn_fhir_appointment_parse() takes the booking id from identifier[0].value without
- *     checking that it is a FHIR id, and crn_fhir_appointment_build() writes it as
- *     Appointment.id (checked in fuzz-fhir-appointment.c);
+ * F3: crn_fhir_appointment_parse() and crn_fhir_slot_parse() take the id from
+ *     identifier[0].value without checking that it is a FHIR id, and the builders write it
+ *     as the resource id (checked in fuzz-fhir-appointment.c and fuzz-fhir-slot.c);
  * F4: an instant before 1911 (Europe/Paris then used local mean time, +00:09:21) is written
  *     with a +00:09 offset and reads back 21 s later (checked in fuzz-fhir-slot.c and
  *     fuzz-fhir-schedule.c: their round trips skip instants before 1970).
