@@ -637,6 +637,20 @@ crn_fhir_appointment_parse (JsonNode                *node,
                             "give the booking's business identifier."));
       return NULL;
     }
+  /* The business identifier becomes the booking's id, which is written back as
+   * Appointment.id: it must be a valid FHIR id, or the booking could never be sent again. */
+  if (identifier_value != NULL && !crn_fhir_id_is_valid (identifier_value))
+    {
+      if (id == NULL)
+        {
+          crn_fhir_set_error (error, CRN_FHIR_ERROR_INVALID_VALUE,
+                              "Appointment.identifier[0].value",
+                              _("Appointment.identifier[0].value must be 1 to 64 letters, "
+                                "digits, “-” or “.” when the Appointment has no id."));
+          return NULL;
+        }
+      identifier_value = NULL;
+    }
   booking->id = g_strdup (identifier_value != NULL ? identifier_value : id);
 
   if (!_crn_fhir_read_string (resource, "Appointment", "status", TRUE, &status, error))

@@ -108,15 +108,35 @@ _crn_fhir_value_for (const CrnFhirCode *table,
 /* ---- parsing a document ---------------------------------------------------------------- */
 
 static gboolean
-check_depth (const char *data,
+is_json_space (char c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Checks the shape of the text before json-glib reads it: one JSON object, nested at most
+ * CRN_FHIR_MAX_DEPTH levels, followed by nothing but white space. json-glib 1.6 accepts
+ * "{…}{…}" and keeps the last value (leaking the others), so a body could smuggle a second
+ * resource past the first one's checks. */
+static gboolean
+check_shape (const char *data,
              gsize       length,
              GError    **error)
 {
   gboolean in_string = FALSE;
   gboolean escaped = FALSE;
   guint depth = 0;
+  gsize start = 0;
 
-  for (gsize i = 0; i < length; i++)
+  while (start < length && is_json_space (data[start]))
+    start++;
+  if (start == length || data[start] != '{')
+    {
+      crn_fhir_set_error (error, CRN_FHIR_ERROR_INVALID_JSON, NULL,
+                          _("The body is not a JSON object; send one FHIR resource."));
+      return FALSE;
+    }
+
+  for (gsize i = start; i < length; i++)
     {
       char c = data[i];
 
@@ -145,9 +165,23 @@ check_depth (const char *data,
             }
         }
       else if ((c == '}' || c == ']') && depth > 0)
-        depth--;
+        {
+          if (--depth == 0)
+            {
+              for (gsize j = i + 1; j < length; j++)
+                if (!is_json_space (data[j]))
+                  {
+                    crn_fhir_set_error (error, CRN_FHIR_ERROR_INVALID_JSON, NULL,
+                                        _("The body holds more than one JSON value; send "
+                                          "exactly one FHIR resource."));
+                    return FALSE;
+                  }
+              return TRUE;
+            }
+        }
     }
 
+  /* Unbalanced: json-glib reports where. */
   return TRUE;
 }
 
@@ -184,7 +218,7 @@ crn_fhir_parse (const char  *data,
                             "encoded in UTF-8."));
       return NULL;
     }
-  if (!check_depth (data, len, error))
+  if (!check_shape (data, len, error))
     return NULL;
 
   parser = json_parser_new ();
@@ -837,6 +871,15 @@ check_string (const char  *value,
       crn_fhir_set_error (error, CRN_FHIR_ERROR_INVALID_VALUE, path,
                           _("%s is an empty string; omit the element or give it a value."),
                           path);
+      return FALSE;
+    }
+  /* The body was valid UTF-8, but json-glib decodes a lone surrogate escape ("\ud800")
+   * into bytes that are not: never let them into the model. */
+  if (!g_utf8_validate (value, -1, NULL))
+    {
+      crn_fhir_set_error (error, CRN_FHIR_ERROR_INVALID_VALUE, path,
+                          _("%s is not valid text (it holds an invalid Unicode escape); "
+                            "correct it."), path);
       return FALSE;
     }
   return TRUE;

@@ -364,6 +364,11 @@ test_malformed (void)
       "Appointment.extension[0].valueReference" },
     { "identifier[0].value", NULL, CRN_FHIR_ERROR_MISSING_FIELD,
       "Appointment.identifier[0].value" },
+    /* a lone surrogate escape decodes to bytes that are not UTF-8 */
+    { "contained[0].name[0].family", "\"DU\\ud800PONT\"", CRN_FHIR_ERROR_INVALID_VALUE,
+      "Appointment.contained[0].name[0].family" },
+    { "description", "\"Fi\\udfffevre\"", CRN_FHIR_ERROR_INVALID_VALUE,
+      "Appointment.description" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -384,6 +389,28 @@ test_malformed (void)
       g_assert_null (strstr (error->message, "+33600000000"));
       g_assert_null (strstr (error->message, "12/04/1987"));
     }
+}
+
+static void
+test_identifier_not_an_id (void)
+{
+  g_autoptr(JsonNode) node = crn_test_fixture ("appointment-regulation-cpts-sync.json");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrnBooking) b = NULL;
+
+  /* another system's business identifier that cannot be an id: the Appointment.id is used */
+  crn_test_set (node, "identifier[0].value", "\"urn:other/booking 42\"");
+  b = crn_fhir_appointment_parse (node, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (b->id, ==, "4268d160-fac5-4104-8116-02a014c85e3e");
+  g_clear_pointer (&b, crn_booking_free);
+
+  /* and without an id, the booking could never be written back: refused, clearly */
+  crn_test_set (node, "id", NULL);
+  b = crn_fhir_appointment_parse (node, NULL, &error);
+  g_assert_null (b);
+  g_assert_error (error, CRN_FHIR_ERROR, CRN_FHIR_ERROR_INVALID_VALUE);
+  g_assert_cmpstr (crn_fhir_error_get_expression (error), ==, "Appointment.identifier[0].value");
 }
 
 static void
@@ -428,6 +455,7 @@ main (int   argc,
   g_test_add_func ("/fhir/appointment/build-sas", test_build_sas);
   g_test_add_func ("/fhir/appointment/malformed", test_malformed);
   g_test_add_func ("/fhir/appointment/referrer-rules", test_referrer_rules);
+  g_test_add_func ("/fhir/appointment/identifier-not-an-id", test_identifier_not_an_id);
 
   return g_test_run ();
 }

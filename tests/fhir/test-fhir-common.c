@@ -22,6 +22,12 @@ test_parse_errors (void)
     { "{\"id\": \"a\"}", CRN_FHIR_ERROR_WRONG_RESOURCE_TYPE },
     { "{\"resourceType\": 3}", CRN_FHIR_ERROR_WRONG_RESOURCE_TYPE },
     { "{\"resourceType\": \"Slot\", \"x\": \"\xff\xfe\"}", CRN_FHIR_ERROR_INVALID_JSON },
+    /* json-glib 1.6 keeps the last of several values: one body, one resource */
+    { "{\"resourceType\": \"Slot\"}{\"resourceType\": \"Appointment\"}",
+      CRN_FHIR_ERROR_INVALID_JSON },
+    { "{\"resourceType\": \"Slot\"} [1]", CRN_FHIR_ERROR_INVALID_JSON },
+    { "1{\"resourceType\": \"Slot\"}", CRN_FHIR_ERROR_INVALID_JSON },
+    { "{\"resourceType\": \"Slot\"} x", CRN_FHIR_ERROR_INVALID_JSON },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -35,6 +41,19 @@ test_parse_errors (void)
       g_assert_true (g_utf8_validate (error->message, -1, NULL));
       g_assert_cmpuint (strlen (error->message), >, 10);
     }
+}
+
+static void
+test_parse_one_value (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = crn_fhir_parse (" \n{\"resourceType\": \"Slot\", \"id\": \"}{\"}\r\n\t ",
+                                             -1, &error);
+
+  /* white space around the object, braces inside strings: still one value */
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+  g_assert_cmpstr (crn_fhir_get_resource_type (node), ==, "Slot");
 }
 
 static void
@@ -253,6 +272,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/fhir/common/parse-errors", test_parse_errors);
+  g_test_add_func ("/fhir/common/parse-one-value", test_parse_one_value);
   g_test_add_func ("/fhir/common/parse-error-no-data", test_parse_error_no_data);
   g_test_add_func ("/fhir/common/parse-limits", test_parse_limits);
   g_test_add_func ("/fhir/common/error-expression", test_error_expression);
