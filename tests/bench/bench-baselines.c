@@ -15,6 +15,8 @@
  *  - websocket:        server-to-client latency of a small message on a secure WebSocket,
  *                      stamped by the server with the (shared) monotonic clock.
  *
+ * Arguments: none for everything, or "http" (the first two) and/or "https" (the others).
+ *
  * The TLS certificate is the build's loopback test certificate (CRN_TEST_TLS_CERT and
  * CRN_TEST_TLS_KEY), trusted by the client through a file TLS database.
  */
@@ -395,6 +397,21 @@ bench_websocket (const char   *id,
     g_main_context_iteration (NULL, TRUE);
 }
 
+/* With no argument every part runs; otherwise only the parts named ("http", "https"). */
+static gboolean
+wanted (int          argc,
+        char       **argv,
+        const char  *part)
+{
+  if (argc < 2)
+    return TRUE;
+  for (int i = 1; i < argc; i++)
+    if (g_str_equal (argv[i], part))
+      return TRUE;
+
+  return FALSE;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -425,27 +442,31 @@ main (int    argc,
           soup_get_minor_version (), soup_get_micro_version ());
 
   /* Plain HTTP: the bare handler the server's benchmark compares with. */
-  server = server_start (NULL);
-  {
-    g_autoptr(SoupSession) session = client_session (NULL, 1);
-    g_autofree char *url = g_strconcat (server->base, "/hello", NULL);
+  if (wanted (argc, argv, "http"))
+    {
+      g_autoptr(SoupSession) session = client_session (NULL, 1);
+      g_autofree char *url = NULL;
 
-    bench_sequential ("baseline.hello", session, url, N_SEQUENTIAL);
-    bench_crowd ("baseline.hello-32", url, N_CLIENTS, N_PER_CLIENT);
-  }
-  server_stop (server);
+      server = server_start (NULL);
+      url = g_strconcat (server->base, "/hello", NULL);
+      bench_sequential ("baseline.hello", session, url, N_SEQUENTIAL);
+      bench_crowd ("baseline.hello-32", url, N_CLIENTS, N_PER_CLIENT);
+      server_stop (server);
+    }
 
   /* HTTPS and secure WebSocket: what the sync's benchmark compares with. */
-  server = server_start (certificate);
-  {
-    g_autoptr(SoupSession) session = client_session (database, 1);
-    g_autofree char *url = g_strconcat (server->base, "/hello", NULL);
+  if (wanted (argc, argv, "https"))
+    {
+      g_autoptr(SoupSession) session = client_session (database, 1);
+      g_autofree char *url = NULL;
 
-    bench_fresh ("baseline.https-fresh", database, url, N_FRESH);
-    bench_sequential ("baseline.https-keepalive", session, url, N_SEQUENTIAL);
-    bench_websocket ("baseline.websocket", server, database, N_MESSAGES);
-  }
-  server_stop (server);
+      server = server_start (certificate);
+      url = g_strconcat (server->base, "/hello", NULL);
+      bench_fresh ("baseline.https-fresh", database, url, N_FRESH);
+      bench_sequential ("baseline.https-keepalive", session, url, N_SEQUENTIAL);
+      bench_websocket ("baseline.websocket", server, database, N_MESSAGES);
+      server_stop (server);
+    }
 
   return 0;
 }
