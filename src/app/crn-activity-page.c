@@ -136,7 +136,7 @@ rebuild (CrnActivityPage *self)
   GtkWidget *group;
   g_autofree char *month_name = crn_page_dup_month (&self->month);
   const char *labels[MAX_WEEKS > N_MONTHS ? MAX_WEEKS : N_MONTHS];
-  g_autofree char *label_text[MAX_WEEKS > N_MONTHS ? MAX_WEEKS : N_MONTHS] = { NULL, };
+  char *label_text[MAX_WEEKS > N_MONTHS ? MAX_WEEKS : N_MONTHS] = { NULL, };
   guint offered[MAX_WEEKS > N_MONTHS ? MAX_WEEKS : N_MONTHS];
   guint booked[MAX_WEEKS > N_MONTHS ? MAX_WEEKS : N_MONTHS];
   gboolean any = FALSE;
@@ -245,6 +245,9 @@ rebuild (CrnActivityPage *self)
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), new_value_row (title, subtitle, value));
     }
   gtk_box_append (self->content, group);
+
+  for (guint i = 0; i < G_N_ELEMENTS (label_text); i++)
+    g_free (label_text[i]);
 }
 
 /*
@@ -406,7 +409,7 @@ write_pdf (CrnActivityPage  *self,
   cairo_t *cr;
   cairo_status_t status;
   const char *labels[MAX_WEEKS];
-  g_autofree char *label_text[MAX_WEEKS] = { NULL, };
+  char *label_text[MAX_WEEKS] = { NULL, };
   guint offered[MAX_WEEKS], booked[MAX_WEEKS];
   double y = 70;
 
@@ -478,6 +481,9 @@ write_pdf (CrnActivityPage  *self,
 
       pdf_line (cr, &y, 10, line);
     }
+
+  for (guint i = 0; i < G_N_ELEMENTS (label_text); i++)
+    g_free (label_text[i]);
 
   cairo_show_page (cr);
   cairo_destroy (cr);
