@@ -1,4 +1,4 @@
-/* crn-conflict.c: the conflict rules of CONFLICTS.md, as pure functions
+/* crn-conflict.c: the conflict rules of docs/ARCHITECTURE.md ("Sync conflicts"), as pure functions
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -212,7 +212,7 @@ refuse (char       **message,
  * @rebased: (out) (transfer full) (optional): for %CRN_CONFLICT_RETRY, the booking to send
  * @message: (out) (transfer full) (optional): for %CRN_CONFLICT_REFUSED, the sentence
  *
- * The per-field rules of CONFLICTS.md: a confirmation or a decline made second loses to the
+ * The per-field rules of docs/ARCHITECTURE.md: a confirmation or a decline made second loses to the
  * first decision and to a cancellation; outcomes (seen, no-show, cancelled after the fact)
  * go to the latest by time, the other machine's time being the server's lastUpdated;
  * patient details and reason are merged on top of the server's status.

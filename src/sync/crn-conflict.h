@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The rules are written in CONFLICTS.md next to this file.
+ * The rules are written in docs/ARCHITECTURE.md, "Sync conflicts".
  */
 #pragma once
 
