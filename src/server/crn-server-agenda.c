@@ -276,9 +276,13 @@ static void
 set_version_error (GError **error,
                    gint64   current)
 {
+  /* The version goes through %s: a G_GINT64_FORMAT inside _() would cut the msgid in two
+   * for xgettext, and the message would never be translated. */
+  g_autofree char *version = g_strdup_printf ("%" G_GINT64_FORMAT, current);
+
   g_set_error (error, CRN_SERVER_ERROR, CRN_SERVER_ERROR_VERSION_MISMATCH,
                _("Someone changed this entry after you last loaded it (it is now at version "
-                 "%" G_GINT64_FORMAT "). Reload it, then make your change again."), current);
+                 "%s). Reload it, then make your change again."), version);
 }
 
 /* ---------------------------------------------------------------------------------- */
