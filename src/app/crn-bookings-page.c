@@ -318,7 +318,10 @@ extra_from_form (CrnBookingsPage  *self,
   booking->practitioner = g_strdup (((CrnPractitioner *) g_ptr_array_index (practitioners, 0))->idnps);
   booking->start = crn_time_from_local (&today, minute);
   booking->end = booking->start + 20 * 60;
-  booking->patient.family = g_utf8_strup (g_strstrip (g_strdup (text[EXTRA_FAMILY])), -1);
+  {
+    g_autofree char *family = g_strstrip (g_strdup (text[EXTRA_FAMILY]));
+    booking->patient.family = g_utf8_strup (family, -1);
+  }
   booking->patient.given = g_strstrip (g_strdup (text[EXTRA_GIVEN]));
   booking->patient.birth_date = g_strstrip (g_strdup (text[EXTRA_BIRTH]));
   booking->patient.phone = g_strstrip (g_strdup (text[EXTRA_PHONE]));
