@@ -50,8 +50,11 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       return 0;
     }
 
-  /* Known finding F3 (fuzz.h): an identifier value that is not a FHIR id. */
-  if (!fuzz_strict () && !crn_fhir_id_is_valid (booking->id))
+  /* Known findings (fuzz.h): F3, an identifier value that is not a FHIR id; F4, instants
+   * before 1911 do not round trip. */
+  if (!fuzz_strict () &&
+      (!crn_fhir_id_is_valid (booking->id) || booking->start < 0 || booking->end < 0 ||
+       booking->requested_at < 0 || booking->created_at < 0))
     return 0;
 
   options.identifier_system = info.identifier_system;
@@ -62,8 +65,34 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   booking2 = crn_fhir_appointment_parse (again, &info2, &error);
   if (booking2 == NULL)
     fuzz_fail ("an Appointment built from a parsed one does not parse: %s", error->message);
+  /* The builder writes the phone normalised (+33…): compare it so. */
+  if (booking->patient.phone != NULL)
+    {
+      char *normalized = crn_phone_normalize (booking->patient.phone);
+
+      if (normalized != NULL)
+        {
+          g_free (booking->patient.phone);
+          booking->patient.phone = normalized;
+        }
+    }
   if (!crn_booking_equal (booking, booking2))
-    fuzz_fail ("an Appointment changed on a parse/build/parse round trip");
+    {
+      g_autoptr(JsonNode) built2 = crn_fhir_appointment_build (booking2, &options);
+      g_autofree char *text = crn_fhir_to_string (built, TRUE);
+      g_autofree char *text2 = crn_fhir_to_string (built2, TRUE);
+
+      g_printerr ("built from the input:\n%s\nbuilt again:\n%s\n", text, text2);
+      g_printerr ("created_at %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT " requested_at %"
+                  G_GINT64_FORMAT "/%" G_GINT64_FORMAT " extra %d/%d referrer %d/%d "
+                  "practitioner_status %d/%d cancel_reason %s/%s operator %s/%s\n",
+                  booking->created_at, booking2->created_at, booking->requested_at,
+                  booking2->requested_at, booking->extra, booking2->extra, booking->referrer,
+                  booking2->referrer, booking->practitioner_status,
+                  booking2->practitioner_status, booking->cancel_reason,
+                  booking2->cancel_reason, booking->operator_id, booking2->operator_id);
+      fuzz_fail ("an Appointment changed on a parse/build/parse round trip");
+    }
 
   /* The SAS INT_R03 shape is for bookings made by a regulator (operator_id). */
   if (booking->operator_id != NULL)

@@ -79,8 +79,8 @@ void      fuzz_check_error       (const GError  *error,
  *     identifier[0].value without checking that it is a FHIR id, and the builders write it
  *     as the resource id (checked in fuzz-fhir-appointment.c and fuzz-fhir-slot.c);
  * F4: an instant before 1911 (Europe/Paris then used local mean time, +00:09:21) is written
- *     with a +00:09 offset and reads back 21 s later (checked in fuzz-fhir-slot.c and
- *     fuzz-fhir-schedule.c: their round trips skip instants before 1970).
+ *     with a +00:09 offset and reads back 21 s later (the round trips of the Slot, Schedule
+ *     and Appointment targets skip instants before 1970).
  *
  * Returns: whether @data is one of those and the target should return at once. */
 gboolean  fuzz_json_skip_known_findings (const uint8_t *data,
