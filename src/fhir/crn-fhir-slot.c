@@ -395,6 +395,15 @@ crn_fhir_slot_parse (JsonNode         *node,
         return NULL;
     }
 
+  /* Without an id, the business identifier becomes the slot's id, which the builder writes
+   * back as Slot.id: it must be a valid FHIR id. */
+  if (id == NULL && identifier_value != NULL && !crn_fhir_id_is_valid (identifier_value))
+    {
+      crn_fhir_set_error (error, CRN_FHIR_ERROR_INVALID_VALUE, "Slot.identifier[0].value",
+                          _("Slot.identifier[0].value must be 1 to 64 letters, digits, “-” or "
+                            "“.” when the Slot has no id."));
+      return NULL;
+    }
   if (id == NULL)
     id = identifier_value;
   if (id == NULL)

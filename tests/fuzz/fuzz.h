@@ -69,6 +69,9 @@ void      fuzz_check_error       (const GError  *error,
  * are fixed; CRN_FUZZ_STRICT=1 turns the skipping off (to check a fix, or replay
  * tests/fuzz/findings/):
  *
+ * F1–F3 are fixed (fhir: "Refuse a second JSON value, broken escapes and ids that cannot be
+ * written back"); their reproducers are replayed from tests/fuzz/crashes/. Kept for history:
+ *
  * F1: a text with more than one top-level JSON value ("{…}{…}", "1{…}"): json-glib 1.6.6
  *     keeps the last and leaks the others, and crn_fhir_parse() hands such texts to it;
  * F2: a \uD800–\uDFFF escape (lone surrogate) or a "\230" escape (json-glib reads octal
