@@ -376,8 +376,10 @@ build_details (CrnWeekPage   *self,
       age = crn_patient_age_on (&booking->patient, &today);
       if (age >= 0)
         /* TRANSLATORS: "MARTIN Lucie, born 2019-03-02 (7 years)" */
-        patient = g_strdup_printf (_("%s %s, born %s (%d years)"), booking->patient.family,
-                                   booking->patient.given, booking->patient.birth_date, age);
+        patient = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s %s, born %s (%d year)",
+                                                "%s %s, born %s (%d years)", age),
+                                   booking->patient.family, booking->patient.given,
+                                   booking->patient.birth_date, age);
       else
         patient = g_strdup_printf ("%s %s", booking->patient.family, booking->patient.given);
       add_detail_row (GTK_GRID (grid), row++, _("Patient"), patient);
