@@ -19,8 +19,12 @@ main (int   argc,
   gint64 start_time_us = g_get_monotonic_time ();
   g_autoptr(CrnApplication) app = NULL;
 
+  const char *localedir = g_getenv ("CRN_LOCALEDIR");
+
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* CRN_LOCALEDIR lets an uninstalled build (build-aux/run, the screenshots) find the
+   * catalogues it compiled in <build>/po. */
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

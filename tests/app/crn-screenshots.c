@@ -8,6 +8,9 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <locale.h>
+
 #include "crn-block-dialog.h"
 #include "crn-demo.h"
 #include "crn-test-fixtures.h"
@@ -54,6 +57,15 @@ main (int   argc,
   CrnWindow *window;
   CrnBlockDialog *dialog;
 
+  /* French first: the script points CRN_LOCALEDIR at the build's catalogues. Bound before
+   * anything translates, since GLib decides once whether to translate at all. */
+  if (g_getenv ("CRN_LOCALEDIR") != NULL)
+    {
+      setlocale (LC_ALL, "");
+      bindtextdomain (GETTEXT_PACKAGE, g_getenv ("CRN_LOCALEDIR"));
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
+    }
   crn_test_init (&argc, &argv);
   if (argc < 2)
     {

@@ -10,9 +10,11 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-_build}
 case $build in /*) ;; *) build=$top/$build ;; esac
 
-ninja -C "$build" tests/app/crn-screenshots data/gschemas.compiled >/dev/null
+ninja -C "$build" tests/app/crn-screenshots data/gschemas.compiled creneaux-gmo >/dev/null
 
 export GSETTINGS_SCHEMA_DIR="$build/data" GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1
 export LC_ALL=C.UTF-8 TZ=America/New_York
+# French first, as a French practice sees it (SCREENSHOT_LANGUAGE=en for English ones).
+export LANGUAGE=${SCREENSHOT_LANGUAGE:-fr} CRN_LOCALEDIR="$build/po"
 exec dbus-run-session -- xvfb-run -a -s "-screen 0 1600x1000x24" \
   "$build/tests/app/crn-screenshots" "$top/docs/screenshots"
