@@ -1,4 +1,4 @@
-/* crn-conflict.c: the conflict rules of docs/ARCHITECTURE.md ("Sync conflicts"), as pure functions
+/* crn-conflict.c: the sync conflict rules (docs/ARCHITECTURE.md) as pure functions
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
