@@ -288,6 +288,37 @@ set_version_error (GError **error,
 /* ---------------------------------------------------------------------------------- */
 /* Schedules and their expansion                                                       */
 
+/* Runs a statement whose only parameter is the schedule id; fails on any SQLite error. */
+static gboolean
+exec_for_schedule (CrnServerDb  *self,
+                   const char   *sql,
+                   const char   *schedule_id,
+                   GError      **error)
+{
+  sqlite3_stmt *stmt = _crn_db_prepare (self, sql, error);
+  gboolean ok;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, schedule_id, -1, SQLITE_TRANSIENT);
+  ok = _crn_db_step_done (self, stmt, error);
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+/* Steps a prepared row insert, then makes it ready for the next row. */
+static gboolean
+step_row (CrnServerDb   *self,
+          sqlite3_stmt  *stmt,
+          GError       **error)
+{
+  gboolean ok = _crn_db_step_done (self, stmt, error);
+
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  return ok;
+}
+
 static gboolean
 store_template (CrnServerDb        *self,
                 const char         *schedule_id,
@@ -295,30 +326,24 @@ store_template (CrnServerDb        *self,
                 GError            **error)
 {
   sqlite3_stmt *stmt;
+  gboolean ok = TRUE;
 
-  stmt = _crn_db_prepare (self, "DELETE FROM schedule_blocks WHERE schedule_id = ?1", error);
+  if (!exec_for_schedule (self, "DELETE FROM schedule_blocks WHERE schedule_id = ?1",
+                          schedule_id, error) ||
+      !exec_for_schedule (self, "DELETE FROM schedule_exceptions WHERE schedule_id = ?1",
+                          schedule_id, error))
+    return FALSE;
+
+  /* One statement per table, reset between rows. */
+  stmt = _crn_db_prepare (self,
+                          "INSERT INTO schedule_blocks VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+                          " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, schedule_id, -1, SQLITE_TRANSIENT);
-  sqlite3_step (stmt);
-  sqlite3_finalize (stmt);
-  stmt = _crn_db_prepare (self, "DELETE FROM schedule_exceptions WHERE schedule_id = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, schedule_id, -1, SQLITE_TRANSIENT);
-  sqlite3_step (stmt);
-  sqlite3_finalize (stmt);
-
-  for (guint i = 0; i < template->blocks->len; i++)
+  for (guint i = 0; ok && i < template->blocks->len; i++)
     {
       const CrnTemplateBlock *b = g_ptr_array_index (template->blocks, i);
-      gboolean ok;
 
-      stmt = _crn_db_prepare (self,
-                              "INSERT INTO schedule_blocks VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-                              " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)", error);
-      if (stmt == NULL)
-        return FALSE;
       sqlite3_bind_text (stmt, 1, schedule_id, -1, SQLITE_TRANSIENT);
       sqlite3_bind_int (stmt, 2, i);
       sqlite3_bind_text (stmt, 3, b->id, -1, SQLITE_TRANSIENT);
@@ -336,22 +361,21 @@ store_template (CrnServerDb        *self,
                                     ? g_date_get_julian (&b->valid_from) : 0);
       sqlite3_bind_int64 (stmt, 15, g_date_valid (&b->valid_until)
                                     ? g_date_get_julian (&b->valid_until) : 0);
-      ok = _crn_db_step_done (self, stmt, error);
-      sqlite3_finalize (stmt);
-      if (!ok)
-        return FALSE;
+      ok = step_row (self, stmt, error);
     }
+  sqlite3_finalize (stmt);
+  if (!ok)
+    return FALSE;
 
-  for (guint i = 0; i < template->exceptions->len; i++)
+  stmt = _crn_db_prepare (self,
+                          "INSERT INTO schedule_exceptions VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+                          " ?7, ?8, ?9, ?10, ?11, ?12, ?13)", error);
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; ok && i < template->exceptions->len; i++)
     {
       const CrnTemplateException *e = g_ptr_array_index (template->exceptions, i);
-      gboolean ok;
 
-      stmt = _crn_db_prepare (self,
-                              "INSERT INTO schedule_exceptions VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
-                              " ?7, ?8, ?9, ?10, ?11, ?12, ?13)", error);
-      if (stmt == NULL)
-        return FALSE;
       sqlite3_bind_text (stmt, 1, schedule_id, -1, SQLITE_TRANSIENT);
       sqlite3_bind_int (stmt, 2, i);
       sqlite3_bind_text (stmt, 3, e->id, -1, SQLITE_TRANSIENT);
@@ -365,12 +389,10 @@ store_template (CrnServerDb        *self,
       sqlite3_bind_int (stmt, 11, e->visibility);
       sqlite3_bind_int (stmt, 12, e->restriction);
       sqlite3_bind_text (stmt, 13, e->restriction_text, -1, SQLITE_TRANSIENT);
-      ok = _crn_db_step_done (self, stmt, error);
-      sqlite3_finalize (stmt);
-      if (!ok)
-        return FALSE;
+      ok = step_row (self, stmt, error);
     }
-  return TRUE;
+  sqlite3_finalize (stmt);
+  return ok;
 }
 
 CrnTemplate *
