@@ -23,6 +23,7 @@ struct _CrnApplication
   CrnAgenda      *agenda;
   GSettings      *settings;
   gulong          after_paint_id;
+  char           *store_path;
 
   guint           exit_after_first_frame : 1;
   guint           demo_local : 1;
@@ -336,6 +337,10 @@ crn_application_handle_local_options (GApplication *app,
     }
   if (g_variant_dict_contains (options, "demo-local"))
     self->demo_local = TRUE;
+  g_clear_pointer (&self->store_path, g_free);
+  /* A given file is opened by this process, never handed over to one already running. */
+  if (g_variant_dict_lookup (options, "store", "^ay", &self->store_path))
+    g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
 
   return G_APPLICATION_CLASS (crn_application_parent_class)->handle_local_options (app, options);
 }
@@ -389,7 +394,7 @@ crn_application_activate (GApplication *app)
             }
         }
       else
-        crn_window_open_store (CRN_WINDOW (window), NULL, FALSE);
+        crn_window_open_store (CRN_WINDOW (window), self->store_path, FALSE);
     }
 
   gtk_window_present (window);
@@ -415,6 +420,7 @@ crn_application_dispose (GObject *object)
 
   g_clear_object (&self->agenda);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->store_path, g_free);
 
   G_OBJECT_CLASS (crn_application_parent_class)->dispose (object);
 }
@@ -440,6 +446,9 @@ crn_application_init (CrnApplication *self)
       "Print the time from start to the first painted frame, then quit", NULL },
     { "demo-local", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_("Show fictitious demonstration data computed on this computer, without a server"), NULL },
+    /* The benchmark opens a generated practice data set this way. */
+    { "store", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, NULL,
+      "Open this agenda file instead of the default one", "PATH" },
     { NULL }
   };
 

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 
 static const char *creneaux_path;
 
@@ -53,6 +54,30 @@ test_first_frame_demo (void)
   run_and_check (args);
 }
 
+/* The benchmark's way in: a given agenda file (here a new one in a throw-away folder). */
+static void
+test_first_frame_store (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("crn-first-frame-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  const char *args[] = { "--store", NULL, NULL };
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "creneaux.db", NULL);
+  args[1] = path;
+  run_and_check (args);
+
+  /* Whatever the app created there is removed with the folder. */
+  for (const char *suffix = ""; suffix != NULL;
+       suffix = *suffix == '\0' ? "-wal" : g_str_equal (suffix, "-wal") ? "-shm" : NULL)
+    {
+      g_autofree char *file = g_strconcat (path, suffix, NULL);
+      g_remove (file);
+    }
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -68,6 +93,7 @@ main (int   argc,
 
   g_test_add_func ("/app/first-frame/empty", test_first_frame_empty);
   g_test_add_func ("/app/first-frame/demo-local", test_first_frame_demo);
+  g_test_add_func ("/app/first-frame/store", test_first_frame_store);
 
   return g_test_run ();
 }
