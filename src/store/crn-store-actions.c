@@ -789,6 +789,100 @@ crn_store_outbox_count_finish (CrnStore      *self,
   return TRUE;
 }
 
+static gpointer
+count_unsent_job (CrnStoreDb *db, CrnStoreJobArgs *a, GError **error)
+{
+  return GINT_TO_POINTER (_crn_store_db_count_unsent (db, &a->out1, error));
+}
+
+/**
+ * crn_store_count_unsent_async:
+ * @self: a store
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: callback
+ * @user_data: data for @callback
+ *
+ * Counts the local changes that have not reached the server yet (waiting, or sent without
+ * an answer): what a sign-out that removes the local data would lose. The UI shows it before
+ * asking.
+ */
+void
+crn_store_count_unsent_async (CrnStore            *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_return_if_fail (CRN_IS_STORE (self));
+
+  _crn_store_run_job (self, crn_store_count_unsent_async, _crn_store_args_new (),
+                      count_unsent_job, NULL, cancellable, callback, user_data);
+}
+
+/**
+ * crn_store_count_unsent_finish:
+ * @count: (out): how many changes are unsent
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+crn_store_count_unsent_finish (CrnStore      *self,
+                               GAsyncResult  *result,
+                               guint         *count,
+                               GError       **error)
+{
+  FINISH_CHECK (self, result, crn_store_count_unsent_async, FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  *count = _crn_store_task_args (result)->out1;
+  return TRUE;
+}
+
+static gpointer
+remove_local_data_job (CrnStoreDb *db, CrnStoreJobArgs *a, GError **error)
+{
+  return GINT_TO_POINTER (_crn_store_db_remove_local_data (db, error));
+}
+
+/**
+ * crn_store_remove_local_data_async:
+ * @self: a store
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: callback
+ * @user_data: data for @callback
+ *
+ * Deletes the agenda, the bookings (patient data), templates, directory, policy, pull
+ * watermarks and the whole outbox, unsent changes included (count them first with
+ * crn_store_count_unsent_async()); the accounts stay. The file is rewritten so that nothing
+ * deleted remains in it or in its write-ahead log.
+ */
+void
+crn_store_remove_local_data_async (CrnStore            *self,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_return_if_fail (CRN_IS_STORE (self));
+
+  _crn_store_run_job (self, crn_store_remove_local_data_async, _crn_store_args_new (),
+                      remove_local_data_job, NULL, cancellable, callback, user_data);
+}
+
+/**
+ * crn_store_remove_local_data_finish:
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+crn_store_remove_local_data_finish (CrnStore      *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  FINISH_CHECK (self, result, crn_store_remove_local_data_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /* ------------------------------------------------------------------ sync state, accounts */
 
 static gpointer

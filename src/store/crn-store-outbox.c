@@ -273,6 +273,80 @@ _crn_store_db_outbox_purge_done (CrnStoreDb  *db,
   return _crn_store_db_step_done (db, stmt, error);
 }
 
+/**
+ * _crn_store_db_count_unsent:
+ * @count: (out): entries still to reach the server (pending, or sent without an answer)
+ */
+gboolean
+_crn_store_db_count_unsent (CrnStoreDb  *db,
+                            guint       *count,
+                            GError     **error)
+{
+  static const char sql[] = "SELECT count (*) FROM outbox WHERE state IN ('pending', 'sent')";
+  sqlite3_stmt *stmt = _crn_store_db_prepare (db, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *count = (guint) sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_ROW)
+    {
+      _crn_store_db_set_error (db, rc, error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * _crn_store_db_remove_local_data:
+ *
+ * Deletes everything the file holds of the CPTS (agenda, bookings and so patient data,
+ * templates, directory, policy, pull watermarks) and the whole outbox, unsent changes
+ * included, in one transaction; the accounts stay. Then rewrites the file and empties the
+ * write-ahead log, so that no deleted row is left in a free page or an old WAL frame.
+ */
+gboolean
+_crn_store_db_remove_local_data (CrnStoreDb  *db,
+                                 GError     **error)
+{
+  static const char * const tables[] = {
+    "outbox", "bookings", "slots", "template_exceptions", "template_blocks", "templates",
+    "practitioners", "places", "policy_excluded_reasons", "policy", "sync_state",
+  };
+
+  if (!_crn_store_db_exec (db, "PRAGMA secure_delete = ON", error))
+    return FALSE;
+  if (!_crn_store_db_begin (db, error))
+    goto fail;
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("DELETE FROM %s", tables[i]);
+
+      if (!_crn_store_db_exec (db, sql, error))
+        {
+          _crn_store_db_rollback (db);
+          goto fail;
+        }
+    }
+  if (!_crn_store_db_commit (db, error))
+    goto fail;
+  if (!_crn_store_db_exec (db, "VACUUM", error) ||
+      !_crn_store_db_exec (db, "PRAGMA wal_checkpoint (TRUNCATE)", error))
+    goto fail;
+  _crn_store_db_exec (db, "PRAGMA secure_delete = OFF", NULL);
+  g_debug ("Local data removed");
+  return TRUE;
+
+fail:
+  _crn_store_db_exec (db, "PRAGMA secure_delete = OFF", NULL);
+  return FALSE;
+}
+
 /* ------------------------------------------------------------------ sync state */
 
 /**

@@ -219,6 +219,11 @@ gboolean      _crn_store_db_outbox_count        (CrnStoreDb     *db,
 gboolean      _crn_store_db_outbox_purge_done   (CrnStoreDb  *db,
                                                  gint64       older_than_ms,
                                                  GError     **error);
+gboolean      _crn_store_db_count_unsent        (CrnStoreDb  *db,
+                                                 guint       *count,
+                                                 GError     **error);
+gboolean      _crn_store_db_remove_local_data   (CrnStoreDb  *db,
+                                                 GError     **error);
 CrnSyncState *_crn_store_db_get_sync_state      (CrnStoreDb  *db,
                                                  const char  *resource,
                                                  GError     **error);

@@ -296,6 +296,22 @@ gboolean     crn_store_outbox_count_finish       (CrnStore            *self,
                                                   GAsyncResult        *result,
                                                   guint               *count,
                                                   GError             **error);
+void         crn_store_count_unsent_async        (CrnStore            *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean     crn_store_count_unsent_finish       (CrnStore            *self,
+                                                  GAsyncResult        *result,
+                                                  guint               *count,
+                                                  GError             **error);
+/* Everything of the CPTS and the whole outbox (unsent changes included); accounts stay. */
+void         crn_store_remove_local_data_async   (CrnStore            *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean     crn_store_remove_local_data_finish  (CrnStore            *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
 
 /* Sync state and accounts (never secrets) */
 void         crn_store_get_sync_state_async      (CrnStore            *self,

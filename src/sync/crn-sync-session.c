@@ -311,6 +311,8 @@ crn_sync_sign_in_again_finish (CrnSync       *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+static void sign_out_next (GTask *task);
+
 static void
 on_account_deleted_cb (GObject      *source,
                        GAsyncResult *result,
@@ -322,7 +324,21 @@ on_account_deleted_cb (GObject      *source,
   if (!crn_store_delete_account_finish (CRN_STORE (source), result, &error))
     g_task_return_error (task, g_steal_pointer (&error));
   else
-    g_task_return_boolean (task, TRUE);
+    sign_out_next (g_steal_pointer (&task));
+}
+
+static void
+on_local_data_removed_cb (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!crn_store_remove_local_data_finish (CRN_STORE (source), result, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    sign_out_next (g_steal_pointer (&task));
 }
 
 static void
@@ -331,45 +347,73 @@ on_secrets_cleared_cb (GObject      *source,
                        gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  CrnSync *self = g_task_get_source_object (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(GError) error = NULL;
 
   if (!crn_secret_store_clear_finish (result, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (GPOINTER_TO_INT (g_task_get_task_data (task)))
-    crn_store_delete_account_async (self->store, crn_account_get_id (self->account),
-                                    cancellable, on_account_deleted_cb,
-                                    g_steal_pointer (&task));
+    g_task_return_error (task, g_steal_pointer (&error));
   else
-    g_task_return_boolean (task, TRUE);
+    sign_out_next (g_steal_pointer (&task));
+}
+
+/* The steps of a sign-out, each done once, in this order: the keyring, the account,
+ * the local data. The task data holds the flags still to do. */
+static void
+sign_out_next (GTask *task)
+{
+  CrnSync *self = g_task_get_source_object (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  guint todo = GPOINTER_TO_UINT (g_task_get_task_data (task));
+
+  if (todo & CRN_SIGN_OUT_FORGET_ACCOUNT)
+    {
+      g_task_set_task_data (task, GUINT_TO_POINTER (todo & ~CRN_SIGN_OUT_FORGET_ACCOUNT),
+                            NULL);
+      crn_store_delete_account_async (self->store, crn_account_get_id (self->account),
+                                      cancellable, on_account_deleted_cb, task);
+    }
+  else if (todo & CRN_SIGN_OUT_REMOVE_LOCAL_DATA)
+    {
+      /* Last: it rewrites the file, so the deleted account leaves no trace either. */
+      g_task_set_task_data (task, GUINT_TO_POINTER (todo & ~CRN_SIGN_OUT_REMOVE_LOCAL_DATA),
+                            NULL);
+      crn_store_remove_local_data_async (self->store, cancellable, on_local_data_removed_cb,
+                                         task);
+    }
+  else
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+    }
 }
 
 /**
  * crn_sync_sign_out_async:
  * @self: a sync
- * @forget_account: also forget the account in the store
+ * @flags: what to remove besides the session (see #CrnSignOutFlags)
  * @cancellable: (nullable): a #GCancellable
  * @callback: called when done
  * @user_data: data for @callback
  *
  * Stops syncing, forgets the tokens and removes the account's secrets from the keyring.
- * Removing the local agenda file is the application's (close the store, then delete it).
+ * With %CRN_SIGN_OUT_REMOVE_LOCAL_DATA, the local agenda, bookings and the whole outbox are
+ * deleted from the store (unsent changes are lost: count them first with
+ * crn_store_count_unsent_async()); with %CRN_SIGN_OUT_FORGET_ACCOUNT, the account too.
+ * Without flags the outbox is kept and sent after the next sign-in.
  */
 void
 crn_sync_sign_out_async (CrnSync             *self,
-                         gboolean             forget_account,
+                         CrnSignOutFlags      flags,
                          GCancellable        *cancellable,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GTask *task;
 
+  g_return_if_fail (CRN_IS_SYNC (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, crn_sync_sign_out_async);
-  g_task_set_task_data (task, GINT_TO_POINTER (forget_account), NULL);
+  g_task_set_task_data (task, GUINT_TO_POINTER (flags), NULL);
   crn_sync_stop (self);
   crn_client_forget_tokens (self->client);
   _crn_sync_set_status (self, CRN_SYNC_STATUS_SIGNED_OUT);

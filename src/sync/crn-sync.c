@@ -59,6 +59,28 @@ crn_sync_status_get_type (void)
   return type_id;
 }
 
+GType
+crn_sign_out_flags_get_type (void)
+{
+  static gsize type_id = 0;
+
+  if (g_once_init_enter (&type_id))
+    {
+      static const GFlagsValue values[] = {
+        { CRN_SIGN_OUT_NONE, "CRN_SIGN_OUT_NONE", "none" },
+        { CRN_SIGN_OUT_FORGET_ACCOUNT, "CRN_SIGN_OUT_FORGET_ACCOUNT", "forget-account" },
+        { CRN_SIGN_OUT_REMOVE_LOCAL_DATA, "CRN_SIGN_OUT_REMOVE_LOCAL_DATA",
+          "remove-local-data" },
+        { 0, NULL, NULL },
+      };
+      GType type = g_flags_register_static (g_intern_static_string ("CrnSignOutFlags"),
+                                            values);
+
+      g_once_init_leave (&type_id, type);
+    }
+  return type_id;
+}
+
 /* ---------------------------------------------------------------------------------- */
 /* Helpers                                                                             */
 

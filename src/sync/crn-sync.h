@@ -32,6 +32,25 @@ typedef enum
 GType crn_sync_status_get_type (void) G_GNUC_CONST;
 #define CRN_TYPE_SYNC_STATUS (crn_sync_status_get_type ())
 
+/**
+ * CrnSignOutFlags:
+ * @CRN_SIGN_OUT_NONE: end the session only: the secrets leave the keyring, the account and
+ *   the local data stay (unsent changes go out after the next sign-in)
+ * @CRN_SIGN_OUT_FORGET_ACCOUNT: also forget the account (server address, user name, CA file)
+ * @CRN_SIGN_OUT_REMOVE_LOCAL_DATA: also delete the local agenda, bookings, templates and the
+ *   whole outbox: **unsent changes are dropped**. Ask crn_store_count_unsent_async() first and
+ *   let the user decide (or sync first) when it is not zero.
+ */
+typedef enum /*< flags >*/
+{
+  CRN_SIGN_OUT_NONE = 0,
+  CRN_SIGN_OUT_FORGET_ACCOUNT = 1 << 0,
+  CRN_SIGN_OUT_REMOVE_LOCAL_DATA = 1 << 1,
+} CrnSignOutFlags;
+
+GType crn_sign_out_flags_get_type (void) G_GNUC_CONST;
+#define CRN_TYPE_SIGN_OUT_FLAGS (crn_sign_out_flags_get_type ())
+
 #define CRN_TYPE_SYNC (crn_sync_get_type ())
 
 G_DECLARE_FINAL_TYPE (CrnSync, crn_sync, CRN, SYNC, GObject)
@@ -98,7 +117,7 @@ gboolean       crn_sync_sign_in_again_finish (CrnSync             *self,
                                               GAsyncResult        *result,
                                               GError             **error);
 void           crn_sync_sign_out_async       (CrnSync             *self,
-                                              gboolean             forget_account,
+                                              CrnSignOutFlags      flags,
                                               GCancellable        *cancellable,
                                               GAsyncReadyCallback  callback,
                                               gpointer             user_data);

@@ -478,7 +478,7 @@ test_first_sign_in (Fixture       *f,
   g_assert_cmpuint (count_week (f), ==, n);
 
   /* Sign-out removes the secret; the next start is signed out. */
-  crn_sync_sign_out_async (resumed, TRUE, NULL, sync_test_result_cb, &result);
+  crn_sync_sign_out_async (resumed, CRN_SIGN_OUT_FORGET_ACCOUNT, NULL, sync_test_result_cb, &result);
   crn_sync_sign_out_finish (resumed, sync_test_wait (&result), &error);
   g_assert_no_error (error);
   g_clear_object (&result);
@@ -953,7 +953,7 @@ test_no_secrets (Fixture       *f,
   {
     g_autoptr(GAsyncResult) result = NULL;
 
-    crn_sync_sign_out_async (sync, FALSE, NULL, sync_test_result_cb, &result);
+    crn_sync_sign_out_async (sync, CRN_SIGN_OUT_NONE, NULL, sync_test_result_cb, &result);
     crn_sync_sign_out_finish (sync, sync_test_wait (&result), &error);
     g_assert_no_error (error);
   }
@@ -977,6 +977,127 @@ test_no_secrets (Fixture       *f,
 
   f->store = sync_test_open_store (f->store_path);
   sync_proxy_free (proxy);
+}
+
+static guint
+count_unsent (Fixture *f)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint count = G_MAXUINT;
+
+  crn_store_count_unsent_async (f->store, NULL, sync_test_result_cb, &result);
+  crn_store_count_unsent_finish (f->store, sync_test_wait (&result), &count, &error);
+  g_assert_no_error (error);
+  return count;
+}
+
+/* Anything of @needle in the files of @dir (recursively). */
+static gboolean
+tree_contains (const char *dir,
+               const char *needle)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  g_assert_nonnull (listing);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR) ? tree_contains (path, needle)
+                                                 : file_contains (path, needle))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+test_sign_out_remove_data (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrnSync) sync = sign_in (f, f->server->url, g_getenv ("CRN_TEST_TLS_CERT"), &error);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) accounts = NULL;
+  g_autoptr(CrnSlot) sent_slot = NULL;
+  g_autoptr(CrnSlot) unsent_slot = NULL;
+  g_autoptr(CrnBooking) sent = NULL;
+  g_autoptr(CrnBooking) unsent = NULL;
+  g_autoptr(CrnSlot) gone = NULL;
+  char *secret;
+
+  g_assert_no_error (error);
+  error = run_sync (sync);
+  g_assert_no_error (error);
+  add_private_block (f, sync);
+  sent_slot = private_slot (f, 0);
+  sent = new_booking (sent_slot, PATIENT, CRN_REFERRER_OWN_PATIENT);
+  save_booking_create (f, sent);
+  error = run_sync (sync);
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->refused->len, ==, 0);
+  g_assert_cmpuint (count_unsent (f), ==, 0);
+
+  /* A change made offline: the UI can say that signing out now would drop it. */
+  crn_sync_stop (sync);
+  unsent_slot = private_slot (f, 0);
+  unsent = new_booking (unsent_slot, "Nonenvoye-Testeur", CRN_REFERRER_OWN_PATIENT);
+  save_booking_create (f, unsent);
+  g_assert_cmpuint (count_unsent (f), ==, 1);
+  g_assert_true (tree_contains (f->dir, PATIENT));
+
+  /* Signing out without flags keeps the data and the unsent change. */
+  crn_sync_sign_out_async (sync, CRN_SIGN_OUT_NONE, NULL, sync_test_result_cb, &result);
+  crn_sync_sign_out_finish (sync, sync_test_wait (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_cmpuint (count_unsent (f), ==, 1);
+  g_assert_cmpuint (count_week (f), >, 10);
+
+  /* The user agreed to drop it: everything of the CPTS leaves this computer. */
+  crn_sync_sign_out_async (sync, CRN_SIGN_OUT_FORGET_ACCOUNT | CRN_SIGN_OUT_REMOVE_LOCAL_DATA,
+                           NULL, sync_test_result_cb, &result);
+  crn_sync_sign_out_finish (sync, sync_test_wait (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  secret = keyring_secret (f->server->url, GP_LOGIN);
+  g_assert_null (secret);
+  g_assert_cmpuint (count_unsent (f), ==, 0);
+  g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_DONE), ==, 0);
+  g_assert_cmpuint (count_week (f), ==, 0);
+  crn_store_get_slot_async (f->store, sent_slot->id, NULL, sync_test_result_cb, &result);
+  gone = crn_store_get_slot_finish (f->store, sync_test_wait (&result), &error);
+  g_assert_error (error, CRN_STORE_ERROR, CRN_STORE_ERROR_NOT_FOUND);
+  g_assert_null (gone);
+  g_clear_error (&error);
+  g_clear_object (&result);
+  crn_store_list_accounts_async (f->store, NULL, sync_test_result_cb, &result);
+  accounts = crn_store_list_accounts_finish (f->store, sync_test_wait (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (accounts->len, ==, 0);
+
+  /* Not even in a free page of the file or an old frame of its log, open or closed. */
+  g_assert_false (tree_contains (f->dir, PATIENT));
+  g_assert_false (tree_contains (f->dir, "Nonenvoye-Testeur"));
+  g_assert_false (tree_contains (f->dir, GP_LOGIN));
+  g_clear_object (&sync);
+  g_clear_object (&f->store);
+  sync_test_spin (50);
+  g_assert_false (tree_contains (f->dir, PATIENT));
+  g_assert_false (tree_contains (f->dir, "Nonenvoye-Testeur"));
+  g_assert_false (tree_contains (f->dir, GP_IDNPS));
+  f->store = sync_test_open_store (f->store_path);
+
+  /* The file still works: signing in again brings the agenda back, the booking made before
+   * is on the server, the dropped one nowhere. */
+  sync = sign_in (f, f->server->url, g_getenv ("CRN_TEST_TLS_CERT"), &error);
+  g_assert_no_error (error);
+  error = run_sync (sync);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_week (f), >, 10);
+  g_assert_cmpint (server_count (f, sent->id), ==, 1);
+  g_assert_cmpint (server_count (f, unsent->id), ==, 0);
 }
 
 static void
@@ -1017,6 +1138,8 @@ main (int   argc,
   g_test_add ("/sync/server/crash-before-push", Fixture, NULL, setup, test_crash_before_push,
               teardown);
   g_test_add ("/sync/server/no-secrets", Fixture, NULL, setup, test_no_secrets, teardown);
+  g_test_add ("/sync/server/sign-out-remove-data", Fixture, NULL, setup,
+              test_sign_out_remove_data, teardown);
 
   return g_test_run ();
 }
