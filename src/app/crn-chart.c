@@ -7,12 +7,14 @@
 #include "config.h"
 
 #include "crn-chart.h"
+#include "crn-export.h"
 
 #include <glib/gi18n-lib.h>
 
 /*
  * Two series side by side per group ("offered" and "booked" per week), a label under each
- * group. The drawing is a plain cairo function so that the PDF report draws the same chart.
+ * group. The drawing is crn_export_chart_draw() (src/export/), so that the PDFs draw the same
+ * chart.
  * Screen readers get the numbers as the widget's description.
  */
 
@@ -30,29 +32,16 @@ struct _CrnChart
 
 G_DEFINE_FINAL_TYPE (CrnChart, crn_chart, GTK_TYPE_WIDGET)
 
-static void
-set_color (cairo_t       *cr,
-           const GdkRGBA *color,
-           double         alpha)
+static CrnExportColor
+export_color (const GdkRGBA *color)
 {
-  cairo_set_source_rgba (cr, color->red, color->green, color->blue, color->alpha * alpha);
+  return (CrnExportColor) { color->red, color->green, color->blue, color->alpha };
 }
 
 /**
  * crn_chart_draw:
- * @cr: where to draw
- * @width: the width to fill
- * @height: the height to fill
- * @labels: one label per group
- * @first: (array length=n): values of the first series
- * @second: (array length=n): values of the second series
- * @n: number of groups
- * @first_name: legend of the first series
- * @second_name: legend of the second series
- * @foreground: text and axis color
- * @accent: color of the second series (the first is a lighter shade of it)
  *
- * Draws the chart. Used by the widget and by the PDF report.
+ * Draws the chart with crn_export_chart_draw(), the drawing the PDF export uses too.
  */
 void
 crn_chart_draw (cairo_t       *cr,
@@ -67,76 +56,10 @@ crn_chart_draw (cairo_t       *cr,
                 const GdkRGBA *foreground,
                 const GdkRGBA *accent)
 {
-  const double legend_h = 18, label_h = 18, top = legend_h + 8;
-  double plot_h = height - top - label_h - 4;
-  guint max = 1;
-  double group_w, bar_w;
-  cairo_text_extents_t extents;
+  CrnExportColor fg = export_color (foreground), ac = export_color (accent);
 
-  if (n == 0 || width <= 0 || plot_h <= 10)
-    return;
-
-  for (guint i = 0; i < n; i++)
-    max = MAX (max, MAX (first[i], second[i]));
-
-  cairo_save (cr);
-  cairo_select_font_face (cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-  cairo_set_font_size (cr, 11);
-
-  /* Legend */
-  set_color (cr, accent, 0.35);
-  cairo_rectangle (cr, 0, 4, 10, 10);
-  cairo_fill (cr);
-  set_color (cr, foreground, 1.0);
-  cairo_move_to (cr, 14, 13);
-  cairo_show_text (cr, first_name);
-  cairo_text_extents (cr, first_name, &extents);
-  set_color (cr, accent, 1.0);
-  cairo_rectangle (cr, 14 + extents.x_advance + 16, 4, 10, 10);
-  cairo_fill (cr);
-  set_color (cr, foreground, 1.0);
-  cairo_move_to (cr, 14 + extents.x_advance + 30, 13);
-  cairo_show_text (cr, second_name);
-
-  /* Axis */
-  set_color (cr, foreground, 0.3);
-  cairo_set_line_width (cr, 1);
-  cairo_move_to (cr, 0, top + plot_h + 0.5);
-  cairo_line_to (cr, width, top + plot_h + 0.5);
-  cairo_stroke (cr);
-
-  group_w = width / n;
-  bar_w = MIN (28.0, group_w * 0.35);
-  for (guint i = 0; i < n; i++)
-    {
-      double x = i * group_w + group_w / 2;
-      double h1 = plot_h * first[i] / max;
-      double h2 = plot_h * second[i] / max;
-      g_autofree char *v1 = g_strdup_printf ("%u", first[i]);
-      g_autofree char *v2 = g_strdup_printf ("%u", second[i]);
-
-      set_color (cr, accent, 0.35);
-      cairo_rectangle (cr, x - bar_w - 1, top + plot_h - h1, bar_w, h1);
-      cairo_fill (cr);
-      set_color (cr, accent, 1.0);
-      cairo_rectangle (cr, x + 1, top + plot_h - h2, bar_w, h2);
-      cairo_fill (cr);
-
-      set_color (cr, foreground, 0.8);
-      cairo_text_extents (cr, v1, &extents);
-      cairo_move_to (cr, x - bar_w / 2 - 1 - extents.x_advance / 2, top + plot_h - h1 - 3);
-      cairo_show_text (cr, v1);
-      cairo_text_extents (cr, v2, &extents);
-      cairo_move_to (cr, x + 1 + bar_w / 2 - extents.x_advance / 2, top + plot_h - h2 - 3);
-      cairo_show_text (cr, v2);
-
-      set_color (cr, foreground, 1.0);
-      cairo_text_extents (cr, labels[i], &extents);
-      cairo_move_to (cr, x - extents.x_advance / 2, top + plot_h + label_h);
-      cairo_show_text (cr, labels[i]);
-    }
-
-  cairo_restore (cr);
+  crn_export_chart_draw (cr, width, height, labels, first, second, n, first_name, second_name,
+                         &fg, &ac);
 }
 
 static void
