@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "crn-demo.h"
+#include "crn-export-cli.h"
 #include "crn-window.h"
 
 struct _CrnApplication
@@ -328,6 +329,11 @@ crn_application_handle_local_options (GApplication *app,
                                       GVariantDict *options)
 {
   CrnApplication *self = CRN_APPLICATION (app);
+  int export_status = crn_export_cli_handle_options (options);
+
+  /* --export-ics/--export-csv/--export-pdf work on the local agenda without a window. */
+  if (export_status >= 0)
+    return export_status;
 
   if (g_variant_dict_contains (options, "exit-after-first-frame"))
     {
@@ -453,6 +459,7 @@ crn_application_init (CrnApplication *self)
   };
 
   g_application_add_main_option_entries (G_APPLICATION (self), options);
+  crn_export_cli_add_options (G_APPLICATION (self));
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("SNP slots and bookings for GP practices"));
 }

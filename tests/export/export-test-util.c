@@ -112,6 +112,7 @@ export_test_parse_ics (const char *text)
 int
 export_test_run (const char * const  *argv,
                  const char          *data_home,
+                 const char          *language,
                  char               **err)
 {
   g_autoptr(GSubprocessLauncher) launcher =
@@ -120,6 +121,13 @@ export_test_run (const char * const  *argv,
   g_autoptr(GError) error = NULL;
 
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data_home, TRUE);
+  if (language != NULL)
+    {
+      g_subprocess_launcher_setenv (launcher, "LANGUAGE", language, TRUE);
+      g_subprocess_launcher_setenv (launcher, "CRN_LOCALEDIR", CRN_TEST_LOCALEDIR, TRUE);
+    }
+  else
+    g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
   process = g_subprocess_launcher_spawnv (launcher, argv, &error);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, err, &error));

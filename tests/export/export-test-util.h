@@ -25,10 +25,12 @@ GPtrArray *export_test_parse_csv    (const char  *text,
 /* The VEVENTs of an iCalendar text, parsed with libical; asserts it parses. */
 icalcomponent *export_test_parse_ics (const char *text);
 
-/* Runs @argv (the real creneaux binary and its options) with XDG_DATA_HOME=@data_home;
- * returns the exit status, the standard error in @err. */
+/* Runs @argv (the real creneaux binary and its options) with XDG_DATA_HOME=@data_home and,
+ * when @language is given, LANGUAGE=@language with the build's catalogues; returns the exit
+ * status, the standard error in @err. */
 int        export_test_run          (const char * const *argv,
                                      const char         *data_home,
+                                     const char         *language,
                                      char              **err);
 
 /* The figures of [@from, @to) computed by core over @slots/@bookings. */
