@@ -96,6 +96,25 @@ gboolean      _crn_store_db_upsert_templates    (CrnStoreDb  *db,
                                                  GPtrArray   *templates,
                                                  guint       *n_applied,
                                                  GError     **error);
+gboolean      _crn_store_db_apply_page          (CrnStoreDb          *db,
+                                                 const char          *resource,
+                                                 GPtrArray           *objects,
+                                                 const CrnSyncState  *state,
+                                                 guint               *n_applied,
+                                                 GError             **error);
+gboolean      _crn_store_db_restore_slot        (CrnStoreDb     *db,
+                                                 const CrnSlot  *slot,
+                                                 gboolean       *applied,
+                                                 GError        **error);
+gboolean      _crn_store_db_restore_booking     (CrnStoreDb        *db,
+                                                 const char        *id,
+                                                 const CrnBooking  *booking,
+                                                 gboolean          *applied,
+                                                 GError           **error);
+gboolean      _crn_store_db_restore_template    (CrnStoreDb         *db,
+                                                 const CrnTemplate  *template,
+                                                 gboolean           *applied,
+                                                 GError            **error);
 gboolean      _crn_store_db_upsert_practitioners (CrnStoreDb *db,
                                                   GPtrArray  *practitioners,
                                                   GError    **error);

@@ -136,6 +136,10 @@ date_from_text (GDate      *date,
 static const char slot_upsert_server_sql[] = SLOT_UPSERT_HEAD
   " WHERE excluded.version > slots.version";
 static const char slot_upsert_local_sql[] = SLOT_UPSERT_HEAD;
+/* The server's copy after it refused a change: replaces the refused local edit (same
+ * version) but never a newer revision. */
+static const char slot_restore_sql[] = SLOT_UPSERT_HEAD
+  " WHERE excluded.version >= slots.version";
 
 static gboolean
 write_slot (CrnStoreDb     *db,
@@ -335,6 +339,8 @@ _crn_store_db_get_slot (CrnStoreDb  *db,
 static const char booking_upsert_server_sql[] = BOOKING_UPSERT_HEAD
   " WHERE excluded.version > bookings.version";
 static const char booking_upsert_local_sql[] = BOOKING_UPSERT_HEAD;
+static const char booking_restore_sql[] = BOOKING_UPSERT_HEAD
+  " WHERE excluded.version >= bookings.version";
 
 static gboolean
 write_booking (CrnStoreDb        *db,
@@ -651,6 +657,190 @@ _crn_store_db_upsert_templates (CrnStoreDb  *db,
   if (n_applied != NULL)
     *n_applied = applied_count;
   return TRUE;
+}
+
+/* ------------------------------------------------------------------ pages, restores */
+
+/**
+ * _crn_store_db_apply_page:
+ * @resource: "Slot" (@objects hold #CrnSlot), "Appointment" (#CrnBooking) or "Schedule"
+ *   (#CrnTemplate)
+ * @objects: one page from the server
+ * @state: (nullable): the pull's watermark after this page
+ * @n_applied: (out) (optional): rows that were new or newer than the stored ones
+ *
+ * Writes the page and the watermark in one transaction: a pull stopped at any point has
+ * either both or neither, so no row is lost or skipped.
+ */
+gboolean
+_crn_store_db_apply_page (CrnStoreDb          *db,
+                          const char          *resource,
+                          GPtrArray           *objects,
+                          const CrnSyncState  *state,
+                          guint               *n_applied,
+                          GError             **error)
+{
+  guint applied_count = 0;
+
+  if (!_crn_store_db_begin (db, error))
+    return FALSE;
+
+  for (guint i = 0; objects != NULL && i < objects->len; i++)
+    {
+      gconstpointer object = g_ptr_array_index (objects, i);
+      gboolean applied = FALSE;
+      gboolean ok;
+
+      if (g_strcmp0 (resource, "Slot") == 0)
+        ok = write_slot (db, slot_upsert_server_sql, object, &applied, error);
+      else if (g_strcmp0 (resource, "Appointment") == 0)
+        ok = write_booking (db, booking_upsert_server_sql, object, &applied, error);
+      else if (g_strcmp0 (resource, "Schedule") == 0)
+        ok = write_template (db, object, TRUE, &applied, error);
+      else
+        {
+          g_critical ("Unknown resource type %s", resource);
+          ok = FALSE;
+          g_set_error_literal (error, CRN_STORE_ERROR, CRN_STORE_ERROR_INVALID,
+                               "Unknown resource type");
+        }
+      if (!ok)
+        {
+          _crn_store_db_rollback (db);
+          return FALSE;
+        }
+      applied_count += applied;
+    }
+
+  if (state != NULL && !_crn_store_db_set_sync_state (db, state, error))
+    {
+      _crn_store_db_rollback (db);
+      return FALSE;
+    }
+
+  if (!_crn_store_db_commit (db, error))
+    return FALSE;
+
+  if (n_applied != NULL)
+    *n_applied = applied_count;
+  return TRUE;
+}
+
+/**
+ * _crn_store_db_restore_slot:
+ * @slot: the server's copy of a slot whose local change the server refused
+ * @applied: (out) (optional): whether the row changed
+ *
+ * Puts the server's copy back over the refused local edit (same version); a newer stored
+ * revision is kept.
+ */
+gboolean
+_crn_store_db_restore_slot (CrnStoreDb     *db,
+                            const CrnSlot  *slot,
+                            gboolean       *applied,
+                            GError        **error)
+{
+  if (!_crn_store_db_begin (db, error))
+    return FALSE;
+  if (!write_slot (db, slot_restore_sql, slot, applied, error))
+    {
+      _crn_store_db_rollback (db);
+      return FALSE;
+    }
+  return _crn_store_db_commit (db, error);
+}
+
+/**
+ * _crn_store_db_restore_booking:
+ * @id: the booking
+ * @booking: (nullable): the server's copy, or %NULL when the server does not have it
+ * @applied: (out) (optional): whether the row changed
+ *
+ * Puts the server's copy back over a refused local edit; without one, a booking the server
+ * never had (version 0: a refused creation) is deleted, its outbox entry keeps what the user
+ * typed.
+ */
+gboolean
+_crn_store_db_restore_booking (CrnStoreDb        *db,
+                               const char        *id,
+                               const CrnBooking  *booking,
+                               gboolean          *applied,
+                               GError           **error)
+{
+  static const char delete_sql[] = "DELETE FROM bookings WHERE id = :id AND version = 0";
+  sqlite3_stmt *stmt;
+
+  if (!_crn_store_db_begin (db, error))
+    return FALSE;
+  if (booking != NULL)
+    {
+      if (!write_booking (db, booking_restore_sql, booking, applied, error))
+        goto fail;
+    }
+  else
+    {
+      stmt = _crn_store_db_prepare (db, delete_sql, error);
+      if (stmt == NULL)
+        goto fail;
+      _crn_store_bind_text (stmt, ":id", id);
+      if (!_crn_store_db_step_done (db, stmt, error))
+        goto fail;
+      if (applied != NULL)
+        *applied = sqlite3_changes (_crn_store_db_get_handle (db)) > 0;
+    }
+  return _crn_store_db_commit (db, error);
+
+fail:
+  _crn_store_db_rollback (db);
+  return FALSE;
+}
+
+/**
+ * _crn_store_db_restore_template:
+ * @template: the server's copy of a template whose local change the server refused
+ * @applied: (out) (optional): whether the row changed
+ *
+ * Puts the server's copy (blocks and exceptions) back unless a newer one is stored.
+ */
+gboolean
+_crn_store_db_restore_template (CrnStoreDb         *db,
+                                const CrnTemplate  *template,
+                                gboolean           *applied,
+                                GError            **error)
+{
+  static const char version_sql[] = "SELECT version FROM templates WHERE id = :id";
+  sqlite3_stmt *stmt;
+  gboolean dummy;
+  int rc;
+
+  if (applied == NULL)
+    applied = &dummy;
+  *applied = FALSE;
+  if (!_crn_store_db_begin (db, error))
+    return FALSE;
+  stmt = _crn_store_db_prepare (db, version_sql, error);
+  if (stmt == NULL)
+    goto fail;
+  _crn_store_bind_text (stmt, ":id", template->id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW && sqlite3_column_int64 (stmt, 0) > template->version)
+    {
+      sqlite3_reset (stmt);
+      return _crn_store_db_commit (db, error);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      _crn_store_db_set_error (db, rc, error);
+      goto fail;
+    }
+  if (!write_template (db, template, FALSE, applied, error))
+    goto fail;
+  return _crn_store_db_commit (db, error);
+
+fail:
+  _crn_store_db_rollback (db);
+  return FALSE;
 }
 
 static gboolean

@@ -430,6 +430,270 @@ crn_store_move_aside (const char  *path,
 /* ------------------------------------------------------------------ server data */
 
 static gpointer
+apply_page_job (CrnStoreDb *db, CrnStoreJobArgs *a, GError **error)
+{
+  return GINT_TO_POINTER (_crn_store_db_apply_page (db, a->str, a->array, a->object, &a->out1,
+                                                    error));
+}
+
+/**
+ * crn_store_apply_page_async:
+ * @self: a store
+ * @resource: "Slot", "Appointment" or "Schedule": what @objects hold (#CrnSlot, #CrnBooking
+ *   or #CrnTemplate)
+ * @objects: one page from the server, copied
+ * @state: (nullable): the pull's new watermark for @resource, copied
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: callback
+ * @user_data: data for @callback
+ *
+ * Writes a page of server data and the watermark after it in one transaction (rows not
+ * newer than the stored ones are skipped; the watermark never goes back).
+ */
+void
+crn_store_apply_page_async (CrnStore            *self,
+                            const char          *resource,
+                            GPtrArray           *objects,
+                            const CrnSyncState  *state,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  CrnStoreJobArgs *a = _crn_store_args_new ();
+  CrnStoreCopyFunc copy;
+  GDestroyNotify free_func;
+
+  g_return_if_fail (CRN_IS_STORE (self));
+  g_return_if_fail (objects != NULL);
+
+  if (g_strcmp0 (resource, "Slot") == 0)
+    {
+      copy = (CrnStoreCopyFunc) crn_slot_copy;
+      free_func = (GDestroyNotify) crn_slot_free;
+    }
+  else if (g_strcmp0 (resource, "Appointment") == 0)
+    {
+      copy = (CrnStoreCopyFunc) crn_booking_copy;
+      free_func = (GDestroyNotify) crn_booking_free;
+    }
+  else
+    {
+      g_return_if_fail (g_strcmp0 (resource, "Schedule") == 0);
+      copy = (CrnStoreCopyFunc) crn_template_copy;
+      free_func = (GDestroyNotify) crn_template_free;
+    }
+  a->str = g_strdup (resource);
+  a->array = _crn_store_copy_array (objects, copy, free_func);
+  if (state != NULL)
+    {
+      a->object = crn_sync_state_copy (state);
+      a->object_free = (GDestroyNotify) crn_sync_state_free;
+    }
+  _crn_store_run_job (self, crn_store_apply_page_async, a, apply_page_job, NULL, cancellable,
+                      callback, user_data);
+}
+
+/**
+ * crn_store_apply_page_finish:
+ * @n_applied: (out) (optional): rows that were new or newer
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+crn_store_apply_page_finish (CrnStore      *self,
+                             GAsyncResult  *result,
+                             guint         *n_applied,
+                             GError       **error)
+{
+  FINISH_CHECK (self, result, crn_store_apply_page_async, FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  if (n_applied != NULL)
+    *n_applied = _crn_store_task_args (result)->out1;
+  return TRUE;
+}
+
+static gpointer
+restore_job (CrnStoreDb *db, CrnStoreJobArgs *a, GError **error)
+{
+  gboolean ok;
+
+  switch (a->i1)
+    {
+    case 0:
+      ok = _crn_store_db_restore_slot (db, a->object, &a->out_flag, error);
+      break;
+    case 1:
+      ok = _crn_store_db_restore_booking (db, a->str, a->object, &a->out_flag, error);
+      break;
+    default:
+      ok = _crn_store_db_restore_template (db, a->object, &a->out_flag, error);
+      break;
+    }
+  return GINT_TO_POINTER (ok);
+}
+
+/**
+ * crn_store_restore_slot_async:
+ * @self: a store
+ * @slot: the server's copy of a slot whose local change was refused, copied
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: callback
+ * @user_data: data for @callback
+ *
+ * Puts the server's copy back over the refused local edit, which has the same version (a
+ * plain upsert would skip it); a newer stored revision is kept.
+ */
+void
+crn_store_restore_slot_async (CrnStore            *self,
+                              const CrnSlot       *slot,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  CrnStoreJobArgs *a = _crn_store_args_new ();
+
+  g_return_if_fail (CRN_IS_STORE (self));
+  g_return_if_fail (slot != NULL);
+
+  a->i1 = 0;
+  a->object = crn_slot_copy (slot);
+  a->object_free = (GDestroyNotify) crn_slot_free;
+  _crn_store_run_job (self, crn_store_restore_slot_async, a, restore_job, NULL, cancellable,
+                      callback, user_data);
+}
+
+/**
+ * crn_store_restore_slot_finish:
+ * @applied: (out) (optional): whether the stored row changed
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+crn_store_restore_slot_finish (CrnStore      *self,
+                               GAsyncResult  *result,
+                               gboolean      *applied,
+                               GError       **error)
+{
+  FINISH_CHECK (self, result, crn_store_restore_slot_async, FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  if (applied != NULL)
+    *applied = _crn_store_task_args (result)->out_flag;
+  return TRUE;
+}
+
+/**
+ * crn_store_restore_booking_async:
+ * @self: a store
+ * @id: the booking
+ * @booking: (nullable): the server's copy, copied; %NULL when the server does not have it
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: callback
+ * @user_data: data for @callback
+ *
+ * Puts the server's copy back over a refused local edit. Without a copy, a booking the
+ * server never had (a refused creation) is removed; its failed outbox entry keeps what the
+ * user entered.
+ */
+void
+crn_store_restore_booking_async (CrnStore            *self,
+                                 const char          *id,
+                                 const CrnBooking    *booking,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  CrnStoreJobArgs *a = _crn_store_args_new ();
+
+  g_return_if_fail (CRN_IS_STORE (self));
+  g_return_if_fail (id != NULL);
+
+  a->i1 = 1;
+  a->str = g_strdup (id);
+  if (booking != NULL)
+    {
+      a->object = crn_booking_copy (booking);
+      a->object_free = (GDestroyNotify) crn_booking_free;
+    }
+  _crn_store_run_job (self, crn_store_restore_booking_async, a, restore_job, NULL,
+                      cancellable, callback, user_data);
+}
+
+/**
+ * crn_store_restore_booking_finish:
+ * @applied: (out) (optional): whether the stored row changed
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+crn_store_restore_booking_finish (CrnStore      *self,
+                                  GAsyncResult  *result,
+                                  gboolean      *applied,
+                                  GError       **error)
+{
+  FINISH_CHECK (self, result, crn_store_restore_booking_async, FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  if (applied != NULL)
+    *applied = _crn_store_task_args (result)->out_flag;
+  return TRUE;
+}
+
+/**
+ * crn_store_restore_template_async:
+ * @self: a store
+ * @template: the server's copy of a template whose local change was refused, copied
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: callback
+ * @user_data: data for @callback
+ *
+ * Puts the server's copy (blocks and exceptions) back unless a newer one is stored.
+ */
+void
+crn_store_restore_template_async (CrnStore            *self,
+                                  const CrnTemplate   *template,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  CrnStoreJobArgs *a = _crn_store_args_new ();
+
+  g_return_if_fail (CRN_IS_STORE (self));
+  g_return_if_fail (template != NULL);
+
+  a->i1 = 2;
+  a->object = crn_template_copy (template);
+  a->object_free = (GDestroyNotify) crn_template_free;
+  _crn_store_run_job (self, crn_store_restore_template_async, a, restore_job, NULL,
+                      cancellable, callback, user_data);
+}
+
+/**
+ * crn_store_restore_template_finish:
+ * @applied: (out) (optional): whether the stored rows changed
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+crn_store_restore_template_finish (CrnStore      *self,
+                                   GAsyncResult  *result,
+                                   gboolean      *applied,
+                                   GError       **error)
+{
+  FINISH_CHECK (self, result, crn_store_restore_template_async, FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  if (applied != NULL)
+    *applied = _crn_store_task_args (result)->out_flag;
+  return TRUE;
+}
+
+static gpointer
 upsert_slots_job (CrnStoreDb *db, CrnStoreJobArgs *a, GError **error)
 {
   return GINT_TO_POINTER (_crn_store_db_upsert_slots (db, a->array, &a->out1, error));

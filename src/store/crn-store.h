@@ -57,6 +57,50 @@ gboolean     crn_store_upsert_templates_finish   (CrnStore            *self,
                                                   GAsyncResult        *result,
                                                   guint               *n_applied,
                                                   GError             **error);
+/* A page and the pull's watermark after it, in one transaction. @resource: "Slot",
+ * "Appointment" or "Schedule" (@objects hold CrnSlot, CrnBooking or CrnTemplate). */
+void         crn_store_apply_page_async          (CrnStore            *self,
+                                                  const char          *resource,
+                                                  GPtrArray           *objects,
+                                                  const CrnSyncState  *state,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean     crn_store_apply_page_finish         (CrnStore            *self,
+                                                  GAsyncResult        *result,
+                                                  guint               *n_applied,
+                                                  GError             **error);
+/* The server's copy put back after it refused a local change (the refused edit has the same
+ * version, which an upsert skips); a newer stored revision is kept. */
+void         crn_store_restore_slot_async        (CrnStore            *self,
+                                                  const CrnSlot       *slot,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean     crn_store_restore_slot_finish       (CrnStore            *self,
+                                                  GAsyncResult        *result,
+                                                  gboolean            *applied,
+                                                  GError             **error);
+/* @booking NULL: the server does not have it; a booking never sent (version 0) is removed. */
+void         crn_store_restore_booking_async     (CrnStore            *self,
+                                                  const char          *id,
+                                                  const CrnBooking    *booking,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean     crn_store_restore_booking_finish    (CrnStore            *self,
+                                                  GAsyncResult        *result,
+                                                  gboolean            *applied,
+                                                  GError             **error);
+void         crn_store_restore_template_async    (CrnStore            *self,
+                                                  const CrnTemplate   *template,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean     crn_store_restore_template_finish   (CrnStore            *self,
+                                                  GAsyncResult        *result,
+                                                  gboolean            *applied,
+                                                  GError             **error);
 void         crn_store_upsert_practitioners_async (CrnStore           *self,
                                                    GPtrArray          *practitioners,
                                                    GCancellable       *cancellable,

@@ -19,6 +19,7 @@ typedef struct
   CrnChangeTarget  target;
   gpointer         wanted;      /* CrnSlot, CrnBooking or CrnTemplate to send */
   gpointer         server;      /* the server's copy after a conflict, or NULL */
+  char            *refusal;     /* the server refused it: why; its copy is read next */
   guint            tries;
 } PushItem;
 

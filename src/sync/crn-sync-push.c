@@ -39,6 +39,7 @@ _crn_sync_push_item_free (PushItem *item)
     }
   g_clear_pointer (&item->wanted, free_func);
   g_clear_pointer (&item->server, free_func);
+  g_free (item->refusal);
   crn_outbox_entry_free (item->entry);
   g_free (item);
 }
@@ -114,6 +115,85 @@ on_item_stored_cb (GObject      *source,
   g_free (data);
 }
 
+static void
+on_item_restored_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  FinishData *data = user_data;
+  CrnSync *self = data->self;
+  g_autoptr(GError) error = NULL;
+  gboolean applied = FALSE;
+  gboolean ok;
+
+  switch (self->item->target)
+    {
+    case CRN_CHANGE_TARGET_SLOT:
+      ok = crn_store_restore_slot_finish (CRN_STORE (source), result, &applied, &error);
+      break;
+    case CRN_CHANGE_TARGET_BOOKING:
+      ok = crn_store_restore_booking_finish (CRN_STORE (source), result, &applied, &error);
+      break;
+    case CRN_CHANGE_TARGET_TEMPLATE:
+    default:
+      ok = crn_store_restore_template_finish (CRN_STORE (source), result, &applied, &error);
+      break;
+    }
+  if (!ok)
+    {
+      if (!_crn_sync_is_cancelled (error))
+        g_warning ("Could not put the server's copy back: %s", error->message);
+      _crn_sync_cycle_done (self, error);
+    }
+  else
+    {
+      if (applied)
+        _crn_sync_emit_store_changed (self, _crn_sync_target_type_name (self->item->target), 1);
+      finish_item (self, data->state, data->message);
+    }
+  g_free (data->message);
+  g_object_unref (data->self);
+  g_free (data);
+}
+
+/* The server refused the change for good: its copy (@server, %NULL when it has none) goes
+ * back over the local edit, which has the same version (an upsert would skip it), then the
+ * entry fails with @message and change-refused tells the UI. */
+static void
+restore_and_refuse (CrnSync       *self,
+                    gconstpointer  server,
+                    const char    *message)
+{
+  PushItem *item = self->item;
+  FinishData *data;
+
+  if (server == NULL && item->target != CRN_CHANGE_TARGET_BOOKING)
+    {
+      finish_item (self, CRN_OUTBOX_FAILED, message);
+      return;
+    }
+  data = g_new0 (FinishData, 1);
+  data->self = g_object_ref (self);
+  data->state = CRN_OUTBOX_FAILED;
+  data->message = g_strdup (message);
+  switch (item->target)
+    {
+    case CRN_CHANGE_TARGET_SLOT:
+      crn_store_restore_slot_async (self->store, server, self->cancellable,
+                                    on_item_restored_cb, data);
+      break;
+    case CRN_CHANGE_TARGET_BOOKING:
+      crn_store_restore_booking_async (self->store, ((CrnBooking *) item->wanted)->id, server,
+                                       self->cancellable, on_item_restored_cb, data);
+      break;
+    case CRN_CHANGE_TARGET_TEMPLATE:
+    default:
+      crn_store_restore_template_async (self->store, server, self->cancellable,
+                                        on_item_restored_cb, data);
+      break;
+    }
+}
+
 /* Keeps @server (the server's copy, may be NULL) in the store, then ends the item. */
 static void
 store_and_finish (CrnSync        *self,
@@ -124,6 +204,11 @@ store_and_finish (CrnSync        *self,
   g_autoptr(GPtrArray) objects = NULL;
   FinishData *data;
 
+  if (state == CRN_OUTBOX_FAILED)
+    {
+      restore_and_refuse (self, server, message);
+      return;
+    }
   if (server == NULL)
     {
       finish_item (self, state, message);
@@ -197,14 +282,23 @@ on_current_cb (GObject      *source,
   response = crn_client_request_finish (CRN_CLIENT (source), result, &error);
   if (response == NULL)
     {
+      /* Also after a refusal: the entry is tried again later, and refused again, until the
+       * server's copy can be put back. */
       postpone_item (self, error);
       return;
     }
   if (response->status == SOUP_STATUS_NOT_FOUND || response->status == SOUP_STATUS_GONE)
     {
-      finish_item (self, CRN_OUTBOX_FAILED,
-                   _("This no longer exists on the server; your change could not be "
-                     "applied."));
+      restore_and_refuse (self, NULL,
+                          item->refusal != NULL
+                          ? item->refusal
+                          : _("This no longer exists on the server; your change could not "
+                              "be applied."));
+      return;
+    }
+  if (item->refusal != NULL && response->status != SOUP_STATUS_OK)
+    {
+      finish_item (self, CRN_OUTBOX_FAILED, item->refusal);
       return;
     }
   if (response->status != SOUP_STATUS_OK || response->body == NULL)
@@ -225,6 +319,12 @@ on_current_cb (GObject      *source,
     }
   g_clear_pointer (&item->server, _crn_sync_target_free_func (item->target));
   item->server = server;
+
+  if (item->refusal != NULL)
+    {
+      restore_and_refuse (self, server, item->refusal);
+      return;
+    }
 
   switch (item->target)
     {
@@ -313,7 +413,6 @@ on_push_response_cb (GObject      *source,
   PushItem *item = self->item;
   g_autoptr(GError) error = NULL;
   g_autoptr(CrnResponse) response = NULL;
-  g_autofree char *message = NULL;
   gpointer stored;
 
   response = crn_client_request_finish (CRN_CLIENT (source), result, &error);
@@ -356,8 +455,11 @@ on_push_response_cb (GObject      *source,
       return;
     }
 
-  message = crn_response_dup_message (response);
-  finish_item (self, CRN_OUTBOX_FAILED, message);
+  /* Refused for good (400, 403, 404, 422…): read the server's copy, put it back over the
+   * local edit, then tell the UI. */
+  g_free (item->refusal);
+  item->refusal = crn_response_dup_message (response);
+  fetch_current (self);
 }
 
 static void

@@ -244,6 +244,47 @@ stored_slot (Fixture    *f,
   return slot;
 }
 
+static CrnBooking *
+stored_booking (Fixture    *f,
+                const char *id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  CrnBooking *booking;
+
+  crn_store_get_booking_async (f->store, id, NULL, sync_test_result_cb, &result);
+  booking = crn_store_get_booking_finish (f->store, sync_test_wait (&result), &error);
+  if (g_error_matches (error, CRN_STORE_ERROR, CRN_STORE_ERROR_NOT_FOUND))
+    return NULL;
+  g_assert_no_error (error);
+  return booking;
+}
+
+/* The booking holding @slot_id in the week view, if any (a copy). */
+static CrnBooking *
+week_booking (Fixture    *f,
+              const char *slot_id)
+{
+  const char *gps[] = { GP_IDNPS, NULL };
+  CrnInstant now = crn_time_now ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) week = NULL;
+
+  crn_store_week_async (f->store, gps, now - 7 * 86400, now + 60 * 86400, NULL,
+                        sync_test_result_cb, &result);
+  week = crn_store_week_finish (f->store, sync_test_wait (&result), &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < week->len; i++)
+    {
+      CrnWeekEntry *entry = g_ptr_array_index (week, i);
+
+      if (g_strcmp0 (entry->slot->id, slot_id) == 0 && entry->booking != NULL)
+        return crn_booking_copy (entry->booking);
+    }
+  return NULL;
+}
+
 static guint
 outbox_count (Fixture        *f,
               CrnOutboxState  state)
@@ -301,6 +342,21 @@ save_booking_create (Fixture          *f,
                      const CrnBooking *booking)
 {
   g_autoptr(CrnOutboxEntry) entry = crn_change_new_booking (CRN_CHANGE_BOOKING_CREATE, booking);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  crn_store_save_booking_change_async (f->store, booking, entry, NULL, sync_test_result_cb,
+                                       &result);
+  crn_store_save_booking_change_finish (f->store, sync_test_wait (&result), &error);
+  g_assert_no_error (error);
+}
+
+static void
+save_booking_change (Fixture          *f,
+                     const char       *kind,
+                     const CrnBooking *booking)
+{
+  g_autoptr(CrnOutboxEntry) entry = crn_change_new_booking (kind, booking);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -640,6 +696,24 @@ test_reclaim_conflict (Fixture       *f,
     g_assert_cmpstr (g_ptr_array_index (f->refused, 0), ==, expected);
   }
   g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_FAILED), ==, 1);
+  /* The slot is the server's again (still offered to regulation), and the booking is kept
+   * and shown on it. */
+  g_assert_true (after->visibility & CRN_VISIBILITY_SNP);
+  {
+    g_autoptr(CrnBooking) kept = week_booking (f, slot->id);
+
+    g_assert_nonnull (kept);
+    g_assert_cmpstr (kept->patient.family, ==, "Conflit");
+    g_assert_true (crn_booking_holds_slot (kept));
+  }
+  /* A later sync changes nothing of that. */
+  error = run_sync (sync);
+  g_assert_no_error (error);
+  g_clear_pointer (&after, crn_slot_free);
+  after = stored_slot (f, slot->id);
+  g_assert_cmpint (after->status, ==, CRN_SLOT_STATUS_BUSY);
+  g_assert_true (after->visibility & CRN_VISIBILITY_SNP);
+  g_assert_cmpuint (f->refused->len, ==, 1);
 }
 
 static void
@@ -649,7 +723,8 @@ test_refused_reclaim (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(CrnSync) sync = sign_in (f, f->server->url, g_getenv ("CRN_TEST_TLS_CERT"), &error);
   g_autoptr(CrnSlot) slot = NULL;
-  g_autoptr(CrnSlot) server_copy = NULL;
+  g_autoptr(CrnSlot) before = NULL;
+  g_autoptr(CrnSlot) after = NULL;
 
   g_assert_no_error (error);
   error = run_sync (sync);
@@ -657,6 +732,7 @@ test_refused_reclaim (Fixture       *f,
 
   /* Days before the slot: outside the CPTS's reclaim window, the server says no (422). */
   slot = free_slot (f, 72, 0);
+  before = crn_slot_copy (slot);
   slot->visibility = CRN_VISIBILITY_NONE;
   save_slot_change (f, CRN_CHANGE_SLOT_RECLAIM, slot);
   error = run_sync (sync);
@@ -668,6 +744,86 @@ test_refused_reclaim (Fixture       *f,
   g_assert_cmpstr (g_ptr_array_index (f->refused, 0), !=, "");
   g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_FAILED), ==, 1);
   g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_PENDING), ==, 0);
+  /* The optimistic reclaim is undone: the slot is as the server has it, still offered to
+   * regulation, same version. */
+  after = stored_slot (f, slot->id);
+  g_assert_cmpint (after->version, ==, slot->version);
+  g_assert_cmpuint (after->visibility, ==, before->visibility);
+  g_assert_true (after->visibility & CRN_VISIBILITY_SNP);
+  g_assert_cmpint (after->status, ==, before->status);
+}
+
+/* A booking change the server refuses (422) is undone locally; a booking the server would
+ * not create is removed locally (its failed outbox entry keeps what was typed). */
+static void
+test_refused_booking (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrnSync) sync = sign_in (f, f->server->url, g_getenv ("CRN_TEST_TLS_CERT"), &error);
+  g_autoptr(CrnSlot) slot = NULL;
+  g_autoptr(CrnSlot) taken = NULL;
+  g_autoptr(CrnBooking) booking = NULL;
+  g_autoptr(CrnBooking) cancelled = NULL;
+  g_autoptr(CrnBooking) stale = NULL;
+  g_autoptr(CrnBooking) after = NULL;
+  g_autoptr(CrnBooking) late = NULL;
+  g_autoptr(CrnBooking) gone = NULL;
+  g_autoptr(CrnBooking) kept = NULL;
+
+  g_assert_no_error (error);
+  error = run_sync (sync);
+  g_assert_no_error (error);
+  add_private_block (f, sync);
+  slot = private_slot (f, 0);
+  booking = new_booking (slot, "Refustest", CRN_REFERRER_OWN_PATIENT);
+  save_booking_create (f, booking);
+  error = run_sync (sync);
+  g_assert_no_error (error);
+
+  /* Cancelled (accepted by the server)… */
+  cancelled = stored_booking (f, booking->id);
+  g_assert_true (crn_booking_apply (cancelled, CRN_BOOKING_ACTION_CANCEL, "Test", &error));
+  g_assert_no_error (error);
+  save_booking_change (f, CRN_CHANGE_BOOKING_CANCEL, cancelled);
+  error = run_sync (sync);
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->refused->len, ==, 0);
+  g_clear_pointer (&cancelled, crn_booking_free);
+  cancelled = stored_booking (f, booking->id);
+  g_assert_cmpint (cancelled->status, ==, CRN_APPOINTMENT_STATUS_CANCELLED);
+
+  /* …then marked "seen" from a stale screen: the server says no (422), the booking is the
+   * server's again, not the refused edit. */
+  stale = crn_booking_copy (cancelled);
+  stale->status = CRN_APPOINTMENT_STATUS_FULFILLED;
+  save_booking_change (f, CRN_CHANGE_BOOKING_OUTCOME, stale);
+  after = stored_booking (f, booking->id);
+  g_assert_cmpint (after->status, ==, CRN_APPOINTMENT_STATUS_FULFILLED);
+  g_clear_pointer (&after, crn_booking_free);
+  error = run_sync (sync);
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->refused->len, ==, 1);
+  g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_FAILED), ==, 1);
+  after = stored_booking (f, booking->id);
+  g_assert_cmpint (after->status, ==, CRN_APPOINTMENT_STATUS_CANCELLED);
+  g_assert_cmpint (after->version, ==, cancelled->version);
+
+  /* Regulation books a slot; before the app hears of it, the practice books it too: the
+   * server refuses, the local booking goes, the regulation booking is what the app shows. */
+  taken = free_slot (f, 3, 2);
+  regulation_books (f, taken, "Premier");
+  late = new_booking (taken, "Secondtest", CRN_REFERRER_OWN_PATIENT);
+  save_booking_create (f, late);
+  error = run_sync (sync);
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->refused->len, ==, 2);
+  gone = stored_booking (f, late->id);
+  g_assert_null (gone);
+  kept = week_booking (f, taken->id);
+  g_assert_nonnull (kept);
+  g_assert_cmpstr (kept->patient.family, ==, "Premier");
+  g_assert_cmpint (server_count (f, late->id), ==, 0);
 }
 
 static void
@@ -1132,6 +1288,8 @@ main (int   argc,
   g_test_add ("/sync/server/reclaim-conflict", Fixture, NULL, setup, test_reclaim_conflict,
               teardown);
   g_test_add ("/sync/server/refused-reclaim", Fixture, NULL, setup, test_refused_reclaim,
+              teardown);
+  g_test_add ("/sync/server/refused-booking", Fixture, NULL, setup, test_refused_booking,
               teardown);
   g_test_add ("/sync/server/lost-answers", Fixture, NULL, setup, test_lost_answers, teardown);
   g_test_add ("/sync/server/refresh", Fixture, NULL, setup, test_refresh, teardown);
