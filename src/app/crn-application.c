@@ -14,6 +14,8 @@
 
 #include "crn-demo.h"
 #include "crn-export-cli.h"
+#include "crn-page-util.h"
+#include "crn-session.h"
 #include "crn-window.h"
 
 struct _CrnApplication
@@ -22,6 +24,7 @@ struct _CrnApplication
 
   gint64          start_time_us;
   CrnAgenda      *agenda;
+  CrnSession     *session;
   GSettings      *settings;
   gulong          after_paint_id;
   char           *store_path;
@@ -313,7 +316,55 @@ shortcuts_action (GSimpleAction *action,
     gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
 }
 
+/* A notification's default action: the window, on the Bookings page, that booking selected. */
+static void
+show_booking_action (GSimpleAction *action,
+                     GVariant      *param,
+                     gpointer       user_data)
+{
+  CrnApplication *self = user_data;
+  GtkWindow *window;
+
+  g_application_activate (G_APPLICATION (self));
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (CRN_IS_WINDOW (window))
+    {
+      crn_window_show_booking (CRN_WINDOW (window), g_variant_get_string (param, NULL));
+      gtk_window_present (window);
+    }
+}
+
+static void
+on_booking_arrived_cb (CrnApplication   *self,
+                       const CrnBooking *booking,
+                       gboolean          to_confirm)
+{
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *when = crn_page_dup_when (booking->start);
+  g_autofree char *patient = crn_page_dup_patient (booking);
+  g_autofree char *body = NULL;
+  g_autofree char *id = NULL;
+
+  if (self->settings != NULL &&
+      !g_settings_get_boolean (self->settings, to_confirm ? "notify-on-confirmation" : "notifications-enabled"))
+    return;
+
+  notification = g_notification_new (to_confirm ? _("Booking to Confirm") : _("New Booking"));
+  body = g_strdup_printf ("%s — %s", when, patient);
+  g_notification_set_body (notification, body);
+  g_notification_set_priority (notification, to_confirm ? G_NOTIFICATION_PRIORITY_HIGH
+                                                        : G_NOTIFICATION_PRIORITY_NORMAL);
+  g_notification_set_default_action_and_target (notification, "app.show-booking", "s", booking->id);
+  if (to_confirm)
+    g_notification_add_button_with_target (notification, _("Open"), "app.show-booking", "s",
+                                           booking->id);
+  /* One notification per booking: a later change replaces it. */
+  id = g_strconcat ("booking-", booking->id, NULL);
+  g_application_send_notification (G_APPLICATION (self), id, notification);
+}
+
 static const GActionEntry app_actions[] = {
+  { "show-booking", show_booking_action, "s" },
   { "quit", quit_action },
   { "about", about_action },
   { "preferences", preferences_action },
@@ -371,6 +422,9 @@ crn_application_startup (GApplication *app)
 
   self->settings = new_settings ();
   self->agenda = crn_agenda_new ();
+  self->session = crn_session_new (self->agenda);
+  g_signal_connect_object (self->session, "booking-arrived", G_CALLBACK (on_booking_arrived_cb),
+                           self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -382,6 +436,15 @@ crn_application_activate (GApplication *app)
   if (window == NULL)
     {
       window = GTK_WINDOW (crn_window_new (ADW_APPLICATION (app), self->agenda));
+      if (!self->demo_local)
+        {
+          /* build-aux/run passes its demo server's address and a demo account (plain HTTP is
+           * accepted only on loopback, by the sync layer). */
+          if (g_getenv ("CRN_DEMO_SERVER") != NULL)
+            crn_window_set_demo_account (CRN_WINDOW (window), g_getenv ("CRN_DEMO_SERVER"),
+                                         g_getenv ("CRN_DEMO_LOGIN"), g_getenv ("CRN_DEMO_PASSWORD"));
+          crn_window_set_session (CRN_WINDOW (window), self->session);
+        }
       gtk_window_present (window);
 
       /* The window is shown first; the agenda file is opened on the store's thread. The
@@ -424,6 +487,7 @@ crn_application_dispose (GObject *object)
 {
   CrnApplication *self = (CrnApplication *) object;
 
+  g_clear_object (&self->session);
   g_clear_object (&self->agenda);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->store_path, g_free);
@@ -501,6 +565,20 @@ crn_application_get_agenda (CrnApplication *self)
   g_return_val_if_fail (CRN_IS_APPLICATION (self), NULL);
 
   return self->agenda;
+}
+
+/**
+ * crn_application_get_session:
+ * @self: a #CrnApplication
+ *
+ * Returns: (transfer none) (nullable): the link to the CPTS server, once started
+ */
+CrnSession *
+crn_application_get_session (CrnApplication *self)
+{
+  g_return_val_if_fail (CRN_IS_APPLICATION (self), NULL);
+
+  return self->session;
 }
 
 /**

@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "crn-agenda.h"
+#include "crn-session.h"
 
 G_BEGIN_DECLS
 
@@ -16,6 +17,7 @@ G_DECLARE_FINAL_TYPE (CrnApplication, crn_application, CRN, APPLICATION, AdwAppl
 
 CrnApplication *crn_application_new            (gint64          start_time_us);
 CrnAgenda      *crn_application_get_agenda     (CrnApplication *self);
+CrnSession     *crn_application_get_session    (CrnApplication *self);
 char           *crn_application_dup_debug_info (void);
 
 G_END_DECLS

@@ -28,6 +28,8 @@ struct _CrnBookingsPage
   GtkWindow      *dialog;
   GPtrArray      *extra_entries;     /* (element-type GtkEntry) of the extra-patient dialog */
   GtkLabel       *extra_error;
+  char           *selected_id;       /* the booking to show selected (a notification's) */
+  GtkWidget      *selected_row;
 
   /* Template widgets */
   GtkStack       *stack;
@@ -133,6 +135,7 @@ rebuild (CrnBookingsPage *self,
 
   crn_page_clear_box (self->content);
   g_hash_table_remove_all (self->bookings);
+  self->selected_row = NULL;
 
   /* A booking of today still to come is in two lists of the store: it is shown once, in the
    * first section that has it. */
@@ -169,11 +172,19 @@ rebuild (CrnBookingsPage *self,
       for (guint j = 0; j < list->len; j++)
         {
           const CrnBooking *booking = g_ptr_array_index (list, j);
+          GtkWidget *row = new_row (self, i, booking);
 
-          adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), new_row (self, i, booking));
+          if (g_strcmp0 (booking->id, self->selected_id) == 0)
+            {
+              self->selected_row = row;
+              gtk_widget_add_css_class (row, "selected-booking");
+            }
+          adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
         }
       gtk_box_append (self->content, group);
     }
+  if (self->selected_row != NULL)
+    gtk_widget_grab_focus (self->selected_row);
 
   gtk_stack_set_visible_child_name (self->stack, total > 0 ? "list" : "empty");
 }
@@ -545,6 +556,7 @@ crn_bookings_page_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->bookings, g_hash_table_unref);
   g_clear_pointer (&self->extra_entries, g_ptr_array_unref);
+  g_free (self->selected_id);
 
   G_OBJECT_CLASS (crn_bookings_page_parent_class)->finalize (object);
 }
@@ -584,6 +596,40 @@ crn_bookings_page_init (CrnBookingsPage *self)
 /*
  * Public API
  */
+
+/**
+ * crn_bookings_page_select_booking:
+ * @self: a #CrnBookingsPage
+ * @id: a booking id
+ *
+ * Shows that booking's row selected (now, or as soon as the booking is in the lists) and
+ * gives it the keyboard focus.
+ */
+void
+crn_bookings_page_select_booking (CrnBookingsPage *self,
+                                  const char      *id)
+{
+  g_return_if_fail (CRN_IS_BOOKINGS_PAGE (self));
+  g_return_if_fail (id != NULL);
+
+  g_free (self->selected_id);
+  self->selected_id = g_strdup (id);
+  reload (self);
+}
+
+/**
+ * crn_bookings_page_get_selected:
+ * @self: a #CrnBookingsPage
+ *
+ * Returns: (nullable): the id of the booking shown selected, when its row is in the lists
+ */
+const char *
+crn_bookings_page_get_selected (CrnBookingsPage *self)
+{
+  g_return_val_if_fail (CRN_IS_BOOKINGS_PAGE (self), NULL);
+
+  return self->selected_row != NULL ? self->selected_id : NULL;
+}
 
 /**
  * crn_bookings_page_set_agenda:

@@ -29,4 +29,8 @@ void       crn_bookings_page_set_extra_field (CrnBookingsPage  *self,
 void       crn_bookings_page_save_extra      (CrnBookingsPage  *self,
                                               const CrnBooking *booking);
 
+void        crn_bookings_page_select_booking (CrnBookingsPage *self,
+                                              const char      *id);
+const char *crn_bookings_page_get_selected   (CrnBookingsPage *self);
+
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "crn-demo.h"
+#include "crn-first-run.h"
 
 struct _CrnWindow
 {
@@ -22,6 +23,11 @@ struct _CrnWindow
   char                 *store_path;
   GtkWindow            *store_dialog;
   gboolean              demo;
+  CrnSession           *session;
+  CrnSync              *watched_sync;
+  char                 *demo_server;
+  char                 *demo_login;
+  char                 *demo_password;
 
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
@@ -33,6 +39,9 @@ struct _CrnWindow
   CrnReviewPage        *review_page;
   GtkSpinner           *sync_spinner;
   GtkLabel             *offline_label;
+  GtkStack             *main_stack;
+  CrnFirstRun          *first_run;
+  GtkWidget            *sign_in_again_button;
 };
 
 G_DEFINE_FINAL_TYPE (CrnWindow, crn_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -169,6 +178,14 @@ attach_store (CrnWindow *self,
   CrnInstant from, to;
 
   crn_agenda_set_store (self->agenda, store);
+  /* The account is looked up once the visible week is asked for: the first frame never
+   * waits for the keyring or the server. */
+  if (self->session != NULL && !self->demo)
+    {
+      g_autofree char *ca_file = self->settings != NULL ? g_settings_get_string (self->settings, "ca-file")
+                                                        : NULL;
+      crn_session_resume (self->session, ca_file);
+    }
   crn_week_page_get_week (self->week_page, &monday);
   if (!g_date_valid (&monday))
     crn_time_to_local (crn_time_now (), &monday, NULL, NULL);
@@ -314,6 +331,164 @@ show_page_action (GtkWidget  *widget,
 }
 
 /*
+ * The session
+ */
+
+static void
+update_sync_status (CrnWindow *self)
+{
+  CrnSyncStatus status = self->watched_sync != NULL ? crn_sync_get_status (self->watched_sync)
+                                                    : CRN_SYNC_STATUS_OFFLINE;
+  g_autofree char *text = NULL;
+
+  if (status == CRN_SYNC_STATUS_SIGNED_OUT)
+    text = g_strdup (_("Signed out"));
+  else if (status == CRN_SYNC_STATUS_OFFLINE && self->watched_sync != NULL &&
+           crn_sync_get_offline_since (self->watched_sync) > 0)
+    {
+      g_autoptr(GDateTime) local = NULL;
+      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (crn_sync_get_offline_since (self->watched_sync) / 1000);
+      g_autoptr(GTimeZone) paris = g_time_zone_new_identifier ("Europe/Paris");
+      g_autofree char *hhmm = NULL;
+
+      if (paris == NULL)
+        paris = g_time_zone_new_utc ();
+      local = g_date_time_to_timezone (utc, paris);
+      hhmm = g_date_time_format (local, "%H:%M");
+      /* TRANSLATORS: %s is a time, 14:02 */
+      text = g_strdup_printf (_("Offline since %s"), hhmm);
+    }
+  else
+    text = g_strdup (_("Offline"));
+
+  gtk_label_set_text (self->offline_label, text);
+  gtk_widget_set_visible (self->sign_in_again_button, status == CRN_SYNC_STATUS_SIGNED_OUT);
+  if (self->watched_sync != NULL && crn_sync_get_last_error (self->watched_sync) != NULL)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->offline_label),
+                                 crn_sync_get_last_error (self->watched_sync));
+}
+
+static void
+on_session_sync_cb (CrnWindow *self)
+{
+  CrnSync *sync = crn_session_get_sync (self->session);
+
+  if (self->watched_sync != NULL)
+    g_signal_handlers_disconnect_by_data (self->watched_sync, self);
+  g_set_object (&self->watched_sync, sync);
+  if (sync != NULL)
+    {
+      g_signal_connect_object (sync, "notify::state", G_CALLBACK (update_sync_status), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (sync, "notify::offline-since", G_CALLBACK (update_sync_status),
+                               self, G_CONNECT_SWAPPED);
+    }
+  update_sync_status (self);
+}
+
+static void
+on_session_state_cb (CrnWindow *self)
+{
+  switch (crn_session_get_state (self->session))
+    {
+    case CRN_SESSION_STATE_NO_ACCOUNT:
+      crn_first_run_reset (self->first_run);
+      gtk_stack_set_visible_child_name (self->main_stack, "first-run");
+      if (self->demo_server != NULL)
+        {
+          /* build-aux/run's demo server: signed in without typing (demo accounts only). */
+          crn_first_run_fill (self->first_run, self->demo_server, NULL, self->demo_login,
+                              self->demo_password);
+          crn_first_run_set_automatic (self->first_run, TRUE);
+          gtk_widget_activate_action (GTK_WIDGET (self->first_run), "first-run.start", NULL);
+          gtk_widget_activate_action (GTK_WIDGET (self->first_run), "first-run.continue", NULL);
+          gtk_widget_activate_action (GTK_WIDGET (self->first_run), "first-run.sign-in", NULL);
+        }
+      break;
+    case CRN_SESSION_STATE_READY:
+      if (self->settings != NULL)
+        g_settings_set_string (self->settings, "ca-file",
+                               crn_session_get_ca_file (self->session) != NULL ? crn_session_get_ca_file (self->session) : "");
+      if (!crn_first_run_is_busy (self->first_run))
+        gtk_stack_set_visible_child_name (self->main_stack, "agenda");
+      break;
+    case CRN_SESSION_STATE_STARTING:
+    default:
+      break;
+    }
+}
+
+static void
+on_first_run_done_cb (CrnWindow *self)
+{
+  gtk_stack_set_visible_child_name (self->main_stack, "agenda");
+}
+
+static void
+on_signed_in_again_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(CrnWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!crn_session_sign_in_again_finish (CRN_SESSION (object), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        crn_window_add_toast (self, adw_toast_new (error->message));
+      return;
+    }
+  crn_window_add_toast (self, adw_toast_new (_("Signed in again: your changes are being sent")));
+}
+
+static void
+on_sign_in_again_response_cb (AdwMessageDialog *dialog,
+                              const char       *response,
+                              CrnWindow        *self)
+{
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "password");
+
+  if (g_strcmp0 (response, "sign-in") != 0 || self->session == NULL)
+    return;
+  crn_session_sign_in_again_async (self->session, gtk_editable_get_text (entry),
+                                   self->cancellable, on_signed_in_again_cb, g_object_ref (self));
+}
+
+static void
+sign_in_again_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  CrnWindow *self = CRN_WINDOW (widget);
+  CrnAccount *account = self->session != NULL ? crn_session_get_account (self->session) : NULL;
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+  GtkWidget *entry;
+
+  if (account == NULL)
+    return;
+  body = g_strdup_printf (_("Your session on %s has ended. Type the password of %s; the changes "
+                            "you made meanwhile are kept and will be sent."),
+                          crn_account_get_server_url (account), crn_account_get_username (account));
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Sign In Again"), body);
+  entry = gtk_password_entry_new ();
+  gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (entry), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Password"), -1);
+  g_object_set (entry, "activates-default", TRUE, NULL);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  g_object_set_data (G_OBJECT (dialog), "password", entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "sign-in", _("_Sign In"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "sign-in",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "sign-in");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_sign_in_again_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/*
  * GtkWindow overrides
  */
 
@@ -385,6 +560,13 @@ crn_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), CRN_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->agenda);
+  if (self->watched_sync != NULL)
+    g_signal_handlers_disconnect_by_data (self->watched_sync, self);
+  g_clear_object (&self->watched_sync);
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->demo_server, g_free);
+  g_clear_pointer (&self->demo_login, g_free);
+  g_clear_pointer (&self->demo_password, g_free);
 
   G_OBJECT_CLASS (crn_window_parent_class)->dispose (object);
 }
@@ -454,6 +636,7 @@ crn_window_class_init (CrnWindowClass *klass)
   g_type_ensure (CRN_TYPE_BOOKINGS_PAGE);
   g_type_ensure (CRN_TYPE_ACTIVITY_PAGE);
   g_type_ensure (CRN_TYPE_REVIEW_PAGE);
+  g_type_ensure (CRN_TYPE_FIRST_RUN);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/creneaux/Creneaux/ui/crn-window.ui");
@@ -466,8 +649,12 @@ crn_window_class_init (CrnWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrnWindow, review_page);
   gtk_widget_class_bind_template_child (widget_class, CrnWindow, sync_spinner);
   gtk_widget_class_bind_template_child (widget_class, CrnWindow, offline_label);
+  gtk_widget_class_bind_template_child (widget_class, CrnWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, CrnWindow, first_run);
+  gtk_widget_class_bind_template_child (widget_class, CrnWindow, sign_in_again_button);
 
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.sign-in-again", NULL, sign_in_again_action);
   for (guint i = 0; i < G_N_ELEMENTS (page_names); i++)
     gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_ALT_MASK,
                                          "win.show-page", "s", page_names[i]);
@@ -672,4 +859,104 @@ crn_window_get_store_dialog (CrnWindow *self)
   g_return_val_if_fail (CRN_IS_WINDOW (self), NULL);
 
   return self->store_dialog;
+}
+
+/**
+ * crn_window_set_session:
+ * @self: a #CrnWindow
+ * @session: the application's link to its CPTS server
+ *
+ * Follows @session: the first-run pages while nobody is signed in, the sync state in the
+ * header bar. Call before crn_window_open_store(): the remembered account is resumed once
+ * the agenda file is open.
+ */
+void
+crn_window_set_session (CrnWindow  *self,
+                        CrnSession *session)
+{
+  g_return_if_fail (CRN_IS_WINDOW (self));
+  g_return_if_fail (CRN_IS_SESSION (session));
+
+  g_set_object (&self->session, session);
+  crn_first_run_set_session (self->first_run, session);
+  g_signal_connect_object (session, "notify::state", G_CALLBACK (on_session_state_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::sync", G_CALLBACK (on_session_sync_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->first_run, "done", G_CALLBACK (on_first_run_done_cb), self,
+                           G_CONNECT_SWAPPED);
+  on_session_sync_cb (self);
+  on_session_state_cb (self);
+}
+
+/**
+ * crn_window_set_demo_account:
+ * @self: a #CrnWindow
+ * @server_url: the demo server's address (build-aux/run's, on loopback)
+ * @login: a demo login
+ * @password: its demo password
+ *
+ * On the first run, signs in to the demo server without typing.
+ */
+void
+crn_window_set_demo_account (CrnWindow  *self,
+                             const char *server_url,
+                             const char *login,
+                             const char *password)
+{
+  g_return_if_fail (CRN_IS_WINDOW (self));
+
+  g_free (self->demo_server);
+  self->demo_server = g_strdup (server_url);
+  g_free (self->demo_login);
+  self->demo_login = g_strdup (login);
+  g_free (self->demo_password);
+  self->demo_password = g_strdup (password);
+}
+
+/**
+ * crn_window_get_first_run:
+ * @self: a #CrnWindow
+ *
+ * Returns: (transfer none): the first-run pages
+ */
+CrnFirstRun *
+crn_window_get_first_run (CrnWindow *self)
+{
+  g_return_val_if_fail (CRN_IS_WINDOW (self), NULL);
+
+  return self->first_run;
+}
+
+/**
+ * crn_window_is_showing_first_run:
+ * @self: a #CrnWindow
+ *
+ * Returns: whether the first-run pages are shown instead of the agenda
+ */
+gboolean
+crn_window_is_showing_first_run (CrnWindow *self)
+{
+  g_return_val_if_fail (CRN_IS_WINDOW (self), FALSE);
+
+  return g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "first-run") == 0;
+}
+
+/**
+ * crn_window_show_booking:
+ * @self: a #CrnWindow
+ * @id: a booking id
+ *
+ * Shows the Bookings page with that booking's row selected.
+ */
+void
+crn_window_show_booking (CrnWindow  *self,
+                         const char *id)
+{
+  g_return_if_fail (CRN_IS_WINDOW (self));
+  g_return_if_fail (id != NULL);
+
+  gtk_stack_set_visible_child_name (self->main_stack, "agenda");
+  crn_window_show_page (self, "bookings");
+  crn_bookings_page_select_booking (self->bookings_page, id);
 }

@@ -9,6 +9,8 @@
 #include "crn-agenda.h"
 #include "crn-availability-page.h"
 #include "crn-bookings-page.h"
+#include "crn-first-run.h"
+#include "crn-session.h"
 #include "crn-activity-page.h"
 #include "crn-review-page.h"
 #include "crn-week-page.h"
@@ -36,5 +38,15 @@ void                 crn_window_open_store            (CrnWindow      *self,
                                                        const char     *path,
                                                        gboolean        demo);
 GtkWindow           *crn_window_get_store_dialog      (CrnWindow      *self);
+void                 crn_window_set_session           (CrnWindow      *self,
+                                                       CrnSession     *session);
+void                 crn_window_set_demo_account      (CrnWindow      *self,
+                                                       const char     *server_url,
+                                                       const char     *login,
+                                                       const char     *password);
+CrnFirstRun         *crn_window_get_first_run         (CrnWindow      *self);
+gboolean             crn_window_is_showing_first_run  (CrnWindow      *self);
+void                 crn_window_show_booking          (CrnWindow      *self,
+                                                       const char     *id);
 
 G_END_DECLS
