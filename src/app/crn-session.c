@@ -861,7 +861,9 @@ on_signed_out_cb (GObject      *object,
   crn_agenda_set_sync (self->agenda, NULL);
   set_sync (self, NULL);
   g_hash_table_remove_all (self->known);
+  g_hash_table_remove_all (self->names);
   self->watching = FALSE;
+  crn_agenda_reload (self->agenda);
   set_state (self, CRN_SESSION_STATE_NO_ACCOUNT);
   g_task_return_boolean (task, TRUE);
 }
@@ -869,8 +871,7 @@ on_signed_out_cb (GObject      *object,
 /**
  * crn_session_sign_out_async:
  * @self: a signed-in #CrnSession
- * @remove_local_data: also forget the account in the agenda file (the application removes
- *   the file itself afterwards)
+ * @remove_local_data: also delete the local agenda and the unsent changes
  * @cancellable: (nullable): a #GCancellable
  * @callback: called when done
  * @user_data: data for @callback
@@ -893,7 +894,10 @@ crn_session_sign_out_async (CrnSession          *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, crn_session_sign_out_async);
   /* The account is forgotten either way: the next start shows the first-run pages. */
-  crn_sync_sign_out_async (self->sync, TRUE, cancellable, on_signed_out_cb, task);
+  crn_sync_sign_out_async (self->sync,
+                           CRN_SIGN_OUT_FORGET_ACCOUNT |
+                           (remove_local_data ? CRN_SIGN_OUT_REMOVE_LOCAL_DATA : 0),
+                           cancellable, on_signed_out_cb, task);
 }
 
 gboolean
