@@ -227,7 +227,42 @@ early_handler (SoupServer        *server,
       crn_server_send_error (msg, error, NULL);
       soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                     "Connection", "close");
+      /* libsoup still reads the body before it answers: do not keep it in memory. */
+      soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
     }
+}
+
+/* libsoup answers some requests itself with a bare 400, before any handler: a request line
+ * or headers it cannot parse (a bad %-escape in the address) and paths that decode to ".."
+ * segments or to nothing valid. Every request therefore starts with an OperationOutcome
+ * ready for that answer; once libsoup has read the headers and let the request through
+ * (the status is still unset), the body is dropped and the handlers answer as usual. */
+static void
+got_headers_after_cb (SoupServerMessage *msg,
+                      gpointer           user_data)
+{
+  if (soup_server_message_get_status (msg) == 0)
+    soup_server_message_set_response (msg, NULL, SOUP_MEMORY_STATIC, NULL, 0);
+}
+
+static void
+request_started_cb (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  g_autoptr(JsonNode) outcome = NULL;
+  g_autofree char *text = NULL;
+  gsize len;
+
+  outcome = crn_fhir_operation_outcome_new (CRN_FHIR_SEVERITY_ERROR, "invalid",
+                                            _("The request could not be read: its address or "
+                                              "its headers are not valid HTTP."),
+                                            NULL, NULL);
+  text = crn_fhir_to_string (outcome, FALSE);
+  len = strlen (text);
+  soup_server_message_set_response (msg, "application/fhir+json", SOUP_MEMORY_TAKE,
+                                    g_steal_pointer (&text), len);
+  g_signal_connect_after (msg, "got-headers", G_CALLBACK (got_headers_after_cb), NULL);
 }
 
 /* ---------------------------------------------------------------------------------- */
@@ -689,6 +724,7 @@ crn_server_listen (CrnServer        *self,
     soup_server_set_tls_certificate (self->soup, certificate);
   self->ctx.tls = certificate != NULL;
 
+  g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started_cb), NULL);
   soup_server_add_early_handler (self->soup, NULL, early_handler, &self->ctx, NULL);
   soup_server_add_handler (self->soup, NULL, root_handler, &self->ctx, NULL);
   soup_server_add_handler (self->soup, "/oauth/token", oauth_token_handler, &self->ctx, NULL);
