@@ -929,6 +929,17 @@ book_in_transaction (CrnServerDb            *self,
                        _("This slot does not exist. Search the free slots again."));
           return NULL;
         }
+      /* A booking that names a slot at another time (a stale copy of a moved slot, a
+       * forged request) is refused rather than moved to the slot's time unseen. */
+      if ((booking->start != 0 && booking->start != slot->start) ||
+          (booking->end != 0 && booking->end != slot->end))
+        {
+          g_clear_pointer (&slot, crn_slot_free);
+          g_set_error (error, CRN_SERVER_ERROR, CRN_SERVER_ERROR_CONFLICT,
+                       _("The booking's start and end differ from its slot's. Search the "
+                         "free slots again."));
+          return NULL;
+        }
       g_free (booking->practitioner);
       booking->practitioner = g_strdup (slot->practitioner);
       booking->start = slot->start;
