@@ -253,8 +253,10 @@ response_new (SoupMessage *msg,
 
   r->status = soup_message_get_status (msg);
   r->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
-  r->body = body != NULL ? g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body))
-                         : g_strdup ("");
+  /* An empty GBytes may have no data at all (g_strndup (NULL, 0) is NULL). */
+  r->body = body != NULL && g_bytes_get_size (body) > 0
+              ? g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body))
+              : g_strdup ("");
   if (r->body[0] != '\0' && json_parser_load_from_data (parser, r->body, -1, NULL))
     r->json = json_node_ref (json_parser_get_root (parser));
   return r;

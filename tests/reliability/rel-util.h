@@ -1,0 +1,41 @@
+/* rel-util.h: helpers of the reliability tests (raw HTTPS requests, database digests, JSON
+ * edits)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "crn-test-server.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  guint  status;      /* 0 when the server closed without an answer */
+  char  *head;        /* the status line and the headers */
+  char  *body;
+  gsize  body_len;
+} RelRawResponse;
+
+void            rel_raw_response_free (RelRawResponse *response);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RelRawResponse, rel_raw_response_free)
+
+/* Sends @request (bytes as they are, over TLS) to the server and reads until it closes the
+ * connection (the request should say "Connection: close"). */
+RelRawResponse *rel_raw_request       (CrnTestServer *server,
+                                       const char    *request,
+                                       gsize          length);
+
+/* SHA-256 of every row of every table of the server's database but the tokens (sign-ins
+ * add tokens), read through a separate read-only connection. */
+char           *rel_db_digest         (CrnTestServer *server);
+/* Count of rows for @sql (one integer column). */
+gint64          rel_db_count          (CrnTestServer *server,
+                                       const char    *sql);
+
+/* Sets (value_json != NULL) or removes (NULL) the member at @path ("a.b[2].c") of @root. */
+void            rel_json_set          (JsonNode      *root,
+                                       const char    *path,
+                                       const char    *value_json);
+
+G_END_DECLS
