@@ -15,6 +15,7 @@
 #include "crn-demo.h"
 #include "crn-export-cli.h"
 #include "crn-page-util.h"
+#include "crn-preferences-window.h"
 #include "crn-session.h"
 #include "crn-window.h"
 
@@ -51,186 +52,6 @@ new_settings (void)
     return NULL;
 
   return g_settings_new_full (schema, NULL, NULL);
-}
-
-static GtkWidget *
-new_switch_row (GSettings  *settings,
-                const char *key,
-                const char *title,
-                const char *subtitle)
-{
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *toggle = gtk_switch_new ();
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
-  if (settings != NULL)
-    g_settings_bind (settings, key, toggle, "active", G_SETTINGS_BIND_DEFAULT);
-  else
-    gtk_widget_set_sensitive (row, FALSE);
-
-  return row;
-}
-
-static GtkWidget *
-new_hour_row (GSettings  *settings,
-              const char *key,
-              const char *title,
-              int         lower,
-              int         upper)
-{
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *spin = gtk_spin_button_new_with_range (lower, upper, 1);
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), spin);
-  if (settings != NULL)
-    g_settings_bind (settings, key, spin, "value", G_SETTINGS_BIND_DEFAULT);
-  else
-    gtk_widget_set_sensitive (row, FALSE);
-
-  return row;
-}
-
-static GtkWidget *
-new_info_row (const char *title,
-              const char *value)
-{
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *label = gtk_label_new (value);
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (label), 1.0f);
-  gtk_widget_add_css_class (label, "dim-label");
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
-
-  return row;
-}
-
-static char *
-dup_snp_hours (const CrnPolicy *policy)
-{
-  static const char * const names[] = {
-    NULL, N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"),
-    N_("Saturday"), N_("Sunday"),
-  };
-  GString *text = g_string_new (NULL);
-
-  for (guint wd = 1; wd <= 7; wd++)
-    {
-      g_autofree char *open = NULL;
-      g_autofree char *close = NULL;
-
-      if (policy->snp_open[wd] >= policy->snp_close[wd])
-        continue;
-      open = crn_time_format_minutes (policy->snp_open[wd]);
-      close = crn_time_format_minutes (policy->snp_close[wd]);
-      g_string_append_printf (text, "%s%s %s–%s", text->len ? "\n" : "", _(names[wd]), open, close);
-    }
-
-  return g_string_free (text, FALSE);
-}
-
-static GtkWidget *
-build_policy_group (const CrnPolicy *policy)
-{
-  GtkWidget *group = adw_preferences_group_new ();
-  g_autofree char *hours = dup_snp_hours (policy);
-  g_autofree char *reclaim = NULL;
-  g_autofree char *closes = NULL;
-  g_autofree char *horizon = NULL;
-  g_autoptr(GString) excluded = g_string_new (NULL);
-
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("CPTS Policy"));
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
-                                         _("Set by your CPTS and enforced by its server."));
-
-  reclaim = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u minute before the slot",
-                                          "%u minutes before the slot", policy->reclaim_minutes),
-                             policy->reclaim_minutes);
-  if (policy->booking_closes_minutes == 0)
-    closes = g_strdup (_("Until the slot starts"));
-  else
-    closes = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Until %u minute before the slot",
-                                           "Until %u minutes before the slot",
-                                           policy->booking_closes_minutes),
-                              policy->booking_closes_minutes);
-  horizon = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u hour", "%u hours", policy->horizon_hours),
-                             policy->horizon_hours);
-  for (guint i = 0; policy->excluded_reasons != NULL && i < policy->excluded_reasons->len; i++)
-    g_string_append_printf (excluded, "%s%s", i ? "\n" : "",
-                            (const char *) g_ptr_array_index (policy->excluded_reasons, i));
-
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), new_info_row (_("SNP hours"), hours));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), new_info_row (_("Reclaim a free slot from"), reclaim));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), new_info_row (_("Regulation may book"), closes));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), new_info_row (_("Care horizon"), horizon));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
-                             new_info_row (_("Bookings wait for confirmation"),
-                                           policy->needs_confirmation ? _("Yes") : _("No")));
-  if (excluded->len > 0)
-    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
-                               new_info_row (_("Reasons not covered"), excluded->str));
-
-  return group;
-}
-
-static GtkWindow *
-build_preferences (CrnApplication *self,
-                   GtkWindow      *parent)
-{
-  GtkWidget *window = adw_preferences_window_new ();
-  GtkWidget *page = adw_preferences_page_new ();
-  GtkWidget *group;
-
-  gtk_window_set_application (GTK_WINDOW (window), GTK_APPLICATION (self));
-  gtk_window_set_transient_for (GTK_WINDOW (window), parent);
-  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
-  adw_preferences_window_set_search_enabled (ADW_PREFERENCES_WINDOW (window), FALSE);
-  adw_preferences_page_set_title (ADW_PREFERENCES_PAGE (page), _("General"));
-  adw_preferences_page_set_icon_name (ADW_PREFERENCES_PAGE (page), "preferences-system-symbolic");
-
-  group = adw_preferences_group_new ();
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Account"));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
-                             new_info_row (_("CPTS server"),
-                                           crn_agenda_get_online (self->agenda) ? _("Connected") : _("Not connected")));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
-
-  group = adw_preferences_group_new ();
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Notifications"));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
-                             new_switch_row (self->settings, "notifications-enabled",
-                                             _("New Bookings"),
-                                             _("Notify when regulation or a referrer books a slot")));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
-                             new_switch_row (self->settings, "notify-on-confirmation",
-                                             _("Bookings to Confirm"),
-                                             _("Notify when a booking waits for the practice's confirmation")));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
-
-  group = adw_preferences_group_new ();
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Week View"));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
-                             new_hour_row (self->settings, "week-first-hour", _("First Hour Shown"), 0, 23));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
-                             new_hour_row (self->settings, "week-last-hour", _("Last Hour Shown"), 1, 24));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
-
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page),
-                            ADW_PREFERENCES_GROUP (build_policy_group (crn_agenda_get_policy (self->agenda))));
-
-  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window), ADW_PREFERENCES_PAGE (page));
-
-  return GTK_WINDOW (window);
 }
 
 /*
@@ -302,7 +123,7 @@ preferences_action (GSimpleAction *action,
   CrnApplication *self = user_data;
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
 
-  gtk_window_present (build_preferences (self, parent));
+  gtk_window_present (GTK_WINDOW (crn_preferences_window_new (parent, self->session, self->settings)));
 }
 
 static void
