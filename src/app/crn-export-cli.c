@@ -150,10 +150,12 @@ parse_options (GVariantDict      *options,
 
   if (request->format == CRN_EXPORT_ICS)
     {
-      if (g_variant_dict_contains (options, "month") || g_variant_dict_contains (options, "separator"))
+      if (g_variant_dict_contains (options, "month")
+          || g_variant_dict_contains (options, "separator"))
         {
           g_set_error_literal (error, CRN_EXPORT_ERROR, CRN_EXPORT_ERROR_INVALID,
-                               _("--export-ics takes --from and --to, not --month or --separator."));
+                               _("--export-ics takes --from and --to, "
+                                 "not --month or --separator."));
           return FALSE;
         }
       if (!g_variant_dict_lookup (options, "from", "&s", &text)

@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "crn-demo.h"
+#include "crn-export-dialog.h"
 #include "crn-first-run.h"
 
 struct _CrnWindow
@@ -655,6 +656,7 @@ crn_window_class_init (CrnWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   gtk_widget_class_install_action (widget_class, "win.sign-in-again", NULL, sign_in_again_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, crn_export_dialog_action);
   for (guint i = 0; i < G_N_ELEMENTS (page_names); i++)
     gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_ALT_MASK,
                                          "win.show-page", "s", page_names[i]);
