@@ -188,6 +188,10 @@ static const char * const migrations[CRN_STORE_SCHEMA_VERSION] = {
   "CREATE INDEX slots_conflict ON slots (conflict) WHERE conflict != 0;"
   "CREATE INDEX bookings_practitioner_start ON bookings (practitioner, start);"
   "CREATE INDEX bookings_referrer_start ON bookings (referrer, start);",
+
+  /* 2 -> 3: the CPTS's certificate authority chosen at sign-in (a file path, not a secret),
+   * so that the next start trusts the same one. */
+  "ALTER TABLE accounts ADD COLUMN ca_file TEXT;",
 };
 
 /* ------------------------------------------------------------------ helpers */

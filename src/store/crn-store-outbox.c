@@ -432,11 +432,14 @@ _crn_store_db_save_account (CrnStoreDb             *db,
                             const CrnStoreAccount  *account,
                             GError                **error)
 {
+  static const char existing_sql[] =
+    "SELECT id FROM accounts WHERE server_url = :server_url AND username = :username";
   static const char sql[] =
-    "INSERT INTO accounts (id, server_url, username, role)"
-    " VALUES (:id, :server_url, :username, :role)"
+    "INSERT INTO accounts (id, server_url, username, role, ca_file)"
+    " VALUES (:id, :server_url, :username, :role, :ca_file)"
     " ON CONFLICT (id) DO UPDATE SET server_url = excluded.server_url,"
-    "  username = excluded.username, role = excluded.role";
+    "  username = excluded.username, role = excluded.role, ca_file = excluded.ca_file";
+  g_autofree char *id = NULL;
   static const char clear_sql[] = "DELETE FROM account_practitioners WHERE account_id = :id";
   static const char add_sql[] =
     "INSERT OR IGNORE INTO account_practitioners (account_id, idnps) VALUES (:id, :idnps)";
@@ -455,13 +458,29 @@ _crn_store_db_save_account (CrnStoreDb             *db,
   if (!_crn_store_db_begin (db, error))
     return FALSE;
 
+  /* One account per server and user name: signing in again updates it, under its id. */
+  stmt = _crn_store_db_prepare (db, existing_sql, error);
+  if (stmt == NULL)
+    goto fail;
+  _crn_store_bind_text (stmt, ":server_url", account->server_url);
+  _crn_store_bind_text (stmt, ":username", account->username);
+  rc = sqlite3_step (stmt);
+  id = rc == SQLITE_ROW ? _crn_store_column_dup (stmt, 0) : g_strdup (account->id);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      _crn_store_db_set_error (db, rc, error);
+      goto fail;
+    }
+
   stmt = _crn_store_db_prepare (db, sql, error);
   if (stmt == NULL)
     goto fail;
-  _crn_store_bind_text (stmt, ":id", account->id);
+  _crn_store_bind_text (stmt, ":id", id);
   _crn_store_bind_text (stmt, ":server_url", account->server_url);
   _crn_store_bind_text (stmt, ":username", account->username);
   _crn_store_bind_text (stmt, ":role", account->role);
+  _crn_store_bind_text (stmt, ":ca_file", account->ca_file);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   if ((rc & 0xff) == SQLITE_CONSTRAINT)
@@ -479,7 +498,7 @@ _crn_store_db_save_account (CrnStoreDb             *db,
   stmt = _crn_store_db_prepare (db, clear_sql, error);
   if (stmt == NULL)
     goto fail;
-  _crn_store_bind_text (stmt, ":id", account->id);
+  _crn_store_bind_text (stmt, ":id", id);
   if (!_crn_store_db_step_done (db, stmt, error))
     goto fail;
 
@@ -488,7 +507,7 @@ _crn_store_db_save_account (CrnStoreDb             *db,
       stmt = _crn_store_db_prepare (db, add_sql, error);
       if (stmt == NULL)
         goto fail;
-      _crn_store_bind_text (stmt, ":id", account->id);
+      _crn_store_bind_text (stmt, ":id", id);
       _crn_store_bind_text (stmt, ":idnps", account->practitioners[i]);
       if (!_crn_store_db_step_done (db, stmt, error))
         goto fail;
@@ -511,7 +530,8 @@ _crn_store_db_list_accounts (CrnStoreDb  *db,
                              GError     **error)
 {
   static const char sql[] =
-    "SELECT id, server_url, username, role FROM accounts ORDER BY server_url, username";
+    "SELECT id, server_url, username, role, ca_file FROM accounts"
+    " ORDER BY server_url, username";
   static const char practitioners_sql[] =
     "SELECT idnps FROM account_practitioners WHERE account_id = :id ORDER BY idnps";
   g_autoptr(GPtrArray) list =
@@ -530,6 +550,7 @@ _crn_store_db_list_accounts (CrnStoreDb  *db,
       account->server_url = _crn_store_column_dup (stmt, 1);
       account->username = _crn_store_column_dup (stmt, 2);
       account->role = _crn_store_column_dup (stmt, 3);
+      account->ca_file = _crn_store_column_dup (stmt, 4);
       g_ptr_array_add (list, account);
     }
   sqlite3_reset (stmt);

@@ -218,6 +218,7 @@ crn_store_account_copy (const CrnStoreAccount *account)
   copy->username = g_strdup (account->username);
   copy->role = g_strdup (account->role);
   copy->practitioners = g_strdupv (account->practitioners);
+  copy->ca_file = g_strdup (account->ca_file);
 
   return copy;
 }
@@ -237,6 +238,7 @@ crn_store_account_free (CrnStoreAccount *account)
   g_free (account->username);
   g_free (account->role);
   g_strfreev (account->practitioners);
+  g_free (account->ca_file);
   g_free (account);
 }
 

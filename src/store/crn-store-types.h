@@ -112,6 +112,7 @@ typedef struct _CrnStoreAccount
   char   *username;
   char   *role;                    /* "practitioner", "secretary"… */
   char  **practitioners;           /* IDNPS acted for, NULL-terminated */
+  char   *ca_file;                 /* (nullable) the CPTS's CA file chosen at sign-in */
 } CrnStoreAccount;
 
 GType            crn_store_account_get_type (void) G_GNUC_CONST;

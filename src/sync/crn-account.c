@@ -19,6 +19,7 @@ struct _CrnAccount
   char     *role;           /* "practitioner" or "secretary" */
   char     *display_name;
   GStrv     practitioners;  /* IDNPS the account acts for */
+  char     *ca_file;        /* the CPTS's CA file chosen at sign-in, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (CrnAccount, crn_account, G_TYPE_OBJECT)
@@ -32,6 +33,7 @@ enum
   PROP_ROLE,
   PROP_DISPLAY_NAME,
   PROP_PRACTITIONERS,
+  PROP_CA_FILE,
   N_PROPS
 };
 
@@ -51,6 +53,7 @@ crn_account_finalize (GObject *object)
   g_free (self->role);
   g_free (self->display_name);
   g_strfreev (self->practitioners);
+  g_free (self->ca_file);
 
   G_OBJECT_CLASS (crn_account_parent_class)->finalize (object);
 }
@@ -82,6 +85,9 @@ crn_account_get_property (GObject    *object,
       break;
     case PROP_PRACTITIONERS:
       g_value_set_boxed (value, self->practitioners);
+      break;
+    case PROP_CA_FILE:
+      g_value_set_string (value, self->ca_file);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -121,6 +127,9 @@ crn_account_set_property (GObject      *object,
     case PROP_PRACTITIONERS:
       crn_account_set_practitioners (self, g_value_get_boxed (value));
       break;
+    case PROP_CA_FILE:
+      crn_account_set_ca_file (self, g_value_get_string (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -153,6 +162,15 @@ crn_account_class_init (CrnAccountClass *klass)
   properties[PROP_PRACTITIONERS] =
     g_param_spec_boxed ("practitioners", NULL, NULL, G_TYPE_STRV,
                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * CrnAccount:ca-file:
+   *
+   * The certificate authority (PEM file) chosen for this CPTS at sign-in, or %NULL for
+   * the system's. Kept with the account (it is not a secret) so that resuming trusts it.
+   */
+  properties[PROP_CA_FILE] =
+    g_param_spec_string ("ca-file", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -199,6 +217,7 @@ crn_account_new_from_store (const CrnStoreAccount *stored)
                        "username", stored->username,
                        "role", stored->role,
                        "practitioners", stored->practitioners,
+                       "ca-file", stored->ca_file,
                        NULL);
 }
 
@@ -220,6 +239,7 @@ crn_account_to_store (CrnAccount *self)
   stored->username = g_strdup (self->username);
   stored->role = g_strdup (self->role);
   stored->practitioners = g_strdupv (self->practitioners);
+  stored->ca_file = g_strdup (self->ca_file);
   return stored;
 }
 
@@ -332,4 +352,61 @@ crn_account_is_secretary (CrnAccount *self)
 {
   g_return_val_if_fail (CRN_IS_ACCOUNT (self), FALSE);
   return g_strcmp0 (self->role, "secretary") == 0;
+}
+
+/**
+ * crn_account_get_ca_file:
+ * @self: an account
+ *
+ * Returns: (nullable): the CPTS's certificate authority file, %NULL for the system's
+ */
+const char *
+crn_account_get_ca_file (CrnAccount *self)
+{
+  g_return_val_if_fail (CRN_IS_ACCOUNT (self), NULL);
+  return self->ca_file;
+}
+
+/**
+ * crn_account_set_ca_file:
+ * @self: an account
+ * @ca_file: (nullable): a PEM file, %NULL for the system's authorities
+ */
+void
+crn_account_set_ca_file (CrnAccount *self,
+                         const char *ca_file)
+{
+  g_return_if_fail (CRN_IS_ACCOUNT (self));
+
+  if (g_strcmp0 (self->ca_file, ca_file) == 0)
+    return;
+  g_free (self->ca_file);
+  self->ca_file = g_strdup (ca_file);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CA_FILE]);
+}
+
+/**
+ * crn_account_new_with_id:
+ * @id: the id of an account the store already has
+ * @other: the account to copy everything else from
+ *
+ * Returns: (transfer full): a copy of @other under @id (signing in again to an account
+ *   that is already set up keeps its id)
+ */
+CrnAccount *
+crn_account_new_with_id (const char *id,
+                         CrnAccount *other)
+{
+  g_return_val_if_fail (id != NULL, NULL);
+  g_return_val_if_fail (CRN_IS_ACCOUNT (other), NULL);
+
+  return g_object_new (CRN_TYPE_ACCOUNT,
+                       "id", id,
+                       "server-url", other->server_url,
+                       "username", other->username,
+                       "role", other->role,
+                       "display-name", other->display_name,
+                       "practitioners", other->practitioners,
+                       "ca-file", other->ca_file,
+                       NULL);
 }

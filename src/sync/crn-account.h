@@ -32,5 +32,10 @@ const char * const *crn_account_get_practitioners    (CrnAccount            *sel
 void                crn_account_set_practitioners    (CrnAccount            *self,
                                                       const char * const    *practitioners);
 gboolean            crn_account_is_secretary         (CrnAccount            *self);
+const char         *crn_account_get_ca_file          (CrnAccount            *self);
+void                crn_account_set_ca_file          (CrnAccount            *self,
+                                                      const char            *ca_file);
+CrnAccount         *crn_account_new_with_id          (const char            *id,
+                                                      CrnAccount            *other);
 
 G_END_DECLS

@@ -21,6 +21,7 @@ typedef struct
   CrnClient  *client;
   CrnAccount *account;
   char       *refresh_token;
+  char       *ca_file;
   gulong      handler;
 } SignIn;
 
@@ -34,6 +35,7 @@ sign_in_free (SignIn *data)
   g_clear_object (&data->account);
   if (data->refresh_token != NULL)
     secret_password_free (data->refresh_token);
+  g_free (data->ca_file);
   g_free (data);
 }
 
@@ -68,6 +70,45 @@ on_account_saved_cb (GObject      *source,
 }
 
 static void
+on_accounts_listed_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SignIn *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) accounts = NULL;
+  g_autoptr(CrnStoreAccount) stored = NULL;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  accounts = crn_store_list_accounts_finish (CRN_STORE (source), result, &error);
+  if (accounts == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* Signing in again with the same server and user name: the same account. */
+  for (guint i = 0; i < accounts->len; i++)
+    {
+      CrnStoreAccount *known = g_ptr_array_index (accounts, i);
+
+      if (g_strcmp0 (known->server_url, crn_account_get_server_url (data->account)) == 0 &&
+          g_strcmp0 (known->username, crn_account_get_username (data->account)) == 0 &&
+          g_strcmp0 (known->id, crn_account_get_id (data->account)) != 0)
+        {
+          CrnAccount *same = crn_account_new_with_id (known->id, data->account);
+
+          g_object_unref (data->account);
+          data->account = same;
+          break;
+        }
+    }
+  stored = crn_account_to_store (data->account);
+  crn_store_save_account_async (data->store, stored, cancellable, on_account_saved_cb,
+                                g_steal_pointer (&task));
+}
+
+static void
 on_sign_in_saved_cb (GObject      *source,
                      GAsyncResult *result,
                      gpointer      user_data)
@@ -75,7 +116,6 @@ on_sign_in_saved_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   SignIn *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(CrnStoreAccount) stored = NULL;
   GCancellable *cancellable = g_task_get_cancellable (task);
 
   if (!crn_secret_store_save_finish (result, &error))
@@ -84,9 +124,8 @@ on_sign_in_saved_cb (GObject      *source,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  stored = crn_account_to_store (data->account);
-  crn_store_save_account_async (data->store, stored, cancellable, on_account_saved_cb,
-                                g_steal_pointer (&task));
+  crn_store_list_accounts_async (data->store, cancellable, on_accounts_listed_cb,
+                                 g_steal_pointer (&task));
 }
 
 static void
@@ -106,6 +145,7 @@ on_signed_in_cb (GObject      *source,
       return;
     }
   g_clear_signal_handler (&data->handler, data->client);
+  crn_account_set_ca_file (data->account, data->ca_file);
   crn_secret_store_save_async (crn_account_get_server_url (data->account),
                                crn_account_get_username (data->account), data->refresh_token,
                                cancellable, on_sign_in_saved_cb, g_steal_pointer (&task));
@@ -122,8 +162,9 @@ on_signed_in_cb (GObject      *source,
  * @callback: called when done
  * @user_data: data for @callback
  *
- * Signs in, keeps the refresh token in the keyring and the account (no secret) in the
- * store.
+ * Signs in, keeps the refresh token in the keyring and the account (no secret, with
+ * @ca_file) in the store. Signing in again with the same server and user name reuses the
+ * account the store has (same id).
  */
 void
 crn_sync_sign_in_async (CrnStore            *store,
@@ -151,6 +192,7 @@ crn_sync_sign_in_async (CrnStore            *store,
   data = g_new0 (SignIn, 1);
   data->store = g_object_ref (store);
   data->client = client;
+  data->ca_file = g_strdup (ca_file);
   data->handler = g_signal_connect (client, "refresh-token-changed",
                                     G_CALLBACK (on_sign_in_token_cb), data);
   g_task_set_task_data (task, data, (GDestroyNotify) sign_in_free);
@@ -197,7 +239,8 @@ on_resume_lookup_cb (GObject      *source,
  * crn_sync_resume_async:
  * @store: the local store
  * @account: an account remembered by the store
- * @ca_file: (nullable): the CPTS's certificate authority (PEM)
+ * @ca_file: (nullable): the CPTS's certificate authority (PEM); %NULL for the one kept with
+ *   the account at sign-in (crn_account_get_ca_file()), if any
  * @cancellable: (nullable): a #GCancellable
  * @callback: called when done
  * @user_data: data for @callback
@@ -218,6 +261,8 @@ crn_sync_resume_async (CrnStore            *store,
   CrnClient *client;
 
   g_task_set_source_tag (task, crn_sync_resume_async);
+  if (ca_file == NULL)
+    ca_file = crn_account_get_ca_file (account);
   client = crn_client_new (crn_account_get_server_url (account), ca_file, &error);
   if (client == NULL)
     {

@@ -1154,11 +1154,22 @@ test_accounts (StoreFixture  *fixture,
   g_assert_cmpuint (g_strv_length (got->practitioners), ==, 1);
   g_clear_pointer (&list, g_ptr_array_unref);
 
-  /* The same user on the same server twice is refused. */
+  /* The same user on the same server again (a second sign-in) is the same account: it is
+   * updated under its first id, with the CA file chosen this time. */
   clash.id = (char *) "acc-2";
-  g_assert_false (_crn_store_db_save_account (db, &clash, &error));
-  g_assert_error (error, CRN_STORE_ERROR, CRN_STORE_ERROR_INVALID);
-  g_clear_error (&error);
+  clash.role = (char *) "practitioner";
+  clash.ca_file = (char *) "/etc/cpts/ca.pem";
+  g_assert_true (_crn_store_db_save_account (db, &clash, &error));
+  g_assert_no_error (error);
+  list = _crn_store_db_list_accounts (db, &error);
+  g_assert_cmpuint (list->len, ==, 1);
+  got = g_ptr_array_index (list, 0);
+  g_assert_cmpstr (got->id, ==, "acc-1");
+  g_assert_cmpstr (got->role, ==, "practitioner");
+  g_assert_cmpstr (got->ca_file, ==, "/etc/cpts/ca.pem");
+  g_assert_cmpuint (g_strv_length (got->practitioners), ==, 1);
+  g_clear_pointer (&list, g_ptr_array_unref);
+  g_assert_cmpint (store_test_db_int (db, "SELECT count (*) FROM accounts"), ==, 1);
 
   g_assert_true (_crn_store_db_delete_account (db, "acc-1", &error));
   g_assert_cmpint (store_test_db_int (db, "SELECT count (*) FROM account_practitioners"), ==, 0);

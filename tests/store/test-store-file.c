@@ -330,7 +330,8 @@ test_migrate_from_v0 (StoreFixture  *fixture,
   _crn_store_db_close (db);
 }
 
-/* Version 1 -> 2 keeps every row and adds the conflict flag and the indexes. */
+/* Version 1 -> current keeps every row and adds the conflict flag, the indexes and the
+ * accounts' CA file. */
 static void
 test_migrate_from_v1 (StoreFixture  *fixture,
                       gconstpointer  data)
@@ -364,8 +365,10 @@ test_migrate_from_v1 (StoreFixture  *fixture,
   g_assert_cmpint (store_test_raw_int (fixture->path, "PRAGMA user_version"), ==, 1);
 
   db = store_test_open (fixture->path);
-  g_assert_cmpint (_crn_store_db_get_user_version (db), ==, 2);
-  g_assert_cmpint (store_test_db_int (db, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (_crn_store_db_get_user_version (db), ==, CRN_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (store_test_db_int (db, "PRAGMA user_version"), ==, CRN_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (store_test_db_int (db, "SELECT count (*) FROM pragma_table_info ('accounts')"
+                                          " WHERE name = 'ca_file'"), ==, 1);
   g_assert_cmpint (store_test_db_int (db, "SELECT count (*) FROM sqlite_master"
                                           " WHERE type = 'index' AND name IN ('slots_start',"
                                           " 'bookings_practitioner_start', 'slots_conflict',"
@@ -491,7 +494,11 @@ test_too_new (StoreFixture  *fixture,
 
   /* The message says which formats are involved. */
   g_assert_null (_crn_store_db_open (fixture->path, &error));
-  g_assert_nonnull (strstr (error->message, "format 3"));
+  {
+    g_autofree char *format = g_strdup_printf ("format %d", CRN_STORE_SCHEMA_VERSION + 1);
+
+    g_assert_nonnull (strstr (error->message, format));
+  }
 }
 
 static void

@@ -512,6 +512,8 @@ test_first_sign_in (Fixture       *f,
   g_assert_cmpstr (stored->username, ==, GP_LOGIN);
   g_assert_cmpstr (stored->role, ==, "practitioner");
   g_assert_cmpstr (stored->practitioners[0], ==, GP_IDNPS);
+  /* The CPTS's own CA, chosen at sign-in, is remembered with the account. */
+  g_assert_cmpstr (stored->ca_file, ==, g_getenv ("CRN_TEST_TLS_CERT"));
 
   /* Initial sync: the demo agenda arrives. */
   error = run_sync (sync);
@@ -520,11 +522,12 @@ test_first_sign_in (Fixture       *f,
   g_assert_cmpuint (n, >, 10);
   g_assert_cmpint (crn_sync_get_status (sync), ==, CRN_SYNC_STATUS_IDLE);
 
-  /* Next start of the app: the session comes back from the keyring. */
+  /* Next start of the app: the session comes back from the keyring, and the CA file from
+   * the account (none is passed: the system's authorities do not know this server). */
   g_clear_object (&sync);
   account = crn_account_new_from_store (stored);
-  crn_sync_resume_async (f->store, account, g_getenv ("CRN_TEST_TLS_CERT"), NULL,
-                         sync_test_result_cb, &result);
+  g_assert_cmpstr (crn_account_get_ca_file (account), ==, g_getenv ("CRN_TEST_TLS_CERT"));
+  crn_sync_resume_async (f->store, account, NULL, NULL, sync_test_result_cb, &result);
   resumed = crn_sync_resume_finish (sync_test_wait (&result), &error);
   g_assert_no_error (error);
   g_clear_object (&result);
@@ -548,6 +551,50 @@ test_first_sign_in (Fixture       *f,
   g_assert_cmpint (crn_sync_get_status (resumed), ==, CRN_SYNC_STATUS_SIGNED_OUT);
   error = run_sync (resumed);
   g_assert_error (error, CRN_SYNC_ERROR, CRN_SYNC_ERROR_SIGNED_OUT);
+}
+
+/* Signing in twice with the same server and user name gives one account, the first. */
+static void
+test_same_account (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrnSync) first = sign_in (f, f->server->url, g_getenv ("CRN_TEST_TLS_CERT"), &error);
+  g_autoptr(CrnSync) second = NULL;
+  g_autoptr(GPtrArray) accounts = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *first_id = NULL;
+  CrnStoreAccount *stored;
+
+  g_assert_no_error (error);
+  first_id = g_strdup (crn_account_get_id (crn_sync_get_account (first)));
+  g_clear_object (&first);
+
+  second = sign_in (f, f->server->url, g_getenv ("CRN_TEST_TLS_CERT"), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (crn_account_get_id (crn_sync_get_account (second)), ==, first_id);
+  crn_store_list_accounts_async (f->store, NULL, sync_test_result_cb, &result);
+  accounts = crn_store_list_accounts_finish (f->store, sync_test_wait (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (accounts->len, ==, 1);
+  stored = g_ptr_array_index (accounts, 0);
+  g_assert_cmpstr (stored->id, ==, first_id);
+  g_assert_cmpstr (stored->username, ==, GP_LOGIN);
+  error = run_sync (second);
+  g_assert_no_error (error);
+
+  /* Forgetting it (as the second sign-in knows it) forgets the one stored account. */
+  g_clear_object (&result);
+  crn_sync_sign_out_async (second, CRN_SIGN_OUT_FORGET_ACCOUNT, NULL, sync_test_result_cb,
+                           &result);
+  crn_sync_sign_out_finish (second, sync_test_wait (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_clear_pointer (&accounts, g_ptr_array_unref);
+  crn_store_list_accounts_async (f->store, NULL, sync_test_result_cb, &result);
+  accounts = crn_store_list_accounts_finish (f->store, sync_test_wait (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (accounts->len, ==, 0);
 }
 
 static void
@@ -1281,6 +1328,7 @@ main (int   argc,
 
   g_test_add ("/sync/server/first-sign-in", Fixture, NULL, setup, test_first_sign_in,
               teardown);
+  g_test_add ("/sync/server/same-account", Fixture, NULL, setup, test_same_account, teardown);
   g_test_add ("/sync/server/certificate", Fixture, NULL, setup, test_certificate, teardown);
   g_test_add ("/sync/server/live-booking", Fixture, NULL, setup, test_live_booking, teardown);
   g_test_add ("/sync/server/live-reconnect", Fixture, NULL, setup, test_live_reconnect,
