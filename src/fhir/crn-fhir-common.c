@@ -508,8 +508,15 @@ crn_fhir_format_instant_ms (gint64 ms)
   utc = g_date_time_new_from_unix_utc (seconds);
   g_return_val_if_fail (utc != NULL, NULL);
   local = g_date_time_to_timezone (utc, crn_time_zone_paris ());
-  base = g_date_time_format (local, "%Y-%m-%dT%H:%M:%S");
   offset = g_date_time_get_utc_offset (local) / G_TIME_SPAN_SECOND;
+  /* Until 1911 Paris used local mean time (+00:09:21): an offset of whole minutes cannot
+   * say it, so such an instant is written in UTC, where it reads back exactly (F4). */
+  if (offset % 60 != 0)
+    {
+      base = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S");
+      return g_strdup_printf ("%s.%03dZ", base, millis);
+    }
+  base = g_date_time_format (local, "%Y-%m-%dT%H:%M:%S");
   off_minutes = ABS (offset) / 60;
 
   return g_strdup_printf ("%s.%03d%c%02d:%02d", base, millis, offset < 0 ? '-' : '+',
