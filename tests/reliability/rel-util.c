@@ -217,3 +217,74 @@ rel_json_set (JsonNode   *root,
         }
     }
 }
+
+char *
+rel_db_integrity (CrnTestServer *server)
+{
+  sqlite3 *db = open_db (server);
+  sqlite3_stmt *stmt = NULL;
+  char *value;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA integrity_check", -1, &stmt, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+void
+rel_add_slots (CrnTestServer *server,
+               const char    *token,
+               CrnTemplate   *agenda,
+               guint          n_blocks,
+               guint          minutes_ahead,
+               CrnVisibility  visibility,
+               GPtrArray     *ids,
+               GArray        *starts)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *put_path = g_strdup_printf ("/fhir/Schedule/sched-%s-%s",
+                                               agenda->practitioner, agenda->place_id);
+  g_autoptr(CrnTestResponse) put = NULL;
+  g_autofree gint64 *firsts = g_new0 (gint64, n_blocks);
+
+  for (guint b = 0; b < n_blocks; b++)
+    {
+      CrnTemplateException *extra = crn_template_exception_new ();
+
+      firsts[b] = crn_test_pick_start (minutes_ahead + b * 170, 8 * 20);
+      g_free (extra->id);
+      extra->id = crn_uuid_new ();
+      extra->kind = CRN_EXCEPTION_EXTRA;
+      extra->start = firsts[b];
+      extra->end = firsts[b] + 8 * 20 * 60;
+      extra->slot_minutes = 20;
+      extra->modalities = CRN_MODALITY_AMB;
+      extra->visibility = visibility;
+      crn_template_add_exception (agenda, extra);
+    }
+  node = crn_fhir_schedule_build (agenda, NULL);
+  body = crn_fhir_to_string (node, FALSE);
+  put = crn_test_request (server, "PUT", put_path, token, body, NULL);
+  if (put->status != 200)
+    g_error ("Schedule PUT: %u %s", put->status, put->body);
+
+  for (guint i = 0; i < n_blocks * 8; i++)
+    {
+      gint64 start = firsts[i / 8] + (i % 8) * 20 * 60;
+      g_autofree char *iso = crn_test_iso_param (start);
+      g_autofree char *path = g_strdup_printf ("/fhir/Slot?actor=Practitioner/pract-%s"
+                                               "&status=free&start=ge%s&start=le%s",
+                                               agenda->practitioner, iso, iso);
+      g_autoptr(CrnTestResponse) r = crn_test_request (server, "GET", path, token, NULL, NULL);
+
+      g_assert_cmpuint (r->status, ==, 200);
+      if (crn_test_json_int (r->json, "total") != 1)
+        continue;     /* an instant the expansion skips (a time change) */
+      g_ptr_array_add (ids, g_strdup (crn_test_json_string (r->json, "entry[0].resource.id")));
+      g_array_append_val (starts, start);
+    }
+}

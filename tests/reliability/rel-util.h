@@ -33,6 +33,21 @@ char           *rel_db_digest         (CrnTestServer *server);
 gint64          rel_db_count          (CrnTestServer *server,
                                        const char    *sql);
 
+/* PRAGMA integrity_check of the server's database ("ok" when sound); free it. */
+char           *rel_db_integrity      (CrnTestServer *server);
+
+/* Adds @n_blocks extra blocks of 8 free slots of 20 min (visibility @visibility) to @agenda,
+ * the first about @minutes_ahead from now, none across local midnight; PUTs the agenda
+ * with @token and appends the new slots' ids and starts to @ids and @starts. */
+void            rel_add_slots         (CrnTestServer *server,
+                                       const char    *token,
+                                       CrnTemplate   *agenda,
+                                       guint          n_blocks,
+                                       guint          minutes_ahead,
+                                       CrnVisibility  visibility,
+                                       GPtrArray     *ids,
+                                       GArray        *starts);
+
 /* Sets (value_json != NULL) or removes (NULL) the member at @path ("a.b[2].c") of @root. */
 void            rel_json_set          (JsonNode      *root,
                                        const char    *path,
