@@ -100,13 +100,18 @@ crn_export_chart_draw (cairo_t       *cr,
       cairo_rectangle (cr, x + 1, top + plot_h - h2, bar_w, h2);
       cairo_fill (cr);
 
-      set_color (cr, foreground, 0.8);
-      cairo_text_extents (cr, v1, &extents);
-      cairo_move_to (cr, x - bar_w / 2 - 1 - extents.x_advance / 2, top + plot_h - h1 - 3);
-      cairo_show_text (cr, v1);
-      cairo_text_extents (cr, v2, &extents);
-      cairo_move_to (cr, x + 1 + bar_w / 2 - extents.x_advance / 2, top + plot_h - h2 - 3);
-      cairo_show_text (cr, v2);
+      /* The values above the bars, when the bars are wide enough for them not to overlap
+       * (a month's 31 days are not; their numbers are in the text and the CSV). */
+      if (bar_w >= 12)
+        {
+          set_color (cr, foreground, 0.8);
+          cairo_text_extents (cr, v1, &extents);
+          cairo_move_to (cr, x - bar_w / 2 - 1 - extents.x_advance / 2, top + plot_h - h1 - 3);
+          cairo_show_text (cr, v1);
+          cairo_text_extents (cr, v2, &extents);
+          cairo_move_to (cr, x + 1 + bar_w / 2 - extents.x_advance / 2, top + plot_h - h2 - 3);
+          cairo_show_text (cr, v2);
+        }
 
       set_color (cr, foreground, 1.0);
       cairo_text_extents (cr, labels[i], &extents);
