@@ -65,6 +65,14 @@ static void
 update_rows (CrnExportDialog *self)
 {
   CrnExportFormat format = (CrnExportFormat) adw_combo_row_get_selected (self->format_row);
+  const char *what[] = {
+    N_("SNP slots and bookings of a range of days, for an agenda"),
+    N_("The activity of a month, per day, for a spreadsheet"),
+    N_("The activity of a month, with its charts"),
+  };
+
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->format_row),
+                               format < G_N_ELEMENTS (what) ? _(what[format]) : "");
 
   gtk_widget_set_visible (GTK_WIDGET (self->range_group), format == CRN_EXPORT_ICS);
   gtk_widget_set_visible (GTK_WIDGET (self->month_group), format != CRN_EXPORT_ICS);
@@ -302,12 +310,7 @@ crn_export_dialog_class_init (CrnExportDialogClass *klass)
 static void
 crn_export_dialog_init (CrnExportDialog *self)
 {
-  const char *formats[] = {
-    _("iCalendar: SNP slots and bookings of a range of days"),
-    _("CSV: the activity of a month, per day"),
-    _("PDF: the activity of a month, with its charts"),
-    NULL,
-  };
+  const char *formats[] = { "iCalendar", "CSV", "PDF", NULL };
   g_autoptr(GDateTime) now = g_date_time_new_from_unix_utc (crn_time_now ());
   g_autoptr(GDateTime) today = g_date_time_to_timezone (now, crn_time_zone_paris ());
   g_autoptr(GDateTime) later = g_date_time_add_days (today, 27);
