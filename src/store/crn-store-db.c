@@ -192,6 +192,14 @@ static const char * const migrations[CRN_STORE_SCHEMA_VERSION] = {
   /* 2 -> 3: the CPTS's certificate authority chosen at sign-in (a file path, not a secret),
    * so that the next start trusts the same one. */
   "ALTER TABLE accounts ADD COLUMN ca_file TEXT;",
+
+  /* 3 -> 4: the future slots a local template change removed, so that one the server
+   * booked meanwhile is flagged (not silently put back) when the pull brings it. */
+  "CREATE TABLE removed_slots ("
+  "  id TEXT PRIMARY KEY NOT NULL,"
+  "  template_id TEXT,"
+  "  start INTEGER NOT NULL"
+  ");",
 };
 
 /* ------------------------------------------------------------------ helpers */

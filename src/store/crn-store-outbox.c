@@ -315,7 +315,7 @@ _crn_store_db_remove_local_data (CrnStoreDb  *db,
                                  GError     **error)
 {
   static const char * const tables[] = {
-    "outbox", "bookings", "slots", "template_exceptions", "template_blocks", "templates",
+    "outbox", "bookings", "slots", "removed_slots", "template_exceptions", "template_blocks", "templates",
     "practitioners", "places", "policy_excluded_reasons", "policy", "sync_state",
   };
 

@@ -19,7 +19,7 @@ G_BEGIN_DECLS
 /* PRAGMA application_id of our files: "CrnS" */
 #define CRN_STORE_APPLICATION_ID 0x43726e53
 /* PRAGMA user_version this code writes; older files are migrated on open. */
-#define CRN_STORE_SCHEMA_VERSION 3
+#define CRN_STORE_SCHEMA_VERSION 4
 
 typedef struct _CrnStoreDb CrnStoreDb;
 

@@ -183,6 +183,32 @@ write_slot (CrnStoreDb     *db,
   return TRUE;
 }
 
+static const char *
+removed_slot_note (void)
+{
+  return _("This slot is no longer in the weekly template; it is kept because a patient is "
+           "booked on it. Cancel or move the booking, then remove the slot.");
+}
+
+/* Inside a page's transaction: a slot that a local template change removed but that the
+ * server has booked (it came back busy in this page) is kept and flagged for the practice
+ * to decide, never shown as an ordinary slot. */
+static gboolean
+flag_removed_held_slots (CrnStoreDb  *db,
+                         GError     **error)
+{
+  static const char sql[] =
+    "UPDATE slots SET conflict = 1, conflict_note = :note"
+    " WHERE conflict = 0 AND status IN ('busy', 'busy-tentative')"
+    " AND id IN (SELECT id FROM removed_slots)";
+  sqlite3_stmt *stmt = _crn_store_db_prepare (db, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  _crn_store_bind_text (stmt, ":note", removed_slot_note ());
+  return _crn_store_db_step_done (db, stmt, error);
+}
+
 /**
  * _crn_store_db_upsert_slots:
  * @db: a store
@@ -215,6 +241,12 @@ _crn_store_db_upsert_slots (CrnStoreDb  *db,
           return FALSE;
         }
       applied_count += applied;
+    }
+
+  if (applied_count > 0 && !flag_removed_held_slots (db, error))
+    {
+      _crn_store_db_rollback (db);
+      return FALSE;
     }
 
   if (!_crn_store_db_commit (db, error))
@@ -710,6 +742,13 @@ _crn_store_db_apply_page (CrnStoreDb          *db,
           return FALSE;
         }
       applied_count += applied;
+    }
+
+  if (applied_count > 0 && g_strcmp0 (resource, "Slot") == 0 &&
+      !flag_removed_held_slots (db, error))
+    {
+      _crn_store_db_rollback (db);
+      return FALSE;
     }
 
   if (state != NULL && !_crn_store_db_set_sync_state (db, state, error))
@@ -1493,6 +1532,14 @@ _crn_store_db_replace_template_slots (CrnStoreDb  *db,
   static const char delete_sql[] =
     "DELETE FROM slots WHERE template_id = :template_id AND start >= :from"
     " AND id NOT IN (SELECT id FROM temp.expanded_ids) AND NOT" HELD;
+  static const char remember_sql[] =
+    "INSERT OR REPLACE INTO removed_slots (id, template_id, start)"
+    " SELECT id, template_id, start FROM slots WHERE template_id = :template_id"
+    " AND start >= :from AND id NOT IN (SELECT id FROM temp.expanded_ids) AND NOT" HELD;
+  /* Back in the template, or past: no longer a removed future slot. */
+  static const char forget_sql[] =
+    "DELETE FROM removed_slots WHERE start < :from OR (template_id = :template_id"
+    " AND id IN (SELECT id FROM temp.expanded_ids))";
 #undef HELD
   sqlite3 *handle = _crn_store_db_get_handle (db);
   sqlite3_stmt *stmt;
@@ -1552,13 +1599,26 @@ _crn_store_db_replace_template_slots (CrnStoreDb  *db,
     goto fail;
   _crn_store_bind_text (stmt, ":template_id", template_id);
   _crn_store_bind_int64 (stmt, ":from", from);
-  _crn_store_bind_text (stmt, ":note",
-                        _("This slot is no longer in the weekly template; it is kept because "
-                          "a patient is booked on it. Cancel or move the booking, then remove "
-                          "the slot."));
+  _crn_store_bind_text (stmt, ":note", removed_slot_note ());
   if (!_crn_store_db_step_done (db, stmt, error))
     goto fail;
   flagged = (guint) sqlite3_changes (handle);
+
+  stmt = _crn_store_db_prepare (db, forget_sql, error);
+  if (stmt == NULL)
+    goto fail;
+  _crn_store_bind_text (stmt, ":template_id", template_id);
+  _crn_store_bind_int64 (stmt, ":from", from);
+  if (!_crn_store_db_step_done (db, stmt, error))
+    goto fail;
+
+  stmt = _crn_store_db_prepare (db, remember_sql, error);
+  if (stmt == NULL)
+    goto fail;
+  _crn_store_bind_text (stmt, ":template_id", template_id);
+  _crn_store_bind_int64 (stmt, ":from", from);
+  if (!_crn_store_db_step_done (db, stmt, error))
+    goto fail;
 
   stmt = _crn_store_db_prepare (db, delete_sql, error);
   if (stmt == NULL)

@@ -1120,6 +1120,91 @@ test_sync_state (StoreFixture  *fixture,
   _crn_store_db_close (db);
 }
 
+/* A slot the local template change removed (it was free here) but that the server booked
+ * meanwhile comes back with the pull: kept, and flagged for the practice to decide; the
+ * flag survives the next pages. */
+static void
+test_template_removed_then_booked (StoreFixture  *fixture,
+                                   gconstpointer  data)
+{
+  CrnStoreDb *db = store_test_open (fixture->path);
+  g_autoptr(CrnTemplate) template = make_template ();
+  g_autoptr(CrnTemplate) changed = NULL;
+  g_autoptr(GPtrArray) slots = NULL;
+  g_autoptr(GPtrArray) none = NULL;
+  g_autoptr(GPtrArray) page = NULL;
+  g_autoptr(GPtrArray) week = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrnSlot) booked = NULL;
+  g_autoptr(CrnSlot) other = NULL;
+  CrnSyncState state = { (char *) "Slot", 1772500000000, NULL, 0 };
+  GDate from, to;
+  guint n_removed = 0, n_flagged = 99;
+  guint n_applied = 0;
+
+  g_date_set_dmy (&from, 2, G_DATE_MARCH, 2026);
+  g_date_set_dmy (&to, 29, G_DATE_MARCH, 2026);
+  slots = crn_template_expand (template, &from, &to);
+  g_assert_true (_crn_store_db_replace_template_slots (db, template->id, slots, T0 - 86400,
+                                                      NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  /* Offline, the GP drops the block: every slot goes (all free here). */
+  changed = crn_template_copy (template);
+  g_ptr_array_remove_index (changed->blocks, 0);
+  none = crn_template_expand (changed, &from, &to);
+  g_assert_true (_crn_store_db_replace_template_slots (db, changed->id, none, T0 - 86400,
+                                                      &n_removed, &n_flagged, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_removed, ==, slots->len);
+  g_assert_cmpuint (n_flagged, ==, 0);
+  g_assert_cmpint (store_test_db_int (db, "SELECT count (*) FROM slots"), ==, 0);
+
+  /* The server had booked one of them; the pull brings it busy (with its watermark). */
+  booked = crn_slot_copy (g_ptr_array_index (slots, 2));
+  booked->status = CRN_SLOT_STATUS_BUSY;
+  booked->version = 5;
+  page = slots_array (crn_slot_copy (booked), NULL);
+  g_assert_true (_crn_store_db_apply_page (db, "Slot", page, &state, &n_applied, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_applied, ==, 1);
+  g_clear_pointer (&page, g_ptr_array_unref);
+
+  week = _crn_store_db_week (db, NULL, T0 - 86400, T0 + 40 * 86400, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (week->len, ==, 1);
+  g_assert_cmpstr (((CrnWeekEntry *) g_ptr_array_index (week, 0))->slot->id, ==, booked->id);
+  g_assert_true (((CrnWeekEntry *) g_ptr_array_index (week, 0))->conflict);
+  g_assert_nonnull (((CrnWeekEntry *) g_ptr_array_index (week, 0))->conflict_note);
+  g_clear_pointer (&week, g_ptr_array_unref);
+
+  /* A later revision of it (still booked), through the plain upsert: still flagged. */
+  booked->version = 6;
+  page = slots_array (crn_slot_copy (booked), NULL);
+  g_assert_true (_crn_store_db_upsert_slots (db, page, NULL, &error));
+  g_clear_pointer (&page, g_ptr_array_unref);
+  g_assert_cmpint (store_test_db_int (db, "SELECT conflict FROM slots"), ==, 1);
+
+  /* A slot of another template, busy, is not flagged. */
+  other = store_test_slot ("slot-other", TEST_IDNPS, T0 + 7200, 20, CRN_VISIBILITY_SNP);
+  other->status = CRN_SLOT_STATUS_BUSY;
+  other->version = 2;
+  page = slots_array (g_steal_pointer (&other), NULL);
+  g_assert_true (_crn_store_db_upsert_slots (db, page, NULL, &error));
+  g_assert_cmpint (store_test_db_int (db, "SELECT conflict FROM slots WHERE id = 'slot-other'"),
+                   ==, 0);
+
+  /* The block is back: the slot is the template's again, unflagged. */
+  g_assert_true (_crn_store_db_replace_template_slots (db, template->id, slots, T0 - 86400,
+                                                      NULL, &n_flagged, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (store_test_db_int (db, "SELECT count (*) FROM slots WHERE conflict != 0"),
+                   ==, 0);
+  g_assert_cmpint (store_test_db_int (db, "SELECT count (*) FROM removed_slots"), ==, 0);
+
+  _crn_store_db_close (db);
+}
+
 static void
 test_accounts (StoreFixture  *fixture,
                gconstpointer  data)
@@ -1196,6 +1281,7 @@ main (int    argc,
   ADD ("/store/outbox/enqueue-mark-reopen", test_outbox);
   ADD ("/store/outbox/user-action-one-transaction", test_user_action_one_transaction);
   ADD ("/store/conflict/template-change-keeps-booked", test_template_conflict);
+  ADD ("/store/conflict/template-removed-then-booked", test_template_removed_then_booked);
   ADD ("/store/query/week", test_week);
   ADD ("/store/query/figures-sql-vs-c", test_figures_sql_vs_c);
   ADD ("/store/query/inbox", test_inbox);

@@ -873,6 +873,104 @@ test_refused_booking (Fixture       *f,
   g_assert_cmpint (server_count (f, late->id), ==, 0);
 }
 
+/* Offline, the GP puts an absence over a slot that regulation books on the server
+ * meanwhile: the local re-expansion removes it (it was free here), the server keeps it
+ * (booked), and when it comes back with the pull it is kept and flagged for the practice
+ * to decide. Nothing booked disappears. */
+static void
+test_template_removed_booked (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrnSync) sync = sign_in (f, f->server->url, g_getenv ("CRN_TEST_TLS_CERT"), &error);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) templates = NULL;
+  g_autoptr(GPtrArray) expanded = NULL;
+  g_autoptr(GPtrArray) week = NULL;
+  g_autoptr(CrnTemplate) template = NULL;
+  g_autoptr(CrnOutboxEntry) entry = NULL;
+  g_autoptr(CrnSlot) slot = NULL;
+  g_autoptr(CrnSlot) gone = NULL;
+  CrnTemplateException *absence = crn_template_exception_new ();
+  const char *gps[] = { GP_IDNPS, NULL };
+  CrnInstant now = crn_time_now ();
+  GDate from, to;
+  guint n_flagged = 99;
+  gboolean found = FALSE;
+
+  g_assert_no_error (error);
+  error = run_sync (sync);
+  g_assert_no_error (error);
+  slot = free_slot (f, 3, 4);
+  regulation_books (f, slot, "Gardetest");
+
+  crn_store_list_templates_async (f->store, GP_IDNPS, NULL, sync_test_result_cb, &result);
+  templates = crn_store_list_templates_finish (f->store, sync_test_wait (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  template = crn_template_copy (g_ptr_array_index (templates, 0));
+  g_free (absence->id);
+  absence->id = crn_uuid_new ();
+  absence->kind = CRN_EXCEPTION_ABSENCE;
+  absence->start = slot->start;
+  absence->end = slot->end;
+  absence->reason = g_strdup ("Formation");
+  crn_template_add_exception (template, absence);
+  entry = crn_change_new_template (template);
+  crn_store_save_template_change_async (f->store, template, entry, NULL, sync_test_result_cb,
+                                        &result);
+  crn_store_save_template_change_finish (f->store, sync_test_wait (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  crn_time_to_local (now, &from, NULL, NULL);
+  crn_time_to_local (now + 60 * 86400, &to, NULL, NULL);
+  expanded = crn_template_expand (template, &from, &to);
+  crn_store_replace_template_slots_async (f->store, template->id, expanded, now, NULL,
+                                          sync_test_result_cb, &result);
+  crn_store_replace_template_slots_finish (f->store, sync_test_wait (&result), NULL,
+                                           &n_flagged, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_cmpuint (n_flagged, ==, 0);
+  crn_store_get_slot_async (f->store, slot->id, NULL, sync_test_result_cb, &result);
+  gone = crn_store_get_slot_finish (f->store, sync_test_wait (&result), &error);
+  g_assert_error (error, CRN_STORE_ERROR, CRN_STORE_ERROR_NOT_FOUND);
+  g_assert_null (gone);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  /* Back online: the template goes out, the booked slot comes back, flagged. */
+  error = run_sync (sync);
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->refused->len, ==, 0);
+  for (guint round = 0; round < 2; round++)
+    {
+      crn_store_week_async (f->store, gps, now, now + 60 * 86400, NULL, sync_test_result_cb,
+                            &result);
+      week = crn_store_week_finish (f->store, sync_test_wait (&result), &error);
+      g_assert_no_error (error);
+      g_clear_object (&result);
+      found = FALSE;
+      for (guint i = 0; i < week->len; i++)
+        {
+          CrnWeekEntry *e = g_ptr_array_index (week, i);
+
+          if (g_strcmp0 (e->slot->id, slot->id) != 0)
+            continue;
+          found = TRUE;
+          g_assert_true (e->conflict);
+          g_assert_nonnull (e->conflict_note);
+          g_assert_nonnull (e->booking);
+          g_assert_cmpstr (e->booking->patient.family, ==, "Gardetest");
+        }
+      g_assert_true (found);
+      g_clear_pointer (&week, g_ptr_array_unref);
+      /* …and stays flagged through the next sync. */
+      error = run_sync (sync);
+      g_assert_no_error (error);
+    }
+}
+
 static void
 test_lost_answers (Fixture       *f,
                    gconstpointer  data)
@@ -1339,6 +1437,8 @@ main (int   argc,
               teardown);
   g_test_add ("/sync/server/refused-booking", Fixture, NULL, setup, test_refused_booking,
               teardown);
+  g_test_add ("/sync/server/template-removed-booked", Fixture, NULL, setup,
+              test_template_removed_booked, teardown);
   g_test_add ("/sync/server/lost-answers", Fixture, NULL, setup, test_lost_answers, teardown);
   g_test_add ("/sync/server/refresh", Fixture, NULL, setup, test_refresh, teardown);
   g_test_add ("/sync/server/crash-before-push", Fixture, NULL, setup, test_crash_before_push,
