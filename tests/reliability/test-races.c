@@ -13,7 +13,8 @@
  *     cancellation is there;
  *   - every change an app recorded as done is on the server (or was overtaken by a later
  *     acknowledged action), none is left pending;
- *   - both apps hold the server's state of every slot and booking of the run.
+ *   - both apps hold the server's state of every slot and booking of the run;
+ *   - the server's log holds no password, token or patient name.
  *
  *   test-races [--runs N] [--seed S]       (default 3 runs; the seed is printed)
  *
@@ -515,6 +516,28 @@ check_run (Run   *run,
     }
 }
 
+/* After a whole session of two apps and regulation: no password, token or patient name in
+ * the server's log (every level: the tests run it with G_MESSAGES_DEBUG=all). */
+static void
+check_log (Run *run)
+{
+  GHashTableIter iter;
+  gpointer password;
+  const char *log;
+
+  crn_test_server_drain_stderr (run->server);
+  log = run->server->stderr_text->str;
+  g_hash_table_iter_init (&iter, run->server->passwords);
+  while (g_hash_table_iter_next (&iter, NULL, &password))
+    if (strstr (log, password) != NULL)
+      g_error ("a password is in the server log");
+  if (strstr (log, run->reg) != NULL || strstr (log, run->doc) != NULL)
+    g_error ("an access token is in the server log");
+  g_assert_null (strstr (log, "DUPONT"));
+  g_assert_null (strstr (log, "Lucas"));
+  g_assert_null (strstr (log, "1987-04-12"));
+}
+
 static void
 play (guint  index,
       GRand *rand,
@@ -545,6 +568,7 @@ play (guint  index,
         g_main_context_iteration (NULL, FALSE);
     }
   check_run (&run, index);
+  check_log (&run);
   totals[6] += run.booked->len;
   totals[7] += run.cancelled->len;
   totals[8] += run.refused;

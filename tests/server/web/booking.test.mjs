@@ -62,13 +62,15 @@ const XSS = {
 
 function startServer(dataDir) {
   return new Promise((resolve, reject) => {
-    const env = { ...process.env, LANGUAGE: process.env.LANGUAGE || 'fr' };
+    // Every log level: the secrets checks below read all of it.
+    const env = { ...process.env, LANGUAGE: process.env.LANGUAGE || 'fr', G_MESSAGES_DEBUG: 'all' };
     const child = spawn(serverPath, [
       '--data-dir', dataDir, '--listen', '127.0.0.1:0',
       '--tls-cert', tlsCert, '--tls-key', tlsKey, '--demo',
     ], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const accounts = {};
     let output = '';
+    let log = '';
     let buffer = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -76,7 +78,7 @@ function startServer(dataDir) {
     }, 60000);
     child.stdout.setEncoding('utf8');
     child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (d) => { output += d; });
+    child.stderr.on('data', (d) => { output += d; log += d; });
     child.stdout.on('data', (d) => {
       output += d;
       buffer += d;
@@ -92,7 +94,7 @@ function startServer(dataDir) {
         if (listening) {
           clearTimeout(timer);
           resolve({ child, base: listening[1].replace(/\/$/, ''), accounts,
-                    output: () => output });
+                    output: () => output, log: () => log });
         }
       }
     });
@@ -493,6 +495,18 @@ test('booking page in headless Chromium', { timeout: 240000 }, async (t) => {
     const output = server.output();
     for (const word of ['Durand', 'Bernard', 'Otalgie', '0612345678', '06 11 22 33 44']) {
       assert.ok(!output.includes(word), `"${word}" does not appear in the server's output`);
+    }
+  });
+
+  await t.test('no password in the server log, at any level', async () => {
+    // stdout prints the demo accounts by design; the log (stderr, G_MESSAGES_DEBUG=all)
+    // must hold none of the passwords typed in this session, right or wrong.
+    const log = server.log();
+    const typed = [...Object.values(server.accounts).map((a) => a.password),
+                   'not-the-password', 'faux'];
+    assert.ok(log.length > 0, 'the server logged something');
+    for (const password of typed) {
+      assert.ok(!log.includes(password), `a password appears in the server log`);
     }
   });
 });
