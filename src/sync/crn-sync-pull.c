@@ -156,7 +156,7 @@ _crn_sync_target_type_name (CrnChangeTarget target)
 /* Pull                                                                                */
 /*
  * Pages are pipelined: the next page is asked for as soon as one arrives, and is applied
- * (one transaction, then its watermark) only after the previous one is stored.
+ * (its rows and its watermark in one transaction) only after the previous one is stored.
  */
 
 static void pull_type    (CrnSync      *self);
@@ -197,35 +197,6 @@ page_done (CrnSync *self)
   /* else: the next page is on its way; on_page_cb() takes it. */
 }
 
-static void
-on_watermark_saved_cb (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  PageData *data = user_data;
-  CrnSync *self = data->self;
-  g_autoptr(GError) error = NULL;
-
-  if (!crn_store_set_sync_state_finish (CRN_STORE (source), result, &error))
-    _crn_sync_cycle_done (self, error);
-  else
-    page_done (self);
-  page_data_free (data);
-}
-
-static void
-save_watermark (PageData *data)
-{
-  CrnSync *self = data->self;
-  CrnSyncState state = { 0 };
-
-  state.resource = (char *) pull_types[self->type_index];
-  state.watermark_ms = data->watermark_ms;
-  state.synced_at_ms = _crn_sync_now_ms ();
-  crn_store_set_sync_state_async (self->store, &state, self->cancellable,
-                                  on_watermark_saved_cb, data);
-}
-
 static CrnChangeTarget
 pull_target (guint index)
 {
@@ -241,24 +212,40 @@ pull_target (guint index)
 }
 
 static void
-on_page_stored_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+on_page_applied_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
 {
   PageData *data = user_data;
   CrnSync *self = data->self;
   g_autoptr(GError) error = NULL;
   guint n_applied = 0;
 
-  if (!_crn_sync_upsert_finish (self, pull_target (self->type_index), result, &n_applied, &error))
+  if (!crn_store_apply_page_finish (CRN_STORE (source), result, &n_applied, &error))
+    _crn_sync_cycle_done (self, error);
+  else
     {
-      _crn_sync_cycle_done (self, error);
-      page_data_free (data);
-      return;
+      if (n_applied > 0)
+        _crn_sync_emit_store_changed (self, pull_types[self->type_index], n_applied);
+      page_done (self);
     }
-  if (n_applied > 0)
-    _crn_sync_emit_store_changed (self, pull_types[self->type_index], n_applied);
-  save_watermark (data);
+  page_data_free (data);
+}
+
+/* The page's rows and the watermark after them, in one store transaction: a pull stopped
+ * anywhere (even by a crash) has both or neither. */
+static void
+apply_page (PageData  *data,
+            GPtrArray *objects)
+{
+  CrnSync *self = data->self;
+  CrnSyncState state = { 0 };
+
+  state.resource = (char *) pull_types[self->type_index];
+  state.watermark_ms = data->watermark_ms;
+  state.synced_at_ms = _crn_sync_now_ms ();
+  crn_store_apply_page_async (self->store, pull_types[self->type_index], objects, &state,
+                              self->cancellable, on_page_applied_cb, data);
 }
 
 static void
@@ -336,18 +323,13 @@ handle_page (CrnSync      *self,
     data->watermark_ms = max_ms;
 
   self->page_storing = TRUE;
-  if (objects->len == 0)
+  if (objects->len == 0 && data->watermark_ms == self->old_watermark_ms && data->last)
     {
-      if (data->watermark_ms == self->old_watermark_ms && data->last)
-        {
-          page_data_free (data);
-          page_done (self);
-          return;
-        }
-      save_watermark (data);
+      page_data_free (data);
+      page_done (self);
       return;
     }
-  _crn_sync_upsert_async (self, target, objects, on_page_stored_cb, data);
+  apply_page (data, objects);
 }
 
 typedef struct

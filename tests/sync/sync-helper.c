@@ -1,7 +1,12 @@
-/* sync-helper.c: an "app" process for the crash test. It saves a booking locally, prints
+/* sync-helper.c: an "app" process for the crash tests. It saves a booking locally, prints
  * SAVED, then pushes it (through the test's proxy) and waits to be killed.
  *
  *   sync-helper STORE SERVER_URL CA_FILE SLOT_ID FAMILY
+ *
+ * With --pull it pulls with pages of 5, printing PAGE after each page stored (and DONE at
+ * the end), and waits to be killed:
+ *
+ *   sync-helper --pull STORE SERVER_URL CA_FILE
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -41,6 +46,26 @@ on_token_cb (CrnClient  *client,
                                NULL);
 }
 
+static void
+on_store_changed_cb (CrnSync    *sync,
+                     const char *resource_type,
+                     guint       n_applied,
+                     gpointer    user_data)
+{
+  printf ("PAGE %s %u\n", resource_type, n_applied);
+  fflush (stdout);
+}
+
+static void
+on_pulled_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  crn_sync_sync_finish (CRN_SYNC (source), result, NULL);
+  printf ("DONE\n");
+  fflush (stdout);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -57,7 +82,13 @@ main (int   argc,
   g_autoptr(CrnOutboxEntry) entry = NULL;
   g_autoptr(CrnResponse) response = NULL;
   char *secret;
+  gboolean pull = argc == 5 && g_str_equal (argv[1], "--pull");
 
+  if (pull)
+    {
+      argv++;
+      argc = 6;
+    }
   if (argc != 6)
     {
       fprintf (stderr, "usage: sync-helper STORE SERVER_URL CA_FILE SLOT_ID FAMILY\n");
@@ -95,6 +126,16 @@ main (int   argc,
   g_clear_object (&result);
   sync_test_wait_flag (&token_saved, 30000);
   g_signal_handlers_disconnect_by_data (client, account);
+
+  if (pull)
+    {
+      sync = crn_sync_new (store, client, account);
+      crn_sync_set_page_size (sync, 5);
+      g_signal_connect (sync, "store-changed", G_CALLBACK (on_store_changed_cb), NULL);
+      crn_sync_sync_async (sync, NULL, on_pulled_cb, NULL);
+      for (;;)
+        g_main_context_iteration (NULL, TRUE);
+    }
 
   crn_store_get_slot_async (store, argv[4], NULL, sync_test_result_cb, &result);
   slot = crn_store_get_slot_finish (store, sync_test_wait (&result), &error);

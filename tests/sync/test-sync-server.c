@@ -1164,6 +1164,135 @@ test_crash_before_push (Fixture       *f,
   sync_proxy_free (proxy);
 }
 
+/* Every slot and booking in the store, by id -> version. */
+static GHashTable *
+store_contents (CrnStore *store)
+{
+  CrnInstant now = crn_time_now ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) week = NULL;
+  GHashTable *ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  crn_store_week_async (store, NULL, now - 400 * 86400, now + 400 * 86400, NULL,
+                        sync_test_result_cb, &result);
+  week = crn_store_week_finish (store, sync_test_wait (&result), &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < week->len; i++)
+    {
+      CrnWeekEntry *e = g_ptr_array_index (week, i);
+
+      g_hash_table_insert (ids, g_strdup (e->slot->id), GINT_TO_POINTER (e->slot->version));
+      if (e->booking != NULL)
+        g_hash_table_insert (ids, g_strdup (e->booking->id),
+                             GINT_TO_POINTER (e->booking->version));
+    }
+  return ids;
+}
+
+/* The app is killed (SIGKILL) in the middle of its first pull, pages of 5: each page and
+ * its watermark are one transaction, so the restart goes on from there and ends with
+ * exactly what a pull that was never interrupted gets: nothing lost, nothing skipped. */
+static void
+test_pull_killed (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrnSync) sync = sign_in (f, f->server->url, g_getenv ("CRN_TEST_TLS_CERT"), &error);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GSubprocess) helper = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GHashTable) reference = NULL;
+  g_autoptr(GHashTable) partial = NULL;
+  g_autoptr(GHashTable) resumed = NULL;
+  g_autoptr(CrnSyncState) state = NULL;
+  g_autoptr(CrnStore) fresh = NULL;
+  g_autoptr(CrnSync) other = NULL;
+  g_autoptr(GPtrArray) accounts = NULL;
+  g_autoptr(CrnAccount) account = NULL;
+  g_autofree char *fresh_path = g_build_filename (f->dir, "reference.db", NULL);
+  GHashTableIter iter;
+  gpointer key, value;
+  guint slot_pages = 0;
+
+  g_assert_no_error (error);
+  g_clear_object (&sync);
+  g_clear_object (&f->store);
+  sync_test_spin (50);
+
+  helper = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, g_getenv ("CRN_SYNC_HELPER"),
+                             "--pull", f->store_path, f->server->url,
+                             g_getenv ("CRN_TEST_TLS_CERT"), NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (helper));
+  while (slot_pages < 3)
+    {
+      g_autofree char *line = NULL;
+
+      g_data_input_stream_read_line_async (out, G_PRIORITY_DEFAULT, NULL, sync_test_result_cb,
+                                           &result);
+      line = g_data_input_stream_read_line_finish_utf8 (out, sync_test_wait (&result), NULL,
+                                                        &error);
+      g_clear_object (&result);
+      g_assert_no_error (error);
+      g_assert_nonnull (line);
+      g_assert_cmpstr (line, !=, "DONE");   /* killed in the middle, not after */
+      slot_pages += g_str_has_prefix (line, "PAGE Slot ");
+    }
+  g_subprocess_send_signal (helper, SIGKILL);
+  g_subprocess_wait (helper, NULL, NULL);
+
+  /* What an uninterrupted pull gets, in another file. */
+  fresh = sync_test_open_store (fresh_path);
+  {
+    g_autoptr(CrnClient) gp = client_for (f, GP_LOGIN);
+    g_autoptr(CrnAccount) gp_account = crn_account_new (f->server->url, GP_LOGIN);
+
+    other = crn_sync_new (fresh, gp, gp_account);
+    error = run_sync (other);
+    g_assert_no_error (error);
+  }
+  reference = store_contents (fresh);
+
+  /* Before resuming: everything up to the saved watermark is there, at its version. */
+  f->store = sync_test_open_store (f->store_path);
+  crn_store_get_sync_state_async (f->store, "Slot", NULL, sync_test_result_cb, &result);
+  state = crn_store_get_sync_state_finish (f->store, sync_test_wait (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_cmpint (state->watermark_ms, >, 0);
+  partial = store_contents (f->store);
+  g_assert_cmpuint (g_hash_table_size (partial), >, 0);
+  g_assert_cmpuint (g_hash_table_size (partial), <, g_hash_table_size (reference));
+
+  /* Restart: the pull goes on from the watermark and ends with the same rows. */
+  crn_store_list_accounts_async (f->store, NULL, sync_test_result_cb, &result);
+  accounts = crn_store_list_accounts_finish (f->store, sync_test_wait (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  account = crn_account_new_from_store (g_ptr_array_index (accounts, 0));
+  crn_sync_resume_async (f->store, account, NULL, NULL, sync_test_result_cb, &result);
+  sync = crn_sync_resume_finish (sync_test_wait (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  crn_sync_set_page_size (sync, 5);
+  error = run_sync (sync);
+  g_assert_no_error (error);
+  resumed = store_contents (f->store);
+  g_assert_cmpuint (g_hash_table_size (resumed), ==, g_hash_table_size (reference));
+  g_hash_table_iter_init (&iter, reference);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      gpointer got;
+
+      if (!g_hash_table_lookup_extended (resumed, key, NULL, &got))
+        g_error ("Lost in the interrupted pull: %s", (char *) key);
+      g_assert_cmpint (GPOINTER_TO_INT (got), ==, GPOINTER_TO_INT (value));
+    }
+  g_clear_object (&other);
+  g_clear_object (&fresh);
+}
+
 static gboolean
 file_contains (const char *path,
                const char *needle)
@@ -1443,6 +1572,7 @@ main (int   argc,
   g_test_add ("/sync/server/refresh", Fixture, NULL, setup, test_refresh, teardown);
   g_test_add ("/sync/server/crash-before-push", Fixture, NULL, setup, test_crash_before_push,
               teardown);
+  g_test_add ("/sync/server/pull-killed", Fixture, NULL, setup, test_pull_killed, teardown);
   g_test_add ("/sync/server/no-secrets", Fixture, NULL, setup, test_no_secrets, teardown);
   g_test_add ("/sync/server/sign-out-remove-data", Fixture, NULL, setup,
               test_sign_out_remove_data, teardown);
