@@ -286,6 +286,19 @@ week_booking (Fixture    *f,
 }
 
 static guint
+count_unsent (Fixture *f)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint count = G_MAXUINT;
+
+  crn_store_count_unsent_async (f->store, NULL, sync_test_result_cb, &result);
+  crn_store_count_unsent_finish (f->store, sync_test_wait (&result), &count, &error);
+  g_assert_no_error (error);
+  return count;
+}
+
+static guint
 outbox_count (Fixture        *f,
               CrnOutboxState  state)
 {
@@ -673,6 +686,8 @@ test_live_reconnect (Fixture       *f,
   g_autofree char *data_dir = NULL;
   g_autofree char *url = NULL;
   g_autoptr(GUri) uri = NULL;
+  g_autoptr(CrnSlot) edited = NULL;
+  gint64 edited_version;
   gboolean arrived = FALSE;
 
   g_assert_no_error (error);
@@ -695,6 +710,14 @@ test_live_reconnect (Fixture       *f,
     sync_test_spin (20);
   g_assert_cmpint (crn_sync_get_offline_since (sync), >, 0);
 
+  /* Offline, the GP keeps working: the change is saved locally and queued. */
+  edited = free_slot (f, 3, 8);
+  edited_version = edited->version;
+  edited->modalities = CRN_MODALITY_AMB | CRN_MODALITY_HH;
+  save_slot_change (f, CRN_CHANGE_SLOT_UPDATE, edited);
+  crn_sync_request_sync (sync);
+  g_assert_cmpuint (count_unsent (f), ==, 1);
+
   /* Back on the same address: the app reconnects by itself and gets the booking. */
   f->server = sync_server_start_on (data_dir, g_uri_get_port (uri));
   g_assert_cmpstr (f->server->url, ==, url);
@@ -706,6 +729,14 @@ test_live_reconnect (Fixture       *f,
   g_assert_cmpint (crn_sync_get_offline_since (sync), ==, 0);
   after = stored_slot (f, slot->id);
   g_assert_cmpint (after->status, ==, CRN_SLOT_STATUS_BUSY);
+  /* The change made offline went out once reconnected, exactly once. */
+  while (count_unsent (f) > 0 || crn_sync_get_status (sync) != CRN_SYNC_STATUS_IDLE)
+    sync_test_spin (20);
+  g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_DONE), ==, 1);
+  g_clear_pointer (&after, crn_slot_free);
+  after = stored_slot (f, edited->id);
+  g_assert_cmpint (after->version, ==, edited_version + 1);
+  g_assert_cmpint (after->modalities, ==, CRN_MODALITY_AMB | CRN_MODALITY_HH);
   crn_sync_stop (sync);
 }
 
@@ -1046,6 +1077,23 @@ test_lost_answers (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpint (crn_sync_get_status (sync), ==, CRN_SYNC_STATUS_IDLE);
 
+  /* A slow server: the pull gives up after the timeout (1 s here), the app is offline
+   * since then with a reason, not stuck; the next attempt goes through. */
+  crn_client_set_timeout (crn_sync_get_client (sync), 1);
+  sync_proxy_set_mode (proxy, SYNC_PROXY_HOLD_ANSWER, "GET /fhir/Slot", 1);
+  error = run_sync (sync);
+  g_assert_error (error, CRN_SYNC_ERROR, CRN_SYNC_ERROR_NETWORK);
+  g_assert_true (crn_sync_error_is_transient (error));
+  g_clear_error (&error);
+  g_assert_cmpint (crn_sync_get_status (sync), ==, CRN_SYNC_STATUS_OFFLINE);
+  g_assert_cmpint (crn_sync_get_offline_since (sync), >, 0);
+  g_assert_nonnull (crn_sync_get_last_error (sync));
+  g_assert_cmpuint (proxy->held->len, >, 0);
+  error = run_sync (sync);
+  g_assert_no_error (error);
+  g_assert_cmpint (crn_sync_get_status (sync), ==, CRN_SYNC_STATUS_IDLE);
+  g_assert_cmpint (crn_sync_get_offline_since (sync), ==, 0);
+
   g_clear_object (&sync);
   sync_test_spin (20);
   sync_proxy_free (proxy);
@@ -1072,6 +1120,55 @@ test_refresh (Fixture       *f,
   g_assert_cmpstr (before, !=, after);
   secret_password_free (before);
   secret_password_free (after);
+}
+
+/* The session is revoked (the server no longer knows the refresh token): the app asks to
+ * sign in again, keeps the unsent change, and sends it once signed in again. */
+static void
+test_revoked (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrnSync) sync = sign_in (f, f->server->url, g_getenv ("CRN_TEST_TLS_CERT"), &error);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(CrnSlot) slot = NULL;
+  g_autoptr(CrnSlot) after = NULL;
+  gint64 version;
+
+  g_assert_no_error (error);
+  error = run_sync (sync);
+  g_assert_no_error (error);
+  slot = free_slot (f, 3, 5);
+  version = slot->version;
+  slot->modalities = CRN_MODALITY_AMB | CRN_MODALITY_VR;
+  save_slot_change (f, CRN_CHANGE_SLOT_UPDATE, slot);
+
+  crn_client_set_refresh_token (crn_sync_get_client (sync), "revoked-refresh-token-test");
+  crn_client_expire_access_token (crn_sync_get_client (sync));
+  error = run_sync (sync);
+  g_assert_error (error, CRN_SYNC_ERROR, CRN_SYNC_ERROR_SIGNED_OUT);
+  g_clear_error (&error);
+  g_assert_cmpint (crn_sync_get_status (sync), ==, CRN_SYNC_STATUS_SIGNED_OUT);
+  g_assert_nonnull (crn_sync_get_last_error (sync));
+  g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_PENDING) + outbox_count (f, CRN_OUTBOX_SENT),
+                    ==, 1);
+  g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_FAILED), ==, 0);
+  after = stored_slot (f, slot->id);
+  g_assert_cmpint (after->version, ==, version);
+  g_clear_pointer (&after, crn_slot_free);
+
+  crn_sync_sign_in_again_async (sync, sync_server_password (f->server, GP_LOGIN), NULL,
+                                sync_test_result_cb, &result);
+  crn_sync_sign_in_again_finish (sync, sync_test_wait (&result), &error);
+  g_assert_no_error (error);
+  error = run_sync (sync);
+  g_assert_no_error (error);
+  g_assert_cmpint (crn_sync_get_status (sync), ==, CRN_SYNC_STATUS_IDLE);
+  g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_PENDING) + outbox_count (f, CRN_OUTBOX_SENT),
+                    ==, 0);
+  after = stored_slot (f, slot->id);
+  g_assert_cmpint (after->version, ==, version + 1);
+  g_assert_cmpint (after->modalities, ==, CRN_MODALITY_AMB | CRN_MODALITY_VR);
 }
 
 static void
@@ -1409,18 +1506,6 @@ test_no_secrets (Fixture       *f,
   sync_proxy_free (proxy);
 }
 
-static guint
-count_unsent (Fixture *f)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  guint count = G_MAXUINT;
-
-  crn_store_count_unsent_async (f->store, NULL, sync_test_result_cb, &result);
-  crn_store_count_unsent_finish (f->store, sync_test_wait (&result), &count, &error);
-  g_assert_no_error (error);
-  return count;
-}
 
 /* Anything of @needle in the files of @dir (recursively). */
 static gboolean
@@ -1570,6 +1655,7 @@ main (int   argc,
               test_template_removed_booked, teardown);
   g_test_add ("/sync/server/lost-answers", Fixture, NULL, setup, test_lost_answers, teardown);
   g_test_add ("/sync/server/refresh", Fixture, NULL, setup, test_refresh, teardown);
+  g_test_add ("/sync/server/revoked", Fixture, NULL, setup, test_revoked, teardown);
   g_test_add ("/sync/server/crash-before-push", Fixture, NULL, setup, test_crash_before_push,
               teardown);
   g_test_add ("/sync/server/pull-killed", Fixture, NULL, setup, test_pull_killed, teardown);
