@@ -36,7 +36,9 @@ struct _CrnFhirBundleBuilder
   gint64      total;
   guint       n_match;
   gboolean    ended;
-  JsonArray  *entries;
+  JsonArray  *entries;    /* the tree builder's */
+  GString    *text;       /* the text builder's: the entries, comma-separated */
+  guint       n_entries;
   GHashTable *seen;       /* "Type/id" */
 };
 
@@ -63,6 +65,21 @@ crn_fhir_bundle_builder_new (const char *base_url,
   return self;
 }
 
+CrnFhirBundleBuilder *
+crn_fhir_bundle_builder_new_text (const char *base_url,
+                                  const char *self_url,
+                                  const char *profile)
+{
+  CrnFhirBundleBuilder *self = crn_fhir_bundle_builder_new (base_url, self_url, profile);
+
+  if (self != NULL)
+    {
+      g_clear_pointer (&self->entries, json_array_unref);
+      self->text = g_string_sized_new (64 * 1024);
+    }
+  return self;
+}
+
 void
 crn_fhir_bundle_builder_free (CrnFhirBundleBuilder *self)
 {
@@ -73,7 +90,9 @@ crn_fhir_bundle_builder_free (CrnFhirBundleBuilder *self)
   g_free (self->self_url);
   g_free (self->profile);
   g_free (self->next_url);
-  json_array_unref (self->entries);
+  g_clear_pointer (&self->entries, json_array_unref);
+  if (self->text != NULL)
+    g_string_free (self->text, TRUE);
   g_hash_table_unref (self->seen);
   g_free (self);
 }
@@ -97,27 +116,79 @@ crn_fhir_bundle_builder_set_next (CrnFhirBundleBuilder *self,
   self->next_url = g_strdup (next_url);
 }
 
+/* The entry's opening, up to "resource": — or NULL for a duplicate. */
+static char *
+entry_key (CrnFhirBundleBuilder *self,
+           const char           *type,
+           const char           *id)
+{
+  char *key;
+
+  g_return_val_if_fail (type != NULL, NULL);
+  g_return_val_if_fail (crn_fhir_id_is_valid (id), NULL);
+
+  key = g_strconcat (type, "/", id, NULL);
+  if (!g_hash_table_add (self->seen, key))
+    return NULL;
+  return key;
+}
+
+/* Text builder: {"fullUrl":…,"resource":<written by write>,"search":{"mode":…}} */
+static void
+text_entry_begin (CrnFhirBundleBuilder *self,
+                  CrnFhirWriter        *w,
+                  const char           *key)
+{
+  g_autofree char *full_url = g_strconcat (self->base_url, "/", key, NULL);
+
+  if (self->n_entries > 0)
+    g_string_append_c (self->text, ',');
+  crn_fhir_writer_init (w, self->text);
+  crn_fhir_writer_begin_object (w, NULL);
+  crn_fhir_writer_string (w, "fullUrl", full_url);
+}
+
+static void
+text_entry_end (CrnFhirBundleBuilder *self,
+                CrnFhirWriter        *w,
+                CrnFhirSearchMode     mode)
+{
+  if (mode != CRN_FHIR_SEARCH_MODE_NONE)
+    {
+      crn_fhir_writer_begin_object (w, "search");
+      crn_fhir_writer_string (w, "mode", crn_fhir_search_mode_to_string (mode));
+      crn_fhir_writer_end_object (w);
+    }
+  crn_fhir_writer_end_object (w);
+  self->n_entries++;
+  if (mode == CRN_FHIR_SEARCH_MODE_MATCH)
+    self->n_match++;
+}
+
 gboolean
 crn_fhir_bundle_builder_add (CrnFhirBundleBuilder *self,
                              JsonNode             *resource,
                              CrnFhirSearchMode     mode)
 {
-  const char *type;
-  const char *id;
   char *key;
   JsonObject *entry;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (!self->ended, FALSE);
 
-  type = crn_fhir_get_resource_type (resource);
-  id = crn_fhir_get_id (resource);
-  g_return_val_if_fail (type != NULL, FALSE);
-  g_return_val_if_fail (crn_fhir_id_is_valid (id), FALSE);
-
-  key = g_strconcat (type, "/", id, NULL);
-  if (!g_hash_table_add (self->seen, key))
+  key = entry_key (self, crn_fhir_get_resource_type (resource), crn_fhir_get_id (resource));
+  if (key == NULL)
     return FALSE;
+
+  if (self->text != NULL)
+    {
+      CrnFhirWriter w;
+
+      text_entry_begin (self, &w, key);
+      crn_fhir_writer_node (&w, "resource", resource);
+      text_entry_end (self, &w, mode);
+      return TRUE;
+    }
 
   entry = json_object_new ();
   {
@@ -134,9 +205,38 @@ crn_fhir_bundle_builder_add (CrnFhirBundleBuilder *self,
       json_object_set_object_member (entry, "search", search);
     }
   json_array_add_object_element (self->entries, entry);
+  self->n_entries++;
 
   if (mode == CRN_FHIR_SEARCH_MODE_MATCH)
     self->n_match++;
+  return TRUE;
+}
+
+gboolean
+crn_fhir_bundle_builder_add_slot (CrnFhirBundleBuilder     *self,
+                                  const CrnSlot            *slot,
+                                  const CrnFhirSlotOptions *options,
+                                  CrnFhirSearchMode         mode)
+{
+  char *key;
+  CrnFhirWriter w;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (!self->ended, FALSE);
+  g_return_val_if_fail (slot != NULL, FALSE);
+
+  if (self->text == NULL)
+    {
+      g_autoptr(JsonNode) node = crn_fhir_slot_build (slot, options);
+
+      return crn_fhir_bundle_builder_add (self, node, mode);
+    }
+  key = entry_key (self, "Slot", slot->id);
+  if (key == NULL)
+    return FALSE;
+  text_entry_begin (self, &w, key);
+  crn_fhir_slot_write (&w, "resource", slot, options);
+  text_entry_end (self, &w, mode);
   return TRUE;
 }
 
@@ -145,7 +245,7 @@ crn_fhir_bundle_builder_get_n_entries (CrnFhirBundleBuilder *self)
 {
   g_return_val_if_fail (self != NULL, 0);
 
-  return json_array_get_length (self->entries);
+  return self->n_entries;
 }
 
 static JsonObject *
@@ -159,14 +259,13 @@ link_new (const char *relation,
   return link;
 }
 
-JsonNode *
-crn_fhir_bundle_builder_end (CrnFhirBundleBuilder *self)
+/* The Bundle without its entries. */
+static JsonObject *
+bundle_head (CrnFhirBundleBuilder *self)
 {
   g_autofree char *id = crn_uuid_new ();
   JsonObject *resource;
   JsonArray *links;
-
-  g_return_val_if_fail (self != NULL, NULL);
 
   resource = _crn_fhir_resource_new ("Bundle", id);
   _crn_fhir_set_meta (resource, self->profile, 0, 0, NULL);
@@ -178,7 +277,18 @@ crn_fhir_bundle_builder_end (CrnFhirBundleBuilder *self)
   if (self->next_url != NULL)
     json_array_add_object_element (links, link_new ("next", self->next_url));
   json_object_set_array_member (resource, "link", links);
+  return resource;
+}
 
+JsonNode *
+crn_fhir_bundle_builder_end (CrnFhirBundleBuilder *self)
+{
+  JsonObject *resource;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (self->entries != NULL, NULL);
+
+  resource = bundle_head (self);
   /* the Bundle shares the entries: nothing can be added after this */
   self->ended = TRUE;
   if (json_array_get_length (self->entries) > 0)
@@ -190,6 +300,46 @@ crn_fhir_bundle_builder_end (CrnFhirBundleBuilder *self)
     }
 
   return _crn_fhir_node_take (resource);
+}
+
+char *
+crn_fhir_bundle_builder_end_text (CrnFhirBundleBuilder *self,
+                                  gsize                *length)
+{
+  g_autoptr(JsonNode) head = NULL;
+  GString *out;
+  char *text;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (self->text == NULL)
+    {
+      g_autoptr(JsonNode) node = crn_fhir_bundle_builder_end (self);
+
+      text = crn_fhir_to_string (node, FALSE);
+      if (length != NULL)
+        *length = strlen (text);
+      return text;
+    }
+
+  self->ended = TRUE;
+  head = _crn_fhir_node_take (bundle_head (self));
+  text = crn_fhir_to_string (head, FALSE);
+  out = g_string_sized_new (strlen (text) + self->text->len + 16);
+  g_string_append (out, text);
+  g_free (text);
+  if (self->n_entries > 0)
+    {
+      /* {…head…} → {…head…,"entry":[…]} */
+      g_assert (out->len > 0 && out->str[out->len - 1] == '}');
+      g_string_truncate (out, out->len - 1);
+      g_string_append (out, ",\"entry\":[");
+      g_string_append_len (out, self->text->str, self->text->len);
+      g_string_append (out, "]}");
+    }
+  if (length != NULL)
+    *length = out->len;
+  return g_string_free (out, FALSE);
 }
 
 /* ---- reader ------------------------------------------------------------------------------- */

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "crn-fhir-common.h"
+#include "crn-fhir-slot.h"
 
 G_BEGIN_DECLS
 
@@ -43,6 +44,16 @@ CrnFhirBundleBuilder *crn_fhir_bundle_builder_new       (const char           *b
                                                          const char           *self_url,
                                                          const char           *profile);
 void                  crn_fhir_bundle_builder_free      (CrnFhirBundleBuilder *self);
+/**
+ * crn_fhir_bundle_builder_new_text:
+ *
+ * As crn_fhir_bundle_builder_new(), but each entry is serialised as it is added and no tree
+ * is kept: end with crn_fhir_bundle_builder_end_text() (crn_fhir_bundle_builder_end() is
+ * not available). The text is byte for byte what the tree would give.
+ */
+CrnFhirBundleBuilder *crn_fhir_bundle_builder_new_text  (const char           *base_url,
+                                                         const char           *self_url,
+                                                         const char           *profile);
 /* -1 (the default) = total is the number of match entries. */
 void                  crn_fhir_bundle_builder_set_total (CrnFhirBundleBuilder *self,
                                                          gint64                total);
@@ -53,9 +64,19 @@ void                  crn_fhir_bundle_builder_set_next  (CrnFhirBundleBuilder *s
 gboolean              crn_fhir_bundle_builder_add       (CrnFhirBundleBuilder *self,
                                                          JsonNode             *resource,
                                                          CrnFhirSearchMode     mode);
+/* Adds crn_fhir_slot_build (@slot, @options), written straight to text when the builder was
+ * made with crn_fhir_bundle_builder_new_text(). */
+gboolean              crn_fhir_bundle_builder_add_slot  (CrnFhirBundleBuilder     *self,
+                                                         const CrnSlot            *slot,
+                                                         const CrnFhirSlotOptions *options,
+                                                         CrnFhirSearchMode         mode);
 guint                 crn_fhir_bundle_builder_get_n_entries (CrnFhirBundleBuilder *self);
 /* Returns: (transfer full): the Bundle. Nothing can be added afterwards; free the builder. */
 JsonNode             *crn_fhir_bundle_builder_end       (CrnFhirBundleBuilder *self);
+/* Returns: (transfer full): the Bundle's compact JSON (as crn_fhir_to_string (…, FALSE) of
+ * crn_fhir_bundle_builder_end()), its length in @length. Works with either builder. */
+char                 *crn_fhir_bundle_builder_end_text  (CrnFhirBundleBuilder *self,
+                                                         gsize                *length);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrnFhirBundleBuilder, crn_fhir_bundle_builder_free)
 
 /**

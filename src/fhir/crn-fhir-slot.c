@@ -157,6 +157,194 @@ crn_fhir_slot_build (const CrnSlot            *slot,
   return _crn_fhir_node_take (resource);
 }
 
+/* ---- writing ------------------------------------------------------------------------------ */
+
+/* { "coding": [ { "system": …, "code": … } ], "text": … } as _crn_fhir_concept_new(). */
+static void
+write_concept (CrnFhirWriter *w,
+               const char    *name,
+               const char    *system,
+               const char    *code,
+               const char    *text)
+{
+  crn_fhir_writer_begin_object (w, name);
+  if (code != NULL)
+    {
+      crn_fhir_writer_begin_array (w, "coding");
+      crn_fhir_writer_begin_object (w, NULL);
+      crn_fhir_writer_string_nonempty (w, "system", system);
+      crn_fhir_writer_string_nonempty (w, "code", code);
+      crn_fhir_writer_end_object (w);
+      crn_fhir_writer_end_array (w);
+    }
+  crn_fhir_writer_string_nonempty (w, "text", text);
+  crn_fhir_writer_end_object (w);
+}
+
+static void
+write_reference (CrnFhirWriter *w,
+                 const char    *name,
+                 const char    *type,
+                 const char    *id)
+{
+  g_autofree char *text = g_strconcat (type, "/", id, NULL);
+
+  crn_fhir_writer_begin_object (w, name);
+  crn_fhir_writer_string (w, "reference", text);
+  crn_fhir_writer_end_object (w);
+}
+
+void
+crn_fhir_slot_write (CrnFhirWriter            *w,
+                     const char               *name,
+                     const CrnSlot            *slot,
+                     const CrnFhirSlotOptions *options)
+{
+  static const CrnFhirSlotOptions no_options = { NULL, };
+  gboolean any_security = FALSE;
+  gboolean any_modality = FALSE;
+  gboolean cpts_services;
+  g_autofree char *schedule_id = NULL;
+
+  g_return_if_fail (slot != NULL);
+  g_return_if_fail (slot->id != NULL);
+
+  if (options == NULL)
+    options = &no_options;
+
+  /* The same members in the same order as crn_fhir_slot_build(). */
+  crn_fhir_writer_begin_object (w, name);
+  crn_fhir_writer_string (w, "resourceType", "Slot");
+  crn_fhir_writer_string_nonempty (w, "id", slot->id);
+
+  for (guint i = 0; _crn_fhir_visibility_codes[i].code != NULL; i++)
+    any_security |= (slot->visibility & _crn_fhir_visibility_codes[i].value) != 0;
+  if (slot->version > 0 || slot->last_updated_ms > 0 || options->profile != NULL ||
+      any_security)
+    {
+      crn_fhir_writer_begin_object (w, "meta");
+      if (slot->version > 0)
+        {
+          char text[32];
+
+          g_snprintf (text, sizeof text, "%" G_GINT64_FORMAT, slot->version);
+          crn_fhir_writer_string (w, "versionId", text);
+        }
+      if (slot->last_updated_ms > 0)
+        crn_fhir_writer_instant_ms (w, "lastUpdated", slot->last_updated_ms);
+      if (options->profile != NULL)
+        {
+          crn_fhir_writer_begin_array (w, "profile");
+          crn_fhir_writer_string (w, NULL, options->profile);
+          crn_fhir_writer_end_array (w);
+        }
+      if (any_security)
+        {
+          crn_fhir_writer_begin_array (w, "security");
+          for (guint i = 0; _crn_fhir_visibility_codes[i].code != NULL; i++)
+            if (slot->visibility & _crn_fhir_visibility_codes[i].value)
+              {
+                crn_fhir_writer_begin_object (w, NULL);
+                crn_fhir_writer_string_nonempty (w, "system", CRN_FHIR_CS_TRE_R314);
+                crn_fhir_writer_string_nonempty (w, "code", _crn_fhir_visibility_codes[i].code);
+                crn_fhir_writer_end_object (w);
+              }
+          crn_fhir_writer_end_array (w);
+        }
+      crn_fhir_writer_end_object (w);
+    }
+
+  if (slot->restriction != CRN_RESTRICTION_NONE ||
+      (slot->template_block_id != NULL && *slot->template_block_id != '\0'))
+    {
+      crn_fhir_writer_begin_array (w, "extension");
+      if (slot->restriction != CRN_RESTRICTION_NONE)
+        {
+          crn_fhir_writer_begin_object (w, NULL);
+          crn_fhir_writer_string (w, "url", CRN_FHIR_EXT_RESTRICTION);
+          write_concept (w, "valueCodeableConcept", CRN_FHIR_CS_RESTRICTION,
+                         _crn_fhir_code_for (_crn_fhir_restriction_codes, slot->restriction),
+                         slot->restriction_text);
+          crn_fhir_writer_end_object (w);
+        }
+      if (slot->template_block_id != NULL && *slot->template_block_id != '\0')
+        {
+          crn_fhir_writer_begin_object (w, NULL);
+          crn_fhir_writer_string (w, "url", CRN_FHIR_EXT_TEMPLATE_BLOCK);
+          crn_fhir_writer_string (w, "valueString", slot->template_block_id);
+          crn_fhir_writer_end_object (w);
+        }
+      crn_fhir_writer_end_array (w);
+    }
+
+  if (options->identifier_system != NULL)
+    {
+      crn_fhir_writer_begin_array (w, "identifier");
+      crn_fhir_writer_begin_object (w, NULL);
+      crn_fhir_writer_string (w, "use", "usual");
+      crn_fhir_writer_string (w, "system", options->identifier_system);
+      crn_fhir_writer_string (w, "value", slot->id);
+      crn_fhir_writer_end_object (w);
+      crn_fhir_writer_end_array (w);
+    }
+
+  for (guint i = 0; _crn_fhir_modality_codes[i].code != NULL; i++)
+    any_modality |= (slot->modalities & _crn_fhir_modality_codes[i].value) != 0;
+  cpts_services = (slot->visibility & CRN_VISIBILITY_CPTS) &&
+                  options->healthcare_service_ids != NULL &&
+                  options->healthcare_service_ids[0] != NULL;
+  if (any_modality || cpts_services ||
+      (options->service_text != NULL && *options->service_text != '\0'))
+    {
+      crn_fhir_writer_begin_array (w, "serviceType");
+      for (guint i = 0; _crn_fhir_modality_codes[i].code != NULL; i++)
+        if (slot->modalities & _crn_fhir_modality_codes[i].value)
+          write_concept (w, NULL, CRN_FHIR_CS_ACT_CODE, _crn_fhir_modality_codes[i].code, NULL);
+      for (guint i = 0; cpts_services && options->healthcare_service_ids[i] != NULL; i++)
+        {
+          crn_fhir_writer_begin_object (w, NULL);
+          crn_fhir_writer_begin_array (w, "extension");
+          crn_fhir_writer_begin_object (w, NULL);
+          crn_fhir_writer_string (w, "url", CRN_FHIR_EXT_SLOT_SERVICE_TYPE_R5);
+          write_reference (w, "valueReference", "HealthcareService",
+                           options->healthcare_service_ids[i]);
+          crn_fhir_writer_end_object (w);
+          crn_fhir_writer_end_array (w);
+          crn_fhir_writer_begin_array (w, "coding");
+          crn_fhir_writer_begin_object (w, NULL);
+          crn_fhir_writer_string_nonempty (w, "system", CRN_FHIR_CS_TRE_R66);
+          crn_fhir_writer_string_nonempty (w, "code", "604");
+          crn_fhir_writer_end_object (w);
+          crn_fhir_writer_end_array (w);
+          crn_fhir_writer_end_object (w);
+        }
+      if (options->service_text != NULL && *options->service_text != '\0')
+        write_concept (w, NULL, NULL, NULL, options->service_text);
+      crn_fhir_writer_end_array (w);
+    }
+
+  crn_fhir_writer_begin_array (w, "specialty");
+  write_concept (w, NULL, CRN_FHIR_CS_TRE_R38, CRN_FHIR_SPECIALTY_GP, NULL);
+  crn_fhir_writer_end_array (w);
+  write_concept (w, "appointmentType", CRN_FHIR_CS_V2_0276, "ROUTINE", NULL);
+
+  if (options->schedule_id != NULL)
+    schedule_id = g_strdup (options->schedule_id);
+  else if (slot->practitioner != NULL && slot->place_id != NULL)
+    schedule_id = crn_fhir_schedule_id (slot->practitioner, slot->place_id);
+  if (schedule_id != NULL)
+    write_reference (w, "schedule", "Schedule", schedule_id);
+  else
+    g_critical ("Slot without schedule: give practitioner and place_id, or a schedule id");
+
+  crn_fhir_writer_string (w, "status",
+                          _crn_fhir_code_for (_crn_fhir_slot_status_codes, slot->status));
+  crn_fhir_writer_instant_ms (w, "start", slot->start * 1000);
+  crn_fhir_writer_instant_ms (w, "end", slot->end * 1000);
+  crn_fhir_writer_string_nonempty (w, "comment", options->booking_url);
+  crn_fhir_writer_end_object (w);
+}
+
 /* ---- parsing ------------------------------------------------------------------------------ */
 
 static gboolean

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "crn-fhir-common.h"
+#include "crn-fhir-writer.h"
 
 G_BEGIN_DECLS
 
@@ -79,6 +80,21 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CrnFhirSlotInfo, crn_fhir_slot_info_clear)
  * Returns: (transfer full): the Slot.
  */
 JsonNode *crn_fhir_slot_build      (const CrnSlot            *slot,
+                                    const CrnFhirSlotOptions *options);
+
+/**
+ * crn_fhir_slot_write:
+ * @writer: where the Slot goes
+ * @name: (nullable): its member name, %NULL in an array or at the top
+ * @slot: a slot, as for crn_fhir_slot_build()
+ * @options: (nullable): as for crn_fhir_slot_build()
+ *
+ * Writes the Slot crn_fhir_slot_build() builds, byte for byte as json-glib would generate
+ * it, with no JsonNode tree in between (the SAS search writes hundreds of them).
+ */
+void      crn_fhir_slot_write      (CrnFhirWriter            *writer,
+                                    const char               *name,
+                                    const CrnSlot            *slot,
                                     const CrnFhirSlotOptions *options);
 
 /**

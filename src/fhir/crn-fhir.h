@@ -7,6 +7,7 @@
 #include "crn-fhir-error.h"
 #include "crn-fhir-common.h"
 #include "crn-fhir-slot.h"
+#include "crn-fhir-writer.h"
 #include "crn-fhir-schedule.h"
 #include "crn-fhir-appointment.h"
 #include "crn-fhir-directory.h"

@@ -340,26 +340,53 @@ route_request_hs_id (Request *req)
   return req->hs_id;
 }
 
+void
+route_slot_options_init (Request          *req,
+                         RouteSlotOptions *o)
+{
+  memset (o, 0, sizeof *o);
+  o->identifier_system = route_sid (req, "slot");
+  o->hs_ids[0] = route_request_hs_id (req);
+  o->url = g_string_new (NULL);
+  o->options.identifier_system = o->identifier_system;
+  o->options.healthcare_service_ids = o->hs_ids[0] != NULL ? o->hs_ids : NULL;
+  o->options.service_text = "Consultation de soins non programmés";
+}
+
+/* Valid until the next call. */
+const CrnFhirSlotOptions *
+route_slot_options_for (Request          *req,
+                        RouteSlotOptions *o,
+                        const CrnSlot    *slot,
+                        gboolean          sas)
+{
+  g_string_printf (o->url, "%s/reservation?slot=%s", req->ctx->base_url, slot->id);
+  o->options.booking_url = o->url->str;
+  o->options.profile = NULL;
+  if (sas)
+    o->options.profile = (slot->visibility & CRN_VISIBILITY_CPTS) != 0
+                         ? CRN_FHIR_PROFILE_SAS_CPTS_SLOT : CRN_FHIR_PROFILE_SAS_SLOT;
+  return &o->options;
+}
+
+void
+route_slot_options_clear (RouteSlotOptions *o)
+{
+  g_clear_pointer (&o->identifier_system, g_free);
+  if (o->url != NULL)
+    g_string_free (o->url, TRUE);
+  o->url = NULL;
+}
+
 JsonNode *
 route_build_slot (Request       *req,
-            const CrnSlot *slot,
-            gboolean       sas)
+                  const CrnSlot *slot,
+                  gboolean       sas)
 {
-  const char *hs = route_request_hs_id (req);
-  g_autofree char *identifier_system = route_sid (req, "slot");
-  g_autofree char *url = NULL;
-  const char *hs_ids[2] = { hs, NULL };
-  CrnFhirSlotOptions options = { 0 };
+  g_auto(RouteSlotOptions) o = { 0 };
 
-  url = g_strdup_printf ("%s/reservation?slot=%s", req->ctx->base_url, slot->id);
-  options.identifier_system = identifier_system;
-  options.booking_url = url;
-  options.healthcare_service_ids = hs != NULL ? hs_ids : NULL;
-  options.service_text = "Consultation de soins non programmés";
-  if (sas)
-    options.profile = (slot->visibility & CRN_VISIBILITY_CPTS) != 0
-                      ? CRN_FHIR_PROFILE_SAS_CPTS_SLOT : CRN_FHIR_PROFILE_SAS_SLOT;
-  return crn_fhir_slot_build (slot, &options);
+  route_slot_options_init (req, &o);
+  return crn_fhir_slot_build (slot, route_slot_options_for (req, &o, slot, sas));
 }
 
 static char *

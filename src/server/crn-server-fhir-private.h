@@ -72,6 +72,23 @@ void route_directory_meta (Request *req,
                            JsonNode *node,
                            gint64 *version_out);
 const char *route_request_hs_id (Request *req);
+/* The options of the Slots of one request: the parts that do not change from slot to slot
+ * are made once. */
+typedef struct
+{
+  CrnFhirSlotOptions options;
+  const char        *hs_ids[2];
+  char              *identifier_system;
+  GString           *url;
+} RouteSlotOptions;
+
+void route_slot_options_init (Request *req,
+                              RouteSlotOptions *o);
+const CrnFhirSlotOptions *route_slot_options_for (Request *req,
+                                                  RouteSlotOptions *o,
+                                                  const CrnSlot *slot,
+                                                  gboolean sas);
+void route_slot_options_clear (RouteSlotOptions *o);
 JsonNode *route_build_slot (Request *req,
                             const CrnSlot *slot,
                            gboolean sas);
@@ -95,5 +112,6 @@ JsonNode *route_build_practice_organization (Request *req,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Params, route_params_free)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Request, route_request_clear)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RouteSlotOptions, route_slot_options_clear)
 
 G_END_DECLS

@@ -302,7 +302,8 @@ bundle_new (Request    *req,
 {
   g_autofree char *self_url = self_link (req);
 
-  return crn_fhir_bundle_builder_new (req->fhir_base, self_url, profile);
+  /* Entries are written out as they are added: no tree of the whole answer. */
+  return crn_fhir_bundle_builder_new_text (req->fhir_base, self_url, profile);
 }
 
 static void
@@ -312,7 +313,8 @@ bundle_finish (Request              *req,
                guint                 n_matches,
                guint                 total)
 {
-  g_autoptr(JsonNode) node = NULL;
+  char *text;
+  gsize len = 0;
 
   crn_fhir_bundle_builder_set_total (bundle, total);
   if (query->offset + n_matches < total && n_matches > 0)
@@ -321,8 +323,10 @@ bundle_finish (Request              *req,
 
       crn_fhir_bundle_builder_set_next (bundle, next);
     }
-  node = crn_fhir_bundle_builder_end (bundle);
-  crn_server_send_json (req->msg, SOUP_STATUS_OK, node, NULL);
+  text = crn_fhir_bundle_builder_end_text (bundle, &len);
+  soup_server_message_set_status (req->msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (req->msg, "application/fhir+json", SOUP_MEMORY_TAKE, text,
+                                    len);
 }
 
 static void
@@ -456,6 +460,7 @@ slot_search (Request *req)
   g_autoptr(GPtrArray) slots = NULL;
   g_autoptr(CrnFhirBundleBuilder) bundle = NULL;
   g_autoptr(GHashTable) seen = NULL;
+  g_auto(RouteSlotOptions) slot_options = { 0 };
   CrnServerQuery query;
   Includes inc;
   gboolean sas, any_cpts = FALSE;
@@ -487,12 +492,14 @@ slot_search (Request *req)
 
   bundle = bundle_new (req, sas ? CRN_FHIR_PROFILE_SAS_CPTS_BUNDLE : NULL);
   seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  route_slot_options_init (req, &slot_options);
   for (guint i = 0; i < slots->len; i++)
     {
       const CrnSlot *slot = g_ptr_array_index (slots, i);
-      JsonNode *node = route_build_slot (req, slot, sas);
 
-      add_node (bundle, node, CRN_FHIR_SEARCH_MODE_MATCH);
+      crn_fhir_bundle_builder_add_slot (bundle, slot,
+                                        route_slot_options_for (req, &slot_options, slot, sas),
+                                        CRN_FHIR_SEARCH_MODE_MATCH);
       any_cpts |= (slot->visibility & CRN_VISIBILITY_CPTS) != 0;
     }
   for (guint i = 0; i < slots->len; i++)
@@ -894,6 +901,7 @@ appointment_search (Request *req)
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(CrnFhirBundleBuilder) bundle = NULL;
   g_autoptr(GHashTable) seen = NULL;
+  g_auto(RouteSlotOptions) slot_options = { 0 };
   CrnServerQuery query;
   Includes inc;
   guint total = 0;
