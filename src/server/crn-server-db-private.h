@@ -267,6 +267,13 @@ sqlite3    *crn_server_db_get_handle     (CrnServerDb *self);
 sqlite3_stmt *_crn_db_prepare   (CrnServerDb  *self,
                                  const char   *sql,
                                  GError      **error);
+/* A statement kept for the next call with the same SQL (the reads every answer repeats):
+ * give it back with _crn_db_release(), never sqlite3_finalize(). */
+sqlite3_stmt *_crn_db_prepare_cached (CrnServerDb  *self,
+                                      const char   *sql,
+                                      GError      **error);
+void          _crn_db_release   (CrnServerDb  *self,
+                                 sqlite3_stmt *stmt);
 gboolean      _crn_db_begin     (CrnServerDb  *self,
                                  GError      **error);
 gboolean      _crn_db_commit    (CrnServerDb  *self,

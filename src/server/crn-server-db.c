@@ -31,6 +31,7 @@ struct _CrnServerDb
   GPtrArray           *pending;         /* Change, emitted after COMMIT */
   CrnPolicy           *policy;
   char                *dummy_hash;      /* verified when the login is unknown (same time) */
+  GHashTable          *stmts;           /* SQL -> kept statement (_crn_db_prepare_cached) */
 };
 
 /* ---------------------------------------------------------------------------------- */
@@ -163,6 +164,47 @@ _crn_db_prepare (CrnServerDb  *self,
       return NULL;
     }
   return stmt;
+}
+
+static void
+finalize_stmt (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+sqlite3_stmt *
+_crn_db_prepare_cached (CrnServerDb  *self,
+                        const char   *sql,
+                        GError      **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->stmts, sql);
+
+  if (stmt != NULL)
+    {
+      /* In use further up the stack: that caller gets one of its own. */
+      if (sqlite3_stmt_busy (stmt))
+        return _crn_db_prepare (self, sql, error);
+      return stmt;
+    }
+  stmt = _crn_db_prepare (self, sql, error);
+  if (stmt != NULL)
+    g_hash_table_insert (self->stmts, g_strdup (sql), stmt);
+  return stmt;
+}
+
+void
+_crn_db_release (CrnServerDb  *self,
+                 sqlite3_stmt *stmt)
+{
+  if (stmt == NULL)
+    return;
+  if (g_hash_table_lookup (self->stmts, sqlite3_sql (stmt)) == stmt)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+    }
+  else
+    sqlite3_finalize (stmt);
 }
 
 gboolean
@@ -535,6 +577,7 @@ crn_server_db_open (const char  *path,
   g_autoptr(CrnServerDb) self = g_new0 (CrnServerDb, 1);
 
   self->failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_stmt);
   self->pending = g_ptr_array_new_with_free_func (change_free);
 
   if (sodium_init () < 0)
@@ -584,6 +627,7 @@ crn_server_db_free (CrnServerDb *self)
 {
   if (self == NULL)
     return;
+  g_clear_pointer (&self->stmts, g_hash_table_unref);
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
   g_clear_pointer (&self->failures, g_hash_table_unref);
@@ -668,7 +712,7 @@ crn_server_db_put_cpts (CrnServerDb         *self,
 CrnServerCpts *
 crn_server_db_get_cpts (CrnServerDb *self)
 {
-  sqlite3_stmt *stmt = _crn_db_prepare (self,
+  sqlite3_stmt *stmt = _crn_db_prepare_cached (self,
                                         "SELECT id, name, idnst, phone, territory FROM cpts"
                                         " ORDER BY id LIMIT 1", NULL);
   CrnServerCpts *cpts = NULL;
@@ -682,7 +726,7 @@ crn_server_db_get_cpts (CrnServerDb *self)
       cpts->phone = _crn_db_column_dup (stmt, 3);
       cpts->territory = _crn_db_column_dup (stmt, 4);
     }
-  sqlite3_finalize (stmt);
+  _crn_db_release (self, stmt);
   return cpts;
 }
 
@@ -729,7 +773,7 @@ crn_server_db_get_practice (CrnServerDb  *self,
                             const char   *id,
                             GError      **error)
 {
-  sqlite3_stmt *stmt = _crn_db_prepare (self, "SELECT * FROM practices WHERE id = ?1", error);
+  sqlite3_stmt *stmt = _crn_db_prepare_cached (self, "SELECT * FROM practices WHERE id = ?1", error);
   CrnServerPractice *practice = NULL;
 
   if (stmt == NULL)
@@ -740,7 +784,7 @@ crn_server_db_get_practice (CrnServerDb  *self,
   else
     g_set_error (error, CRN_SERVER_ERROR, CRN_SERVER_ERROR_NOT_FOUND,
                  _("This practice is not registered with the CPTS."));
-  sqlite3_finalize (stmt);
+  _crn_db_release (self, stmt);
   return practice;
 }
 
@@ -821,7 +865,7 @@ crn_server_db_get_place (CrnServerDb  *self,
                          const char   *place_id,
                          GError      **error)
 {
-  sqlite3_stmt *stmt = _crn_db_prepare (self, "SELECT * FROM places WHERE id = ?1", error);
+  sqlite3_stmt *stmt = _crn_db_prepare_cached (self, "SELECT * FROM places WHERE id = ?1", error);
   CrnPlace *place = NULL;
 
   if (stmt == NULL)
@@ -832,7 +876,7 @@ crn_server_db_get_place (CrnServerDb  *self,
   else
     g_set_error (error, CRN_SERVER_ERROR, CRN_SERVER_ERROR_NOT_FOUND,
                  _("This place of consultation is not registered with the CPTS."));
-  sqlite3_finalize (stmt);
+  _crn_db_release (self, stmt);
   return place;
 }
 
@@ -840,7 +884,7 @@ char *
 crn_server_db_practice_of_place (CrnServerDb *self,
                                  const char  *place_id)
 {
-  sqlite3_stmt *stmt = _crn_db_prepare (self, "SELECT practice_id FROM places WHERE id = ?1",
+  sqlite3_stmt *stmt = _crn_db_prepare_cached (self, "SELECT practice_id FROM places WHERE id = ?1",
                                         NULL);
   char *id = NULL;
 
@@ -849,7 +893,7 @@ crn_server_db_practice_of_place (CrnServerDb *self,
   sqlite3_bind_text (stmt, 1, place_id, -1, SQLITE_TRANSIENT);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     id = _crn_db_column_dup (stmt, 0);
-  sqlite3_finalize (stmt);
+  _crn_db_release (self, stmt);
   return id;
 }
 
@@ -928,7 +972,7 @@ crn_server_db_get_practitioner (CrnServerDb  *self,
                      "followed by them."), idnps != NULL ? idnps : "");
       return NULL;
     }
-  stmt = _crn_db_prepare (self, "SELECT * FROM practitioners WHERE idnps = ?1", error);
+  stmt = _crn_db_prepare_cached (self, "SELECT * FROM practitioners WHERE idnps = ?1", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, normal, -1, SQLITE_TRANSIENT);
@@ -938,7 +982,7 @@ crn_server_db_get_practitioner (CrnServerDb  *self,
     g_set_error (error, CRN_SERVER_ERROR, CRN_SERVER_ERROR_NOT_FOUND,
                  _("No practitioner with the RPPS number %s is registered with this CPTS."),
                  normal);
-  sqlite3_finalize (stmt);
+  _crn_db_release (self, stmt);
   return practitioner;
 }
 
@@ -946,7 +990,7 @@ char *
 crn_server_db_practice_of (CrnServerDb *self,
                            const char  *idnps)
 {
-  sqlite3_stmt *stmt = _crn_db_prepare (self,
+  sqlite3_stmt *stmt = _crn_db_prepare_cached (self,
                                         "SELECT practice_id FROM practitioners WHERE idnps = ?1",
                                         NULL);
   char *id = NULL;
@@ -956,6 +1000,6 @@ crn_server_db_practice_of (CrnServerDb *self,
   sqlite3_bind_text (stmt, 1, idnps, -1, SQLITE_TRANSIENT);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     id = _crn_db_column_dup (stmt, 0);
-  sqlite3_finalize (stmt);
+  _crn_db_release (self, stmt);
   return id;
 }

@@ -304,13 +304,12 @@ route_directory_meta (Request    *req,
                 JsonNode   *node,
                 gint64     *version_out)
 {
-  sqlite3 *db = crn_server_db_get_handle (req->ctx->db);
   g_autofree char *sql = g_strdup_printf ("SELECT version, last_updated_ms FROM %s WHERE %s = ?1",
                                           table, key);
-  sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *stmt = _crn_db_prepare_cached (req->ctx->db, sql, NULL);
   gint64 version = 1, lu = 0;
 
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK)
+  if (stmt != NULL)
     {
       sqlite3_bind_text (stmt, 1, value, -1, SQLITE_TRANSIENT);
       if (sqlite3_step (stmt) == SQLITE_ROW)
@@ -318,8 +317,8 @@ route_directory_meta (Request    *req,
           version = sqlite3_column_int64 (stmt, 0);
           lu = sqlite3_column_int64 (stmt, 1);
         }
+      _crn_db_release (req->ctx->db, stmt);
     }
-  sqlite3_finalize (stmt);
   crn_fhir_set_meta_version (node, version, lu);
   if (version_out != NULL)
     *version_out = version;
