@@ -140,6 +140,16 @@ filter_common (Filter               *f,
     }
 }
 
+/* The practice's filter on practitioners. A search sorted by _lastUpdated is the apps'
+ * delta pull: "+practitioner" keeps SQLite from picking the (practitioner, start) index, so
+ * it walks the last_updated_ms index in order (an empty range for a no-change sync) instead
+ * of reading and sorting every row of the practice on each page. */
+static const char *
+practitioner_column (const CrnServerQuery *query)
+{
+  return query->sort == CRN_SORT_LAST_UPDATED ? "+practitioner" : "practitioner";
+}
+
 static GPtrArray *
 run_query (CrnServerDb            *self,
            const char             *table,
@@ -203,7 +213,7 @@ crn_server_db_query_slots (CrnServerDb            *self,
       filter_text (&f, query->schedule_id);
     }
   if (_crn_db_is_practice (account))
-    filter_in (&f, "practitioner", account->acts_for);
+    filter_in (&f, practitioner_column (query), account->acts_for);
   else if (_crn_db_is_referrer (account))
     {
       /* Referrers see what they could book: free, open to them, still ahead. */
@@ -243,7 +253,7 @@ crn_server_db_query_bookings (CrnServerDb            *self,
       g_string_append (f.where, ")");
     }
   if (_crn_db_is_practice (account))
-    filter_in (&f, "practitioner", account->acts_for);
+    filter_in (&f, practitioner_column (query), account->acts_for);
   else
     {
       g_string_append (f.where, " AND account_id = ");
