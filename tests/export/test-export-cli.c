@@ -147,6 +147,22 @@ test_cli_ics (CliFixture    *fixture,
       named += strstr (with, summary) != NULL;
     }
   g_assert_cmpuint (named, >, 0);
+
+  /* In French, the events say so in French (po/fr.po through the build's catalogue). */
+  {
+    g_autofree char *err3 = NULL, *french = NULL;
+    g_auto(GStrv) folded = NULL;
+    g_autofree char *flat = NULL;
+
+    argv[7] = NULL;
+    g_assert_cmpint (export_test_run (argv, fixture->data_home, "fr", &err3), ==, 0);
+    french = read_file (out);
+    folded = g_strsplit (french, "\r\n ", -1);
+    flat = g_strjoinv ("", folded);
+    g_assert_nonnull (strstr (flat, "\r\nSUMMARY:Créneau SNP libre\r\n"));
+    g_assert_nonnull (strstr (flat, "\r\nX-WR-CALNAME:Créneaux SNP\r\n"));
+    g_assert_null (strstr (flat, "SUMMARY:SNP slot"));
+  }
 }
 
 static guint
