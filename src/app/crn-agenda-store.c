@@ -235,6 +235,14 @@ on_background_load_cb (GObject      *object,
  * Writing
  */
 
+/* A change is in the outbox: the sync sends it now rather than at its next poll. */
+static void
+push_soon (CrnAgenda *self)
+{
+  if (self->sync != NULL)
+    crn_sync_request_sync (CRN_SYNC (self->sync));
+}
+
 static void
 tell_write_error (CrnAgenda    *self,
                   const GError *error)
@@ -278,6 +286,7 @@ on_template_saved_cb (GObject      *object,
       return;
     }
 
+  push_soon (save->agenda);
   /* The template held now may be a later edit; either way it is the practitioner's. */
   template = crn_agenda_get_template (save->agenda, save->practitioner);
   if (template != NULL)
@@ -314,6 +323,7 @@ on_booking_saved_cb (GObject      *object,
     }
 
   _crn_agenda_put_booking (self, booking);
+  push_soon (self);
   g_signal_emit (self, _crn_agenda_signals[CHANGED], 0);
   g_task_return_boolean (task, TRUE);
 }
@@ -335,6 +345,7 @@ on_slot_saved_cb (GObject      *object,
     }
 
   _crn_agenda_put_slot (self, slot);
+  push_soon (self);
   g_signal_emit (self, _crn_agenda_signals[CHANGED], 0);
   g_task_return_boolean (task, TRUE);
 }

@@ -8,6 +8,8 @@
 
 #include "crn-page-util.h"
 
+#include "crn-window.h"
+
 #include <glib/gi18n-lib.h>
 
 static const char * const month_names[] = {
@@ -127,8 +129,12 @@ crn_page_add_toast (GtkWidget *widget,
                     AdwToast  *toast)
 {
   GtkWidget *overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+  GtkRoot *root = gtk_widget_get_root (widget);
 
-  if (overlay != NULL)
+  /* The window shows its toasts one at a time (see crn_window_add_toast()). */
+  if (CRN_IS_WINDOW (root))
+    crn_window_add_toast (CRN_WINDOW (root), toast);
+  else if (overlay != NULL)
     adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
   else
     g_object_unref (g_object_ref_sink (toast));

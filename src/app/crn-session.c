@@ -420,6 +420,7 @@ on_signed_in_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   CrnSession *self = g_task_get_source_object (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   GError *error = NULL;
   g_autoptr(CrnSync) sync = crn_sync_sign_in_finish (result, &error);
 
@@ -428,10 +429,11 @@ on_signed_in_cb (GObject      *object,
       g_task_return_error (task, error);
       return;
     }
+
   set_sync (self, sync);
   /* The names of the practitioners are known before the secretary chooses among them. */
   crn_client_request_async (crn_sync_get_client (sync), "GET", "/fhir/Practitioner", NULL, NULL,
-                            NULL, g_task_get_cancellable (task), on_sign_in_practitioners_cb,
+                            NULL, cancellable, on_sign_in_practitioners_cb,
                             g_steal_pointer (&task));
 }
 

@@ -29,6 +29,9 @@ struct _CrnWindow
   char                 *demo_server;
   char                 *demo_login;
   char                 *demo_password;
+  GQueue                toasts;          /* (element-type AdwToast) waiting to be shown */
+  AdwToast             *shown_toast;
+  guint                 toast_delay_id;
 
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
@@ -142,6 +145,52 @@ set_page_mapping (const GValue       *value,
   const char *name = g_value_get_string (value);
 
   return g_variant_new_string (name != NULL ? name : "week");
+}
+
+/*
+ * Toasts
+ */
+
+/* libadwaita 1.2's AdwToastOverlay can crash when a toast is replaced or hidden while another
+ * one's animation runs (adw_animation_skip() on a freed toast, seen under load in
+ * tests/app/test-live.c; also gmg137/netease-cloud-music-gtk#209): the window shows one toast at
+ * a time and waits for the hide animation (300 ms) before the next. */
+static void show_next_toast (CrnWindow *self);
+
+static gboolean
+on_toast_delay_cb (gpointer user_data)
+{
+  CrnWindow *self = user_data;
+
+  self->toast_delay_id = 0;
+  show_next_toast (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_toast_dismissed_cb (AdwToast  *toast,
+                       CrnWindow *self)
+{
+  if (toast != self->shown_toast)
+    return;
+  g_clear_object (&self->shown_toast);
+  g_clear_handle_id (&self->toast_delay_id, g_source_remove);
+  self->toast_delay_id = g_timeout_add (400, on_toast_delay_cb, self);
+}
+
+static void
+show_next_toast (CrnWindow *self)
+{
+  AdwToast *toast;
+
+  if (self->shown_toast != NULL || self->toast_delay_id != 0)
+    return;
+  toast = g_queue_pop_head (&self->toasts);
+  if (toast == NULL)
+    return;
+  self->shown_toast = toast;
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_toast_dismissed_cb), self, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (toast));
 }
 
 /*
@@ -558,6 +607,11 @@ crn_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->store_path, g_free);
+  g_clear_handle_id (&self->toast_delay_id, g_source_remove);
+  g_queue_clear_full (&self->toasts, g_object_unref);
+  if (self->shown_toast != NULL)
+    g_signal_handlers_disconnect_by_data (self->shown_toast, self);
+  g_clear_object (&self->shown_toast);
   gtk_widget_dispose_template (GTK_WIDGET (self), CRN_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->agenda);
@@ -823,7 +877,8 @@ crn_window_add_toast (CrnWindow *self,
   g_return_if_fail (CRN_IS_WINDOW (self));
   g_return_if_fail (ADW_IS_TOAST (toast));
 
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  g_queue_push_tail (&self->toasts, toast);
+  show_next_toast (self);
 }
 
 /**
