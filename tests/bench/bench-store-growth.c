@@ -242,6 +242,24 @@ main (int    argc,
       fprintf (stderr, "%s: could not make a temporary folder: %s\n", argv[0], error->message);
       return 1;
     }
+  if (argc == 3 && g_str_equal (argv[1], "--write-practice"))
+    {
+      /* The practice data set as a store file, for the app's first frame (--store PATH). */
+      g_autoptr(StoreTestData) data = NULL;
+      CrnStoreDb *db;
+
+      g_rmdir (dir);
+      remove_db (argv[2]);
+      data = store_test_generate (SEED, N_GPS, YEAR_START, 364, N_SLOTS, N_BOOKINGS,
+                                  crn_time_now ());
+      db = store_test_open (argv[2]);
+      upsert_pages (db, data->slots, FALSE);
+      upsert_pages (db, data->bookings, TRUE);
+      _crn_store_db_close (db);
+      printf ("Practice data set: %u slots, %u bookings in %s\n", data->slots->len,
+              data->bookings->len, argv[2]);
+      return 0;
+    }
   if (argc > 1)
     {
       n_scales = 0;

@@ -22,7 +22,7 @@ import subprocess
 import sys
 import threading
 
-APP_MODE = 'creneaux --demo-local --exit-after-first-frame'
+APP_MODE = 'creneaux --store <practice data set> --exit-after-first-frame'
 
 # Environment variables of the shared test environment that slow a program down on purpose.
 SLOW_ENV = ('MALLOC_CHECK_', 'G_DEBUG', 'G_SLICE')
@@ -331,8 +331,10 @@ def build_rows(figures, app_mode):
     def value_at_most(field_limit):
         return lambda fig, ratio: 'PASS' if fig['median'] <= field_limit else 'MISSED'
 
-    app_note = ('The app does not read its store yet: it was started with '
-                f'`{app_mode}`, not with the practice data set.')
+    app_note = (f'`{app_mode}`: the practice data set (10 GPs, one year, 10,000 slots, 5,000 '
+                'bookings, written by `bench-store-growth --write-practice`) opened with the '
+                'hidden --store option; baseline: tests/bench/bench-empty-window, run just '
+                'before it.')
     row('app start to first painted frame', figures.stat('app.first-frame', 'ms'),
         figures.stat('baseline.empty-window.first-frame', 'ms'), 'ms',
         '≤ 1.15 ×', ratio_at_most(1.15), app_note)
@@ -366,13 +368,14 @@ def build_rows(figures, app_mode):
     _, book_rps = first_of(figures, ['server.booking-32'], 'per_s')
     _, hello_rps = first_of(figures, ['server.baseline.hello-32', 'baseline.hello-32'], 'per_s')
     row('concurrent bookings, 32 clients (requests/s)', book_rps, hello_rps, '/s', 'report',
-        None, 'Baseline: the harness\'s bare handler (plain HTTP) under 32 clients. '
-        'bench-server prints no requests/s for its bookings yet.',
+        None, 'Each of 32 clients sends its next POST /fhir/Appointment when its last is '
+        'answered (512 in all, on 1,000 free slots, so some are refused as taken). Baseline: '
+        'bench-server\'s bare libsoup handler over TLS under the same 32 clients.',
         source="the server's benchmark (tests/server)")
     _, book_p99 = first_of(figures, ['server.booking-32'], 'p99_ms')
     _, hello_p99 = first_of(figures, ['server.baseline.hello-32', 'baseline.hello-32'], 'p99_ms')
     row('concurrent bookings, 32 clients (p99)', book_p99, hello_p99, 'ms', 'report', None,
-        'Baseline: the harness\'s bare handler (plain HTTP) under 32 clients, p99.',
+        'Baseline: bench-server\'s bare libsoup handler over TLS under 32 clients, p99.',
         source="the server's benchmark (tests/server)")
     row('store: week query, 10 GPs', figures.stat('store.week', 'p50_ms'),
         figures.stat('baseline.sqlite-week', 'p50_ms'), 'ms', 'report ratio', None,
@@ -442,8 +445,10 @@ MISSED_HINTS = {
     'booking on server → row in app store, 200 bookings, p99':
         'Look at the delay between the WebSocket notice and the pull, and the store write.',
     'SAS slot search, 25 RPPS, 72 h, CPTS data set, p99':
-        'Check the query plan (EXPLAIN QUERY PLAN): the search must use an index on '
-        '(practitioner, start), not scan.',
+        'The query uses the (practitioner, start) index (EXPLAIN QUERY PLAN). Profile the '
+        'server with `valgrind --tool=callgrind --toggle-collect=fhir_handler` through '
+        '`CRN_SERVER_EXE` and `bench-server --sas-only --requests 20` (see '
+        'tests/server/bench-server.c): an answer is ~800 KB of JSON for ~440 slots.',
 }
 
 
@@ -636,6 +641,9 @@ def main():
     parser.add_argument('--top', help='the source tree')
     parser.add_argument('--runs', type=int, default=5, help='runs of every benchmark (5)')
     parser.add_argument('--scales', default='1,4,16', help='growth study scales (1,4,16)')
+    parser.add_argument('--server-scales', default=None,
+                        help='scales of the SAS search growth study (default: --scales; '
+                             'an empty string skips it: seeding 16 × 500 GPs takes minutes)')
     parser.add_argument('--markdown', help='where to write PERFORMANCE.md')
     parser.add_argument('--json', help='where to write performance.json')
     parser.add_argument('--note', default='', help='a sentence about the machine, in the report')
@@ -704,6 +712,15 @@ def main():
     app = tool('creneaux')
     empty = tool('bench-empty-window')
     app_mode = APP_MODE
+    practice_db = None
+    grow_tool = tool('bench-store-growth')
+    if grow_tool:
+        practice_db = os.path.join(os.environ.get('XDG_DATA_HOME') or '/tmp',
+                                   'bench-practice.db')
+        if runner.run('practice-data-set', [grow_tool, '--write-practice', practice_db])[0] is None:
+            practice_db = None
+    if practice_db is None:
+        app_mode = 'creneaux --demo-local --exit-after-first-frame'
 
     for run in range(args.runs):
         log(f'run {run + 1} of {args.runs}')
@@ -711,7 +728,8 @@ def main():
         # both see the same machine.
         if app and empty:
             for label, cmd in (('baseline.empty-window', [empty]),
-                               ('app', [app, '--demo-local', '--exit-after-first-frame']),
+                               ('app', [app, '--store', practice_db, '--exit-after-first-frame']
+                                if practice_db else [app, '--demo-local', '--exit-after-first-frame']),
                                ('app.no-data', [app, '--exit-after-first-frame'])):
                 out, rss = runner.run_rusage(label, cmd)
                 m = re.search(r'first-frame-ms:\s*([\d.]+)', out or '')
@@ -769,24 +787,30 @@ def main():
                        'fit': fit_growth(sorted(points.items())),
                        'why': 'needs three scales or more' if points else 'not measured'})
     sas_points = {}
+    server_scales = scales if args.server_scales is None else \
+        [int(x) for x in args.server_scales.split(',') if x.strip()]
     server_bench = next((b for b in layer_benches
                          if os.path.basename(b['cmd'][0]) == 'bench-server'), None)
     why = 'the server\'s benchmark is not in this build'
     if server_bench:
         helptext = subprocess.run(server_bench['cmd'] + ['--help'], capture_output=True, text=True,
                                   env={**env, **(server_bench.get('env') or {})}, timeout=60)
-        if '--scale' in (helptext.stdout + helptext.stderr):
-            for s in scales:
-                out, _ = runner.run(f'server-scale-{s}', server_bench['cmd'] + ['--scale', str(s)],
+        if '--scale' in (helptext.stdout + helptext.stderr) and server_scales:
+            for s in server_scales:
+                out, _ = runner.run(f'server-scale-{s}', server_bench['cmd'] +
+                                    ['--scale', str(s), '--sas-only', '--requests', '100',
+                                     '--seconds', '2'],
                                     env=server_bench.get('env') or {}, timeout=3600)
                 for record in parse_bench_lines(out):
                     if record.get('id') == 'server.sas-search':
-                        sas_points[s] = record['p99_ms' if 'p99_ms' in record else 'p50_ms']
+                        sas_points[s] = record['p50_ms']
                         figures.add('server-growth', dict(record, id='growth.server.sas-search'),
                                     scale=s)
+        elif not server_scales:
+            why = 'not run this time (--server-scales empty)'
         else:
             why = 'the server\'s benchmark takes no --scale argument yet'
-    growth.insert(0, {'label': 'SAS slot search, 500 GPs × 4 weeks × scale', 'points': sas_points,
+    growth.insert(0, {'label': 'SAS slot search (p50), 500 × scale GPs, 8 weeks of slots', 'points': sas_points,
                       'fit': fit_growth(sorted(sas_points.items())), 'why': why})
 
     info['load_end'] = ' '.join(f'{x:.2f}' for x in os.getloadavg())

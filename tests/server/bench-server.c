@@ -5,22 +5,58 @@
  * Seeds 500 GPs with eight weeks of slots (the server keeps that much expanded; the SAS asks
  * for 72 hours), starts the real server over TLS, and measures:
  *   - the SAS INT_R04 search (25 RPPS, 72 h, the four _include): p50/p99 and requests/s;
- *   - booking latency with 32 clients at once on a pool of slots (with conflicts);
- *   - the same client against a bare libsoup "hello" handler over TLS, in the same run.
+ *   - bookings by 32 concurrent clients (each sends its next booking when its last one is
+ *     answered) on a pool of free slots, so some are refused as taken: requests/s, p50/p99;
+ *   - the same client against a bare libsoup "hello" handler over TLS, in the same run, one
+ *     at a time, 16 and 32 in flight.
  *
- *   CRN_SERVER_EXE=… CRN_TEST_TLS_CERT=… CRN_TEST_TLS_KEY=… tests/server/bench-server
+ * --scale N seeds N times the GPs (500 × N; the first 500 through the server's own schedule
+ * code, the others as copies of them made in SQL, which is much faster): the growth study of
+ * tests/bench/bench.py runs the SAS search at 1×, 4× and 16×. --sas-only measures the search
+ * alone (for the growth study and for profiling: CRN_SERVER_EXE may name a wrapper that runs
+ * the server under valgrind --tool=callgrind, with --requests 20).
+ *
+ * Besides its text, every figure is printed as a `BENCH {json}` line for bench.py.
+ *
+ *   CRN_SERVER_EXE=… CRN_TEST_TLS_CERT=… CRN_TEST_TLS_KEY=… tests/server/bench-server [--scale N]
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 #include "crn-server-db-private.h"
 #include "crn-test-server.h"
 
 #define N_GPS       500
-#define N_SEQUENTIAL 300
 #define N_CLIENTS   32
-#define THROUGHPUT_SECONDS 5
+#define N_BOOKINGS  512
+#define BOOKING_POOL 1000
+
+static int opt_scale = 1;
+static int opt_requests = 300;
+static int opt_seconds = 5;
+static gboolean opt_sas_only;
+
+static void
+print_bench (const char *id,
+             const char *fields_format,
+             ...) G_GNUC_PRINTF (2, 3);
+
+/* One machine-readable line: BENCH {"id": …, "scale": …, <fields>} */
+static void
+print_bench (const char *id,
+             const char *fields_format,
+             ...)
+{
+  g_autofree char *fields = NULL;
+  va_list args;
+
+  va_start (args, fields_format);
+  fields = g_strdup_vprintf (fields_format, args);
+  va_end (args);
+  g_print ("BENCH {\"id\": \"%s\", \"scale\": %d, %s}\n", id, opt_scale, fields);
+}
 
 static int
 compare_doubles (gconstpointer a,
@@ -46,6 +82,63 @@ static char *
 idnps_of (guint i)
 {
   return g_strdup_printf ("8997002%05u", i);
+}
+
+static void
+exec_sql (sqlite3    *handle,
+          const char *sql)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (handle, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("Seeding failed: %s\n%s", message, sql);
+}
+
+/* Copies the first N_GPS GPs (practitioner, schedule, its blocks, its slots) as GPs
+ * k × N_GPS … k × N_GPS + N_GPS - 1: the same agendas under other RPPS numbers. Slot and
+ * template ids get k as their first eight hex digits, so they stay UUIDs and unique. */
+static void
+replicate (sqlite3 *handle,
+           int      k)
+{
+  g_autofree char *sql = NULL;
+#define GP_SQL "('8997002' || printf ('%%05d', CAST (substr (%s, 8) AS INTEGER) + %d))"
+  g_autofree char *new_pract = g_strdup_printf (GP_SQL, "idnps", k * N_GPS);
+  g_autofree char *new_sched_gp = g_strdup_printf (GP_SQL, "practitioner", k * N_GPS);
+#undef GP_SQL
+  g_autofree char *prefix = g_strdup_printf ("'%08x'", k);
+
+  /* A page cache that holds the indexes: random inserts then stay in memory. */
+  exec_sql (handle, "PRAGMA cache_size = -1048576; PRAGMA synchronous = OFF;"
+                    " PRAGMA temp_store = MEMORY;");
+  sql = g_strdup_printf (
+    "BEGIN;"
+    "INSERT INTO practitioners (idnps, family, given, phone, practice_id, version,"
+    " last_updated_ms) SELECT %s, family || '-%d', given, phone, practice_id, version,"
+    " last_updated_ms FROM practitioners WHERE CAST (substr (idnps, 8) AS INTEGER) < %d;"
+    "INSERT INTO schedules (id, template_id, practitioner, place_id, version,"
+    " last_updated_ms) SELECT replace (id, practitioner, %s),"
+    " %s || substr (template_id, 9), %s, place_id, version, last_updated_ms FROM schedules"
+    " WHERE CAST (substr (practitioner, 8) AS INTEGER) < %d;"
+    "INSERT INTO schedule_blocks SELECT replace (b.schedule_id, s.practitioner, %s),"
+    " b.position, %s || substr (b.id, 9), b.weekdays, b.start_minute, b.end_minute,"
+    " b.slot_minutes, b.n_patients, b.months, b.modalities, b.visibility, b.restriction,"
+    " b.restriction_text, b.valid_from, b.valid_until"
+    " FROM schedule_blocks b JOIN schedules s ON s.id = b.schedule_id"
+    " WHERE CAST (substr (s.practitioner, 8) AS INTEGER) < %d;"
+    "INSERT INTO slots (id, schedule_id, practitioner, place_id, template_block_id, start,"
+    " end, modalities, visibility, restriction, restriction_text, status, reclaimed,"
+    " version, last_updated_ms) SELECT %s || substr (id, 9),"
+    " replace (schedule_id, practitioner, %s), %s, place_id,"
+    " %s || substr (template_block_id, 9), start, end, modalities, visibility, restriction,"
+    " restriction_text, status, reclaimed, version, last_updated_ms FROM slots"
+    " WHERE CAST (substr (practitioner, 8) AS INTEGER) < %d;"
+    "COMMIT;",
+    new_pract, k, N_GPS,
+    new_sched_gp, prefix, new_sched_gp, N_GPS,
+    new_sched_gp, prefix, N_GPS,
+    prefix, new_sched_gp, new_sched_gp, prefix, N_GPS);
+  exec_sql (handle, sql);
 }
 
 static void
@@ -111,6 +204,8 @@ seed (const char *db_dir)
       g_assert_no_error (error);
     }
   g_ptr_array_unref (writer.acts_for);
+  for (int k = 1; k < opt_scale; k++)
+    replicate (crn_server_db_get_handle (db), k);
   {
     sqlite3_stmt *stmt = NULL;
 
@@ -118,7 +213,7 @@ seed (const char *db_dir)
                         &stmt, NULL);
     sqlite3_step (stmt);
     g_print ("Seeded %u GPs, %d slots (every day, 6 a day, %d days ahead) in %.1f s\n",
-             N_GPS, sqlite3_column_int (stmt, 0), CRN_EXPANSION_DAYS,
+             N_GPS * opt_scale, sqlite3_column_int (stmt, 0), CRN_EXPANSION_DAYS,
              (g_get_monotonic_time () - t0) / 1e6);
     sqlite3_finalize (stmt);
   }
@@ -194,7 +289,14 @@ typedef struct
   guint        done;
   guint        failed;
   guint        next;
+  GArray      *ms;           /* latency of each request under load */
 } Load;
+
+typedef struct
+{
+  Load   *load;
+  gint64  start;
+} LoadRequest;
 
 static SoupMessage *
 load_message (Load       *load,
@@ -219,16 +321,22 @@ load_done_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  Load *load = user_data;
+  LoadRequest *request = user_data;
+  Load *load = request->load;
   SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
   g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result,
                                                               NULL);
+  double elapsed = (g_get_monotonic_time () - request->start) / 1000.0;
 
+  g_free (request);
   load->in_flight--;
   if (body == NULL || soup_message_get_status (msg) != 200)
     load->failed++;
   else
-    load->done++;
+    {
+      load->done++;
+      g_array_append_val (load->ms, elapsed);
+    }
   if (g_get_monotonic_time () < load->deadline)
     load_send (load);
 }
@@ -239,24 +347,33 @@ load_send (Load *load)
   g_autoptr(SoupMessage) msg = load_message (load, g_ptr_array_index (load->urls,
                                                                       load->next++ %
                                                                       load->urls->len));
+  LoadRequest *request = g_new0 (LoadRequest, 1);
 
+  request->load = load;
+  request->start = g_get_monotonic_time ();
   load->in_flight++;
   soup_session_send_and_read_async (load->session, msg, G_PRIORITY_DEFAULT, NULL,
-                                    load_done_cb, load);
+                                    load_done_cb, request);
 }
 
+/* Sequential latency (one request at a time), then throughput with `in_flight` requests
+ * in flight for opt_seconds: prints the text line and a BENCH line. */
 static void
 measure (const char  *label,
+         const char  *bench_id,
          SoupSession *session,
          GPtrArray   *urls,
          const char  *token,
+         guint        n_sequential,
+         guint        in_flight,
          double      *p50_out,
          double      *rps_out)
 {
   g_autoptr(GArray) ms = g_array_new (FALSE, FALSE, sizeof (double));
-  Load load = { session, urls, token, 0, 0, 0, 0, 0 };
+  g_autoptr(GArray) loaded_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  Load load = { session, urls, token, 0, 0, 0, 0, 0, loaded_ms };
   gint64 t0;
-  double p50, p99, rps;
+  double p50 = 0, p99 = 0, rps;
 
   /* Warm up the connection(s). */
   for (guint i = 0; i < 5; i++)
@@ -266,7 +383,7 @@ measure (const char  *label,
 
       g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
     }
-  for (guint i = 0; i < N_SEQUENTIAL; i++)
+  for (guint i = 0; i < n_sequential; i++)
     {
       g_autoptr(SoupMessage) msg = load_message (&load, g_ptr_array_index (urls, i % urls->len));
       gint64 start = g_get_monotonic_time ();
@@ -276,32 +393,59 @@ measure (const char  *label,
       g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
       g_array_append_val (ms, elapsed);
     }
-  p50 = percentile (ms, 0.50);
-  p99 = percentile (ms, 0.99);
+  if (n_sequential > 0)
+    {
+      p50 = percentile (ms, 0.50);
+      p99 = percentile (ms, 0.99);
+    }
 
-  /* Throughput: 16 requests in flight for a few seconds. */
+  /* Throughput: requests in flight for a few seconds. */
   t0 = g_get_monotonic_time ();
-  load.deadline = t0 + THROUGHPUT_SECONDS * G_USEC_PER_SEC;
-  for (guint i = 0; i < 16; i++)
+  load.deadline = t0 + opt_seconds * G_USEC_PER_SEC;
+  for (guint i = 0; i < in_flight; i++)
     load_send (&load);
   while (load.in_flight > 0)
     g_main_context_iteration (NULL, TRUE);
   rps = load.done / ((g_get_monotonic_time () - t0) / 1e6);
   g_assert_cmpuint (load.failed, ==, 0);
 
-  g_print ("%-34s p50 %7.2f ms   p99 %7.2f ms   %8.0f req/s (16 in flight)\n", label, p50, p99,
-           rps);
-  *p50_out = p50;
-  *rps_out = rps;
+  if (n_sequential > 0)
+    {
+      g_print ("%-34s p50 %7.2f ms   p99 %7.2f ms   %8.0f req/s (%u in flight)\n", label, p50,
+               p99, rps, in_flight);
+      print_bench (bench_id, "\"p50_ms\": %.3f, \"p99_ms\": %.3f, \"per_s\": %.1f, \"n\": %u, "
+                   "\"in_flight\": %u", p50, p99, rps, n_sequential, in_flight);
+    }
+  else
+    {
+      /* Latency under load: each request from its send to its answer. */
+      p50 = percentile (loaded_ms, 0.50);
+      p99 = percentile (loaded_ms, 0.99);
+      g_print ("%-34s p50 %7.2f ms   p99 %7.2f ms   %8.0f req/s (%u in flight)\n", label, p50,
+               p99, rps, in_flight);
+      print_bench (bench_id, "\"p50_ms\": %.3f, \"p99_ms\": %.3f, \"per_s\": %.1f, "
+                   "\"n\": %u, \"in_flight\": %u", p50, p99, rps, loaded_ms->len, in_flight);
+    }
+  if (p50_out != NULL)
+    *p50_out = p50;
+  if (rps_out != NULL)
+    *rps_out = rps;
 }
+
+/* ---------------------------------------------------------------------------------- */
+/* Bookings by 32 concurrent clients                                                   */
 
 typedef struct
 {
-  GArray *ms;
-  guint   created;
-  guint   conflicts;
-  guint   other;
-  guint   pending;
+  CrnTestServer *server;
+  const char    *token;
+  GPtrArray     *bodies;     /* one Appointment body per request, prepared beforehand */
+  GArray        *ms;
+  guint          next;
+  guint          created;
+  guint          conflicts;
+  guint          other;
+  guint          pending;
 } Bookings;
 
 typedef struct
@@ -310,33 +454,124 @@ typedef struct
   gint64    start;
 } OneBooking;
 
+static void booking_send (Bookings *all);
+
 static void
 booking_done_cb (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
   OneBooking *one = user_data;
+  Bookings *all = one->all;
   SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
   g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result,
                                                               NULL);
   double elapsed = (g_get_monotonic_time () - one->start) / 1000.0;
   guint status = soup_message_get_status (msg);
 
-  g_array_append_val (one->all->ms, elapsed);
+  g_array_append_val (all->ms, elapsed);
   if (status == 201)
-    one->all->created++;
+    all->created++;
   else if (status == 409)
-    one->all->conflicts++;
+    all->conflicts++;
   else
-    one->all->other++;
-  one->all->pending--;
+    all->other++;
+  all->pending--;
   g_free (one);
+  /* A closed loop: this client sends its next booking as soon as it has its answer. */
+  if (all->next < all->bodies->len)
+    booking_send (all);
 }
+
+static void
+booking_send (Bookings *all)
+{
+  g_autoptr(SoupMessage) msg = NULL;
+  OneBooking *one = g_new0 (OneBooking, 1);
+
+  msg = crn_test_message_new (all->server, "POST", "/fhir/Appointment", all->token, NULL,
+                              g_ptr_array_index (all->bodies, all->next++), -1);
+  /* Client-generated ids make the POST safe to retry; without this flag libsoup opens a new
+   * TLS connection for every POST, and we would measure handshakes. */
+  soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
+  one->all = all;
+  one->start = g_get_monotonic_time ();
+  all->pending++;
+  soup_session_send_and_read_async (all->server->session, msg, G_PRIORITY_DEFAULT, NULL,
+                                    booking_done_cb, one);
+}
+
+static void
+measure_bookings (CrnTestServer *server,
+                  const char    *token,
+                  GRand         *rand)
+{
+  g_autoptr(CrnTestResponse) free_slots = NULL;
+  g_autoptr(GPtrArray) bodies = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autofree char *path = g_strdup_printf ("/fhir/Slot?status=free&_count=%d&_sort=start",
+                                           BOOKING_POOL);
+  Bookings all = { server, token, bodies, ms, 0, 0, 0, 0, 0 };
+  guint n_free;
+  gint64 t0;
+  double elapsed_s, p50, p99;
+
+  free_slots = crn_test_request (server, "GET", path, token, NULL, NULL);
+  g_assert_cmpuint (free_slots->status, ==, 200);
+  n_free = crn_test_json_length (free_slots->json, "entry");
+  g_assert_cmpuint (n_free, >, 0);
+  for (guint i = 0; i < N_BOOKINGS; i++)
+    {
+      guint pick = g_rand_int_range (rand, 0, n_free);
+      g_autofree char *p_id = g_strdup_printf ("entry[%u].resource.id", pick);
+      g_autofree char *p_start = g_strdup_printf ("entry[%u].resource.start", pick);
+      g_autofree char *p_ref = g_strdup_printf ("entry[%u].resource.schedule.reference", pick);
+      g_autofree char *gp = NULL;
+      gint64 start_ms = 0;
+
+      crn_fhir_split_role_id (crn_test_json_string (free_slots->json, p_ref) +
+                              strlen ("Schedule/"), "sched", &gp, NULL);
+      crn_fhir_parse_datetime_ms (crn_test_json_string (free_slots->json, p_start), &start_ms,
+                                  NULL, NULL);
+      g_ptr_array_add (bodies, crn_test_appointment_body (NULL,
+                                                          crn_test_json_string (free_slots->json,
+                                                                                p_id),
+                                                          gp, start_ms / 1000, NULL));
+    }
+
+  t0 = g_get_monotonic_time ();
+  for (guint c = 0; c < N_CLIENTS; c++)
+    booking_send (&all);
+  while (all.pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+  elapsed_s = (g_get_monotonic_time () - t0) / 1e6;
+  p50 = percentile (ms, 0.5);
+  p99 = percentile (ms, 0.99);
+  g_print ("Booking, %u clients at once (%u requests): p50 %.2f ms  p99 %.2f ms  %.0f req/s  "
+           "(%u booked, %u refused as taken, %u other; pool of %u free slots)\n", N_CLIENTS,
+           ms->len, p50, p99, ms->len / elapsed_s, all.created, all.conflicts, all.other, n_free);
+  print_bench ("server.booking-32", "\"clients\": %u, \"requests\": %u, \"p50_ms\": %.3f, "
+               "\"p99_ms\": %.3f, \"per_s\": %.1f, \"booked\": %u, \"refused\": %u",
+               N_CLIENTS, ms->len, p50, p99, ms->len / elapsed_s, all.created, all.conflicts);
+  g_assert_cmpuint (all.other, ==, 0);
+}
+
+static const GOptionEntry entries[] = {
+  { "scale", 0, 0, G_OPTION_ARG_INT, &opt_scale, "Seed N × 500 GPs (1)", "N" },
+  { "requests", 0, 0, G_OPTION_ARG_INT, &opt_requests,
+    "Sequential SAS searches to time (300)", "N" },
+  { "seconds", 0, 0, G_OPTION_ARG_INT, &opt_seconds,
+    "Seconds of each throughput measure (5)", "S" },
+  { "sas-only", 0, 0, G_OPTION_ARG_NONE, &opt_sas_only,
+    "Measure the SAS search only (no baseline, no bookings)", NULL },
+  { NULL }
+};
 
 int
 main (int   argc,
       char *argv[])
 {
+  g_autoptr(GOptionContext) context = g_option_context_new ("- creneaux-server figures");
   g_autofree char *tmp = NULL;
   g_autofree char *db_dir = NULL;
   g_autoptr(GError) error = NULL;
@@ -347,15 +582,25 @@ main (int   argc,
   g_autofree char *coordinator = NULL;
   g_autofree char *ge = NULL;
   g_autofree char *le = NULL;
-  g_autoptr(CrnTestResponse) free_slots = NULL;
   CrnTestServer *server;
   Hello hello = { 0 };
   GThread *thread;
-  Bookings bookings = { 0 };
   double sas_p50, sas_rps, hello_p50, hello_rps;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  guint n_gps;
 
-  g_test_init (&argc, &argv, NULL);
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+  if (opt_scale < 1 || opt_scale > 64 || opt_requests < 1 || opt_seconds < 1)
+    {
+      g_printerr ("--scale is 1 to 64, --requests and --seconds at least 1\n");
+      return 2;
+    }
+  n_gps = N_GPS * opt_scale;
   tmp = g_dir_make_tmp ("crn-bench-XXXXXX", &error);
   g_assert_no_error (error);
   db_dir = g_build_filename (tmp, "data", NULL);
@@ -383,7 +628,7 @@ main (int   argc,
                                    "&schedule.actor:Practitioner.identifier=", ge, le);
       for (guint k = 0; k < 25; k++)
         {
-          g_autofree char *idnps = idnps_of (g_rand_int_range (rand, 0, N_GPS));
+          g_autofree char *idnps = idnps_of (g_rand_int_range (rand, 0, n_gps));
 
           g_string_append_printf (url, "%surn:oid:1.2.250.1.71.4.2.1%%7C%s", k > 0 ? "," : "",
                                   idnps);
@@ -407,6 +652,15 @@ main (int   argc,
              g_bytes_get_size (body));
   }
 
+  g_print ("\n");
+  measure ("SAS search (25 RPPS, 72 h, 4 incl.)", "server.sas-search", server->session, urls,
+           regulator, opt_requests, 16, &sas_p50, &sas_rps);
+  if (opt_sas_only)
+    {
+      crn_test_server_free (server);
+      return 0;
+    }
+
   g_mutex_init (&hello.lock);
   g_cond_init (&hello.cond);
   thread = g_thread_new ("hello", hello_thread, &hello);
@@ -416,61 +670,15 @@ main (int   argc,
   g_mutex_unlock (&hello.lock);
   g_ptr_array_add (hello_urls, g_strdup_printf ("https://127.0.0.1:%u/hello", hello.port));
 
-  g_print ("\n");
-  measure ("SAS search (25 RPPS, 72 h, 4 incl.)", server->session, urls, regulator, &sas_p50,
-           &sas_rps);
-  measure ("bare libsoup \"hello\" (baseline)", server->session, hello_urls, NULL, &hello_p50,
-           &hello_rps);
+  measure ("bare libsoup \"hello\" (baseline)", "server.baseline.hello", server->session,
+           hello_urls, NULL, opt_requests, 16, &hello_p50, &hello_rps);
   g_print ("SAS search vs hello: %.1fx the latency, %.1f%% of the throughput\n\n",
            sas_p50 / hello_p50, 100.0 * sas_rps / hello_rps);
 
-  /* Booking under contention: 32 clients at once, 8 rounds, on 96 slots (so conflicts). */
-  free_slots = crn_test_request (server, "GET", "/fhir/Slot?status=free&_count=96"
-                                 "&_sort=start", regulator, NULL, NULL);
-  g_assert_cmpuint (free_slots->status, ==, 200);
-  bookings.ms = g_array_new (FALSE, FALSE, sizeof (double));
-  for (guint round = 0; round < 8; round++)
-    {
-      for (guint c = 0; c < N_CLIENTS; c++)
-        {
-          guint pick = g_rand_int_range (rand, 0, crn_test_json_length (free_slots->json,
-                                                                        "entry"));
-          g_autofree char *p_id = g_strdup_printf ("entry[%u].resource.id", pick);
-          g_autofree char *p_start = g_strdup_printf ("entry[%u].resource.start", pick);
-          g_autofree char *p_ref = g_strdup_printf ("entry[%u].resource.schedule.reference",
-                                                    pick);
-          g_autofree char *gp = NULL;
-          g_autofree char *body = NULL;
-          g_autoptr(SoupMessage) msg = NULL;
-          OneBooking *one = g_new0 (OneBooking, 1);
-          gint64 start_ms = 0;
-
-          crn_fhir_split_role_id (crn_test_json_string (free_slots->json, p_ref) +
-                                  strlen ("Schedule/"), "sched", &gp, NULL);
-          crn_fhir_parse_datetime_ms (crn_test_json_string (free_slots->json, p_start),
-                                      &start_ms, NULL, NULL);
-          body = crn_test_appointment_body (NULL, crn_test_json_string (free_slots->json, p_id),
-                                            gp, start_ms / 1000, NULL);
-          msg = crn_test_message_new (server, "POST", "/fhir/Appointment", regulator, NULL,
-                                      body, -1);
-          /* Client-generated ids make the POST safe to retry; without this flag libsoup
-           * opens a new TLS connection for every POST, and we would measure handshakes. */
-          soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
-          one->all = &bookings;
-          one->start = g_get_monotonic_time ();
-          bookings.pending++;
-          soup_session_send_and_read_async (server->session, msg, G_PRIORITY_DEFAULT, NULL,
-                                            booking_done_cb, one);
-        }
-      while (bookings.pending > 0)
-        g_main_context_iteration (NULL, TRUE);
-    }
-  g_print ("Booking, %u clients at once (%u requests): p50 %.2f ms  p99 %.2f ms  "
-           "(%u booked, %u refused as taken, %u other)\n", N_CLIENTS, bookings.ms->len,
-           percentile (bookings.ms, 0.5), percentile (bookings.ms, 0.99), bookings.created,
-           bookings.conflicts, bookings.other);
-  g_assert_cmpuint (bookings.other, ==, 0);
-  g_array_unref (bookings.ms);
+  /* Bookings under contention, and the bare handler under the same 32 clients. */
+  measure_bookings (server, regulator, rand);
+  measure ("bare libsoup \"hello\", 32 clients", "server.baseline.hello-32", server->session,
+           hello_urls, NULL, 0, N_CLIENTS, NULL, NULL);
 
   g_main_loop_quit (hello.loop);
   g_thread_join (thread);
