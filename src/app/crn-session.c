@@ -39,6 +39,7 @@ struct _CrnSession
   guint            scanning : 1;
   guint            rescan : 1;
   guint            watching : 1;
+  guint            priming : 1;
 };
 
 G_DEFINE_FINAL_TYPE (CrnSession, crn_session, G_TYPE_OBJECT)
@@ -84,7 +85,8 @@ on_store_changed_cb (CrnSession *self,
 {
   self->n_received += n_applied;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_RECEIVED]);
-  if (self->watching && n_applied > 0 && g_strcmp0 (resource_type, "Appointment") == 0)
+  if ((self->watching || self->priming) && n_applied > 0 &&
+      g_strcmp0 (resource_type, "Appointment") == 0)
     scan_bookings (self);
 }
 
@@ -117,7 +119,8 @@ static void
 scan_done (Scan *scan)
 {
   CrnSession *self = scan->session;
-  gboolean first = g_hash_table_size (self->known) == 0 && !self->watching;
+  /* The first scan only learns what is there already. */
+  gboolean first = self->priming;
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
 
   for (guint i = 0; i < scan->bookings->len; i++)
@@ -137,6 +140,11 @@ scan_done (Scan *scan)
     }
 
   self->scanning = FALSE;
+  if (self->priming)
+    {
+      self->priming = FALSE;
+      self->watching = TRUE;
+    }
   if (self->rescan)
     {
       self->rescan = FALSE;
@@ -197,8 +205,8 @@ scan_bookings (CrnSession *self)
 static void
 start_watching (CrnSession *self)
 {
+  self->priming = TRUE;
   scan_bookings (self);
-  self->watching = TRUE;
 }
 
 /*
@@ -865,6 +873,7 @@ on_signed_out_cb (GObject      *object,
   g_hash_table_remove_all (self->known);
   g_hash_table_remove_all (self->names);
   self->watching = FALSE;
+  self->priming = FALSE;
   crn_agenda_reload (self->agenda);
   set_state (self, CRN_SESSION_STATE_NO_ACCOUNT);
   g_task_return_boolean (task, TRUE);
