@@ -81,7 +81,9 @@ new_info_row (const char *title,
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  /* A wrapping label asks for a few characters only: short values stay on one line. */
+  gtk_label_set_wrap (GTK_LABEL (label), value != NULL && g_utf8_strlen (value, -1) > 28);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 36);
   gtk_label_set_xalign (GTK_LABEL (label), 1.0f);
   gtk_widget_add_css_class (label, "dim-label");
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);

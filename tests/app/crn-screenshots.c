@@ -13,6 +13,7 @@
 
 #include "crn-block-dialog.h"
 #include "crn-demo.h"
+#include "crn-preferences-window.h"
 #include "crn-test-fixtures.h"
 #include "crn-window.h"
 
@@ -151,6 +152,42 @@ main (int   argc,
   crn_block_dialog_set_block (dialog, saturday);
   save (GTK_WIDGET (dialog), dir, "block-dialog.png");
   gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* The preferences over the demo practice (its CPTS policy; no account on this machine). */
+  {
+    g_autoptr(CrnSession) session = crn_session_new (agenda);
+    g_autoptr(GSettings) settings = crn_first_run_new_settings ();
+    GtkWindow *preferences = GTK_WINDOW (crn_preferences_window_new (GTK_WINDOW (window), session, settings));
+
+    gtk_window_set_default_size (preferences, 640, 860);
+    gtk_window_present (preferences);
+    save (GTK_WIDGET (preferences), dir, "preferences.png");
+    gtk_window_destroy (preferences);
+  }
+
+  /* The first run: welcome, then the server address with an error, then the sign-in. */
+  {
+    g_autoptr(CrnAgenda) empty = crn_agenda_new ();
+    g_autoptr(CrnSession) session = crn_session_new (empty);
+    GtkWidget *first = g_object_new (CRN_TYPE_FIRST_RUN, NULL);
+    GtkWidget *frame = gtk_window_new ();
+
+    crn_first_run_set_session (CRN_FIRST_RUN (first), session);
+    gtk_window_set_child (GTK_WINDOW (frame), first);
+    gtk_window_set_default_size (GTK_WINDOW (frame), 900, 640);
+    gtk_window_present (GTK_WINDOW (frame));
+    save (frame, dir, "first-run.png");
+    gtk_widget_activate_action (first, "first-run.start", NULL);
+    crn_first_run_fill (CRN_FIRST_RUN (first), "http://agenda.cpts-val-de-loire.example", NULL,
+                        "secretariat.tilleuls", NULL);
+    gtk_widget_activate_action (first, "first-run.continue", NULL);
+    save (frame, dir, "first-run-server.png");
+    crn_first_run_fill (CRN_FIRST_RUN (first), "https://agenda.cpts-val-de-loire.example", NULL,
+                        NULL, NULL);
+    gtk_widget_activate_action (first, "first-run.continue", NULL);
+    save (frame, dir, "first-run-sign-in.png");
+    gtk_window_destroy (GTK_WINDOW (frame));
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
   crn_test_iterate ();

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # Renders the app's pages into docs/screenshots/ (week.png, availability.png, bookings.png,
-# review.png, activity.png, block-dialog.png) with the fictitious --demo-local practice and a
+# review.png, activity.png, block-dialog.png, preferences.png, first-run*.png) with the fictitious --demo-local practice and a
 # frozen clock. Usage: tests/app/screenshots.sh [BUILD-DIR]   (default: _build)
 # Look at the pictures before committing them.
 set -eu
