@@ -46,6 +46,7 @@ struct _CrnWindow
   GtkStack             *main_stack;
   CrnFirstRun          *first_run;
   GtkWidget            *sign_in_again_button;
+  GtkWidget            *paris_label;
 };
 
 G_DEFINE_FINAL_TYPE (CrnWindow, crn_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -597,6 +598,9 @@ crn_window_constructed (GObject *object)
 
   if (g_str_has_suffix (APPLICATION_ID, ".Devel"))
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+
+  /* Times are shown in Europe/Paris whatever the machine's zone: say so when they differ. */
+  gtk_widget_set_visible (self->paris_label, !crn_window_local_time_is_paris ());
 }
 
 static void
@@ -707,6 +711,7 @@ crn_window_class_init (CrnWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrnWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, CrnWindow, first_run);
   gtk_widget_class_bind_template_child (widget_class, CrnWindow, sign_in_again_button);
+  gtk_widget_class_bind_template_child (widget_class, CrnWindow, paris_label);
 
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   gtk_widget_class_install_action (widget_class, "win.sign-in-again", NULL, sign_in_again_action);
@@ -916,6 +921,24 @@ crn_window_get_store_dialog (CrnWindow *self)
   g_return_val_if_fail (CRN_IS_WINDOW (self), NULL);
 
   return self->store_dialog;
+}
+
+/**
+ * crn_window_local_time_is_paris:
+ *
+ * Returns: whether this computer's clock shows the same time as Europe/Paris now
+ */
+gboolean
+crn_window_local_time_is_paris (void)
+{
+  g_autoptr(GTimeZone) paris = g_time_zone_new_identifier ("Europe/Paris");
+  g_autoptr(GDateTime) local = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) in_paris = NULL;
+
+  if (paris == NULL)
+    return TRUE;
+  in_paris = g_date_time_to_timezone (local, paris);
+  return g_date_time_get_utc_offset (local) == g_date_time_get_utc_offset (in_paris);
 }
 
 /**

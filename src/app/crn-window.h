@@ -48,5 +48,6 @@ CrnFirstRun         *crn_window_get_first_run         (CrnWindow      *self);
 gboolean             crn_window_is_showing_first_run  (CrnWindow      *self);
 void                 crn_window_show_booking          (CrnWindow      *self,
                                                        const char     *id);
+gboolean             crn_window_local_time_is_paris   (void);
 
 G_END_DECLS

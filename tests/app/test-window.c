@@ -46,6 +46,9 @@ test_window_pages (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "week"));
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "week");
 
+  /* The tests run in America/New_York: the header says that times are Paris time. */
+  g_assert_false (crn_window_local_time_is_paris ());
+
   /* The default profile has no "devel" style. */
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (window), "devel"));
 
