@@ -121,8 +121,9 @@ race_done_cb (GObject      *source,
 {
   RaceResult *race = user_data;
   SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result,
-                                                              NULL);
+                                                              &error);
   guint status = soup_message_get_status (msg);
 
   if (status == 201)
@@ -130,7 +131,11 @@ race_done_cb (GObject      *source,
   else if (status == 409)
     race->conflict++;
   else
-    race->other++;
+    {
+      g_test_message ("race: status %u (%s)", status,
+                       error ? error->message : soup_message_get_reason_phrase (msg));
+      race->other++;
+    }
   race->pending--;
 }
 
