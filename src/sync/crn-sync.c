@@ -247,10 +247,13 @@ _crn_sync_cycle_done (CrnSync      *self,
   if (error == NULL && self->started && self->ws == NULL && !self->ws_connecting &&
       self->ws_retry_id == 0)
     _crn_sync_connect_live (self);
-  if (self->again && self->started && (error == NULL || crn_sync_error_is_transient (error)))
+  /* A cancelled cycle that ends after crn_sync_start() was called again (stop, then start
+   * while the old cycle was winding down) owes the restart its first cycle. */
+  if (self->again && self->started &&
+      (error == NULL || crn_sync_error_is_transient (error) || _crn_sync_is_cancelled (error)))
     {
       self->again = FALSE;
-      if (error == NULL)
+      if (error == NULL || _crn_sync_is_cancelled (error))
         _crn_sync_run_cycle (self);
     }
 }

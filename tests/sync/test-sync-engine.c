@@ -442,6 +442,33 @@ test_sync_while_syncing (Fixture       *f,
 }
 
 static void
+on_last_sync_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 gpointer    user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+test_restart_while_stopping (Fixture       *f,
+                             gconstpointer  data)
+{
+  gboolean synced = FALSE;
+
+  seed_slots (f, 3);
+  g_signal_connect (f->sync, "notify::last-sync", G_CALLBACK (on_last_sync_cb), &synced);
+  /* Started, stopped while its first cycle is in flight, started again at once: the
+   * cancelled cycle ends after the restart, which still owes a complete cycle. */
+  crn_sync_start (f->sync);
+  crn_sync_stop (f->sync);
+  crn_sync_start (f->sync);
+  sync_test_wait_flag (&synced, 10000);
+  g_assert_cmpint (crn_sync_get_status (f->sync), ==, CRN_SYNC_STATUS_IDLE);
+  g_assert_cmpuint (sync_fake_count (f->fake, "GET /fhir/Schedule?"), >=, 1);
+  crn_sync_stop (f->sync);
+}
+
+static void
 test_signed_out (Fixture       *f,
                  gconstpointer  data)
 {
@@ -483,6 +510,8 @@ main (int   argc,
   g_test_add ("/sync/signed-out", Fixture, NULL, setup, test_signed_out, teardown);
   g_test_add ("/sync/sync-while-syncing", Fixture, NULL, setup, test_sync_while_syncing,
               teardown);
+  g_test_add ("/sync/restart-while-stopping", Fixture, NULL, setup,
+              test_restart_while_stopping, teardown);
 
   return g_test_run ();
 }
