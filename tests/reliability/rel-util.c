@@ -288,3 +288,35 @@ rel_add_slots (CrnTestServer *server,
       g_array_append_val (starts, start);
     }
 }
+
+guint64
+rel_test_init (int          *argc,
+               char       ***argv,
+               const char   *count_name,
+               const char   *count_help,
+               guint        *count)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  gint64 seed_option = -1;
+  int count_option = 0;
+  GOptionEntry entries[] = {
+    { count_name, 0, 0, G_OPTION_ARG_INT, &count_option, count_help, "N" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed_option, "Random seed", "S" },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  guint64 seed;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_ignore_unknown_options (context, TRUE);
+  g_option_context_set_help_enabled (context, FALSE);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    g_error ("%s", error->message);
+  g_test_init (argc, argv, NULL);
+  if (count_option > 0)
+    *count = (guint) count_option;
+  seed = seed_option >= 0 ? (guint64) seed_option : (guint64) g_get_real_time () % 1000000;
+  g_print ("# seed %" G_GUINT64_FORMAT " (rerun with --seed %" G_GUINT64_FORMAT ")\n", seed,
+           seed);
+  return seed;
+}

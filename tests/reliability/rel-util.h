@@ -53,4 +53,14 @@ void            rel_json_set          (JsonNode      *root,
                                        const char    *path,
                                        const char    *value_json);
 
+/* Reads the test's own options, --seed S and --@count_name N (replacing *@count when
+ * given), before g_test_init(), which has a --seed of its own; then runs g_test_init() and
+ * prints the seed so a failing run can be repeated. Returns the seed (random without
+ * --seed). */
+guint64         rel_test_init         (int           *argc,
+                                       char        ***argv,
+                                       const char    *count_name,
+                                       const char    *count_help,
+                                       guint         *count);
+
 G_END_DECLS

@@ -223,28 +223,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
-  gint64 seed_option = -1;
-  int trials_option = 0;
-  GOptionEntry entries[] = {
-    { "trials", 0, 0, G_OPTION_ARG_INT, &trials_option, "Trials (default 3)", "N" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed_option, "Random seed", "S" },
-    { NULL }
-  };
-  g_autoptr(GError) error = NULL;
-
-  /* Before g_test_init(), which has a --seed of its own. */
-  g_option_context_add_main_entries (context, entries, NULL);
-  g_option_context_set_ignore_unknown_options (context, TRUE);
-  g_option_context_set_help_enabled (context, FALSE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    g_error ("%s", error->message);
-  g_test_init (&argc, &argv, NULL);
-  if (trials_option > 0)
-    trials = trials_option;
-  seed = seed_option >= 0 ? (guint64) seed_option : (guint64) g_get_real_time () % 1000000;
-  g_print ("# seed %" G_GUINT64_FORMAT " (rerun with --seed %" G_GUINT64_FORMAT ")\n", seed,
-           seed);
+  seed = rel_test_init (&argc, &argv, "trials", "Trials (default 3)", &trials);
   g_test_add_func ("/reliability/crash/server-kill-during-burst", test_kill_during_burst);
   return g_test_run ();
 }

@@ -614,28 +614,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
-  gint64 seed_option = -1;
-  int runs_option = 0;
-  GOptionEntry entries[] = {
-    { "runs", 0, 0, G_OPTION_ARG_INT, &runs_option, "Runs (default 3)", "N" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed_option, "Random seed", "S" },
-    { NULL }
-  };
-  g_autoptr(GError) error = NULL;
-
-  /* Before g_test_init(), which has a --seed of its own. */
-  g_option_context_add_main_entries (context, entries, NULL);
-  g_option_context_set_ignore_unknown_options (context, TRUE);
-  g_option_context_set_help_enabled (context, FALSE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    g_error ("%s", error->message);
-  g_test_init (&argc, &argv, NULL);
-  if (runs_option > 0)
-    runs = runs_option;
-  seed = seed_option >= 0 ? (guint64) seed_option : (guint64) g_get_real_time () % 1000000;
-  g_print ("# seed %" G_GUINT64_FORMAT " (rerun with --seed %" G_GUINT64_FORMAT ")\n", seed,
-           seed);
+  seed = rel_test_init (&argc, &argv, "runs", "Runs (default 3)", &runs);
   g_test_add_func ("/reliability/races/interleavings", test_races);
   return g_test_run ();
 }
