@@ -33,17 +33,17 @@ set_color (cairo_t       *cr,
  * Draws the chart. Used by the app's chart widget and by the PDF export.
  */
 void
-crn_export_chart_draw (cairo_t       *cr,
-                double         width,
-                double         height,
-                const char   **labels,
-                const guint   *first,
-                const guint   *second,
-                guint          n,
-                const char    *first_name,
-                const char    *second_name,
-                const CrnExportColor *foreground,
-                const CrnExportColor *accent)
+crn_export_chart_draw (cairo_t               *cr,
+                       double                 width,
+                       double                 height,
+                       const char           **labels,
+                       const guint           *first,
+                       const guint           *second,
+                       guint                  n,
+                       const char            *first_name,
+                       const char            *second_name,
+                       const CrnExportColor  *foreground,
+                       const CrnExportColor  *accent)
 {
   const double legend_h = 18, label_h = 18, top = legend_h + 8;
   double plot_h = height - top - label_h - 4;
