@@ -24,6 +24,8 @@
 #define NAT_DAY_WIDTH  150
 #define MIN_HOUR_HEIGHT 60
 #define NAT_HOUR_HEIGHT 72
+/* A tile needs this much height for its line of text; short slots make the hours taller. */
+#define TILE_LINE_HEIGHT 22
 
 typedef struct
 {
@@ -52,6 +54,7 @@ struct _CrnWeekView
   GPtrArray   *tiles;      /* (element-type CrnSlotTile): the pool, children of self */
   GArray      *infos;      /* (element-type TileInfo): same index as tiles */
   guint        n_used;
+  guint        shortest_minutes;   /* of the slots shown; 0 when none */
 
   PangoLayout *day_layouts[N_DAYS];
   GPtrArray   *hour_layouts;
@@ -258,6 +261,7 @@ rebuild_tiles (CrnWeekView *self)
   guint n = self->slots != NULL ? g_list_model_get_n_items (self->slots) : 0;
   GDate sunday = self->monday;
   guint used = 0;
+  guint shortest = 0;
 
   g_date_add_days (&sunday, N_DAYS);
 
@@ -279,6 +283,8 @@ rebuild_tiles (CrnWeekView *self)
       if (end_minute <= start_minute)
         end_minute = 24 * 60;   /* ends at midnight */
 
+      if (shortest == 0 || end_minute - start_minute < shortest)
+        shortest = end_minute - start_minute;
       tile = ensure_tile (self, used);
       info = &g_array_index (self->infos, TileInfo, used);
       info->day = g_date_days_between (&self->monday, &day);
@@ -304,6 +310,11 @@ rebuild_tiles (CrnWeekView *self)
 
   self->n_used = used;
   assign_columns (self, used);
+  if (shortest != self->shortest_minutes)
+    {
+      self->shortest_minutes = shortest;
+      gtk_widget_queue_resize (GTK_WIDGET (self));
+    }
   gtk_widget_queue_allocate (GTK_WIDGET (self));
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -364,8 +375,14 @@ crn_week_view_measure (GtkWidget      *widget,
     }
   else
     {
-      *minimum = HEADER_HEIGHT + n_hours (self) * MIN_HOUR_HEIGHT;
-      *natural = HEADER_HEIGHT + n_hours (self) * NAT_HOUR_HEIGHT;
+      /* Tall enough for the shortest slot's line of text (10-minute slots), scrolled. */
+      int readable = self->shortest_minutes > 0
+                     ? (TILE_LINE_HEIGHT * 60 + (int) self->shortest_minutes - 1) /
+                       (int) self->shortest_minutes
+                     : 0;
+
+      *minimum = HEADER_HEIGHT + n_hours (self) * MAX (MIN_HOUR_HEIGHT, readable);
+      *natural = HEADER_HEIGHT + n_hours (self) * MAX (NAT_HOUR_HEIGHT, readable);
     }
 }
 
