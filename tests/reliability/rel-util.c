@@ -234,6 +234,15 @@ rel_db_integrity (CrnTestServer *server)
   return value;
 }
 
+gint64
+rel_pick_start_after (gint64 earliest,
+                      guint  length)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  return crn_test_pick_start (earliest > now ? (guint) ((earliest - now + 59) / 60) : 0, length);
+}
+
 void
 rel_add_slots (CrnTestServer *server,
                const char    *token,
@@ -255,7 +264,10 @@ rel_add_slots (CrnTestServer *server,
     {
       CrnTemplateException *extra = crn_template_exception_new ();
 
-      firsts[b] = crn_test_pick_start (minutes_ahead + b * 170, 8 * 20);
+      /* Each block after the one before: a block pushed past midnight must not run into
+       * the next one (slots at the same instants would make both ambiguous). */
+      firsts[b] = b == 0 ? crn_test_pick_start (minutes_ahead, 8 * 20)
+                         : rel_pick_start_after (firsts[b - 1] + 8 * 20 * 60 + 10 * 60, 8 * 20);
       g_free (extra->id);
       extra->id = crn_uuid_new ();
       extra->kind = CRN_EXCEPTION_EXTRA;

@@ -36,6 +36,11 @@ gint64          rel_db_count          (CrnTestServer *server,
 /* PRAGMA integrity_check of the server's database ("ok" when sound); free it. */
 char           *rel_db_integrity      (CrnTestServer *server);
 
+/* Like crn_test_pick_start(): the first start at or after the instant @earliest (Unix
+ * seconds) that keeps @length minutes within one Paris day. */
+gint64          rel_pick_start_after  (gint64         earliest,
+                                       guint          length);
+
 /* Adds @n_blocks extra blocks of 8 free slots of 20 min (visibility @visibility) to @agenda,
  * the first about @minutes_ahead from now, none across local midnight; PUTs the agenda
  * with @token and appends the new slots' ids and starts to @ids and @starts. */

@@ -546,8 +546,11 @@ slot_at (gint64 start)
 static void
 setup_targets (void)
 {
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gint64 near = crn_test_pick_start (15, 14 * 5);
-  gint64 one = crn_test_pick_start (100, 60);
+  /* Each block after the one before, even when one is pushed past midnight: blocks that
+   * overlapped would put two slots at one instant. */
+  gint64 one = rel_pick_start_after (MAX (near + (14 * 5 + 10) * 60, now + 100 * 60), 60);
   gint64 far[4];
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *body = NULL;
@@ -560,7 +563,9 @@ setup_targets (void)
   extra_block (one + 40 * 60, 1, 20, CRN_VISIBILITY_NONE);
   for (guint b = 0; b < G_N_ELEMENTS (far); b++)
     {
-      far[b] = crn_test_pick_start (200 + b * 170, 8 * 20);
+      gint64 after = b == 0 ? one + 70 * 60 : far[b - 1] + (8 * 20 + 10) * 60;
+
+      far[b] = rel_pick_start_after (MAX (after, now + (200 + b * 170) * 60), 8 * 20);
       extra_block (far[b], 8, 20, REG);
     }
   node = crn_fhir_schedule_build (agenda, NULL);

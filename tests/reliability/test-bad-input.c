@@ -640,7 +640,9 @@ add_slots (void)
     {
       CrnTemplateException *extra = crn_template_exception_new ();
 
-      firsts[b] = crn_test_pick_start (150 + b * 170, 8 * 20);
+      /* Each block after the one before (see rel_add_slots()). */
+      firsts[b] = b == 0 ? crn_test_pick_start (150, 8 * 20)
+                         : rel_pick_start_after (firsts[b - 1] + 8 * 20 * 60 + 10 * 60, 8 * 20);
       g_free (extra->id);
       extra->id = crn_uuid_new ();
       extra->kind = CRN_EXCEPTION_EXTRA;
