@@ -445,6 +445,12 @@ crn_test_outcome_diagnostics (CrnTestResponse *response)
   return crn_test_json_string (response->json, "issue[0].diagnostics");
 }
 
+/* Every start handed out so far in this process. Picks that would cross midnight are pushed
+ * to 00:05, so two picks asked for different offsets could otherwise land on the same
+ * instant when a test runs in the evening (Paris time). */
+G_LOCK_DEFINE_STATIC (picked);
+static GHashTable *picked;
+
 gint64
 crn_test_pick_start (guint minutes_ahead,
                      guint length)
@@ -453,16 +459,23 @@ crn_test_pick_start (guint minutes_ahead,
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gint64 start = ((now + minutes_ahead * 60) / 300 + 1) * 300;
 
-  for (;;)
+  G_LOCK (picked);
+  if (picked == NULL)
+    picked = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  for (;; start += 300)
     {
       g_autoptr(GDateTime) local = g_date_time_new_from_unix_local (start);
       g_autoptr(GDateTime) in_paris = g_date_time_to_timezone (local, paris);
       guint minute = g_date_time_get_hour (in_paris) * 60 + g_date_time_get_minute (in_paris);
 
-      if (minute + length < 24 * 60 && minute >= 5)
-        return start;
-      start += 300;
+      if (minute + length < 24 * 60 && minute >= 5
+          && !g_hash_table_contains (picked, &start))
+        break;
     }
+  g_hash_table_add (picked, g_memdup2 (&start, sizeof start));
+  G_UNLOCK (picked);
+
+  return start;
 }
 
 /* ---------------------------------------------------------------------------------- */

@@ -89,7 +89,8 @@ const char      *crn_test_outcome_text   (CrnTestResponse *response);
 const char      *crn_test_outcome_diagnostics (CrnTestResponse *response);
 
 /* A start instant (seconds) at least @minutes_ahead from now, on a 5-minute boundary, whose
- * slot of @length minutes does not cross local (Europe/Paris) midnight. */
+ * slot of @length minutes does not cross local (Europe/Paris) midnight. Never the same
+ * instant twice in one process. */
 gint64           crn_test_pick_start     (guint          minutes_ahead,
                                           guint          length);
 
