@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "crn-client.h"
+#include "crn-core.h"
 #include "crn-fhir.h"
 
 #define REQUEST_TIMEOUT_SECONDS 10
@@ -471,6 +472,26 @@ object_string (JsonObject *object,
   return json_node_get_string (node);
 }
 
+
+/* The time (Paris, HH:MM, rounded up to the minute) a refused sign-in may be tried again,
+ * from the answer's Retry-After in seconds; NULL when the server did not say. */
+static char *
+dup_retry_time (SoupMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
+  const char *value = soup_message_headers_get_one (headers, "Retry-After");
+  g_autoptr(GDateTime) utc = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  guint64 seconds;
+
+  if (value == NULL || !g_ascii_string_to_unsigned (value, 10, 1, 24 * 3600, &seconds, NULL))
+    return NULL;
+  utc = g_date_time_new_from_unix_utc ((g_get_real_time () / G_USEC_PER_SEC + (gint64) seconds
+                                        + 59) / 60 * 60);
+  local = g_date_time_to_timezone (utc, crn_time_zone_paris ());
+  return g_date_time_format (local, "%H:%M");
+}
+
 static void
 on_token_sent_cb (GObject      *source,
                   GAsyncResult *result,
@@ -510,9 +531,17 @@ on_token_sent_cb (GObject      *source,
     }
   if (status == 429)
     {
-      g_task_return_new_error (task, CRN_SYNC_ERROR, CRN_SYNC_ERROR_TOO_MANY_ATTEMPTS,
-                               _("Too many sign-in attempts. Wait a few minutes, then try "
-                                 "again."));
+      g_autofree char *at = dup_retry_time (msg);
+
+      if (at != NULL)
+        /* TRANSLATORS: %s is a time of day in Paris time, 14:02 */
+        g_task_return_new_error (task, CRN_SYNC_ERROR, CRN_SYNC_ERROR_TOO_MANY_ATTEMPTS,
+                                 _("Too many sign-in attempts. Sign-in is blocked until %s; "
+                                   "try again then."), at);
+      else
+        g_task_return_new_error (task, CRN_SYNC_ERROR, CRN_SYNC_ERROR_TOO_MANY_ATTEMPTS,
+                                 _("Too many sign-in attempts. Wait a few minutes, then try "
+                                   "again."));
       return;
     }
   if (status != SOUP_STATUS_OK)

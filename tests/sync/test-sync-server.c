@@ -634,6 +634,70 @@ test_certificate (Fixture       *f,
   g_assert_error (error, CRN_SYNC_ERROR, CRN_SYNC_ERROR_INSECURE);
 }
 
+/* Five wrong passwords lock the login out (15 minutes on the server); the message then
+ * names the time, Paris time, when signing in works again, from the answer's Retry-After. */
+static void
+test_locked_out (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GTimeZone) paris = g_time_zone_new_identifier ("Europe/Paris");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) before = NULL;
+  g_autoptr(GDateTime) after = NULL;
+  g_autofree char *earliest = NULL;
+  g_autofree char *latest = NULL;
+  const char *ca = g_getenv ("CRN_TEST_TLS_CERT");
+  CrnSync *sync;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+
+      crn_sync_sign_in_async (f->store, f->server->url, ca, GP_LOGIN, "not-the-password", NULL,
+                              sync_test_result_cb, &result);
+      sync = crn_sync_sign_in_finish (sync_test_wait (&result), &error);
+      g_assert_null (sync);
+      if (i < 4)
+        g_assert_error (error, CRN_SYNC_ERROR, CRN_SYNC_ERROR_BAD_LOGIN);
+      else
+        g_assert_error (error, CRN_SYNC_ERROR, CRN_SYNC_ERROR_TOO_MANY_ATTEMPTS);
+      g_clear_error (&error);
+    }
+
+  /* Even the right password is refused now, and the message says until when. */
+  before = g_date_time_new_now (paris);
+  sync = sign_in (f, f->server->url, ca, &error);
+  after = g_date_time_new_now (paris);
+  g_assert_null (sync);
+  g_assert_error (error, CRN_SYNC_ERROR, CRN_SYNC_ERROR_TOO_MANY_ATTEMPTS);
+  {
+    g_autoptr(GDateTime) lo = g_date_time_add_minutes (before, 14);
+    g_autoptr(GDateTime) hi = g_date_time_add_minutes (after, 16);
+
+    earliest = g_date_time_format (lo, "%H:%M");
+    latest = g_date_time_format (hi, "%H:%M");
+  }
+  {
+    const char *colon = strchr (error->message, ':');
+    const char *at;
+    g_autofree char *shown = NULL;
+    gboolean wraps = strcmp (earliest, latest) > 0;   /* around midnight */
+
+    g_assert_nonnull (colon);
+    g_assert_cmpint (colon - error->message, >=, 2);
+    at = colon - 2;
+    shown = g_strndup (at, 5);
+    g_assert_true (g_ascii_isdigit (at[0]) && g_ascii_isdigit (at[1]));
+    if (wraps)
+      g_assert_true (strcmp (shown, earliest) >= 0 || strcmp (shown, latest) <= 0);
+    else
+      {
+        g_assert_cmpstr (shown, >=, earliest);
+        g_assert_cmpstr (shown, <=, latest);
+      }
+  }
+}
+
 static void
 on_store_changed_cb (CrnSync    *sync,
                      const char *type,
@@ -1642,6 +1706,7 @@ main (int   argc,
               teardown);
   g_test_add ("/sync/server/same-account", Fixture, NULL, setup, test_same_account, teardown);
   g_test_add ("/sync/server/certificate", Fixture, NULL, setup, test_certificate, teardown);
+  g_test_add ("/sync/server/locked-out", Fixture, NULL, setup, test_locked_out, teardown);
   g_test_add ("/sync/server/live-booking", Fixture, NULL, setup, test_live_booking, teardown);
   g_test_add ("/sync/server/live-reconnect", Fixture, NULL, setup, test_live_reconnect,
               teardown);
