@@ -40,6 +40,7 @@ struct _CrnSession
   guint            rescan : 1;
   guint            watching : 1;
   guint            priming : 1;
+  guint            directory_read : 1;
 };
 
 G_DEFINE_FINAL_TYPE (CrnSession, crn_session, G_TYPE_OBJECT)
@@ -213,128 +214,53 @@ start_watching (CrnSession *self)
  * The directory: practitioners and policy
  */
 
+/* Keeps the names of the practitioners for the pages and shows the policy at once (the sync
+ * has written both to the store). */
 static void
-on_practitioners_saved_cb (GObject      *object,
-                           GAsyncResult *result,
-                           gpointer      user_data)
+on_directory_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
-  g_autoptr(CrnSession) self = user_data;
+  g_autoptr(GTask) task = user_data;
+  CrnSession *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
-
-  if (!crn_store_upsert_practitioners_finish (CRN_STORE (object), result, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Could not keep the practitioners: %s", error->message);
-      return;
-    }
-  crn_agenda_reload (self->agenda);
-}
-
-/* Keeps the practitioners the account acts for: their names for the pages, in the store. */
-static void
-apply_practitioners (CrnSession  *self,
-                     CrnResponse *response)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CrnFhirBundleReader) reader = NULL;
   g_autoptr(GPtrArray) practitioners = NULL;
-  const char * const *mine;
-  JsonNode *node;
-  guint iter = 0;
-
-  if (response == NULL || response->status != 200 || response->body == NULL || self->sync == NULL)
-    return;
-  reader = crn_fhir_bundle_reader_new (response->body, &error);
-  if (reader == NULL)
-    {
-      g_warning ("The practitioners could not be read: %s", error->message);
-      return;
-    }
-
-  mine = crn_account_get_practitioners (crn_sync_get_account (self->sync));
-  practitioners = g_ptr_array_new_with_free_func ((GDestroyNotify) crn_practitioner_free);
-  while ((node = crn_fhir_bundle_reader_next (reader, "Practitioner", &iter)) != NULL)
-    {
-      g_autoptr(GError) parse_error = NULL;
-      CrnPractitioner *practitioner = crn_fhir_practitioner_parse (node, &parse_error);
-
-      if (practitioner == NULL)
-        continue;
-      if (mine != NULL && mine[0] != NULL && !g_strv_contains (mine, practitioner->idnps))
-        {
-          crn_practitioner_free (practitioner);
-          continue;
-        }
-      g_hash_table_replace (self->names, g_strdup (practitioner->idnps),
-                            crn_practitioner_get_display_name (practitioner));
-      g_ptr_array_add (practitioners, practitioner);
-    }
-  if (practitioners->len > 0)
-    crn_store_upsert_practitioners_async (crn_sync_get_store (self->sync), practitioners,
-                                          self->cancellable, on_practitioners_saved_cb,
-                                          g_object_ref (self));
-}
-
-static void
-on_practitioners_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(CrnSession) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CrnResponse) response = crn_client_request_finish (CRN_CLIENT (object), result, &error);
-
-  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_warning ("Could not read the practitioners: %s", error->message);
-  apply_practitioners (self, response);
-}
-
-static void
-on_policy_saved_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(CrnSession) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!crn_store_set_policy_finish (CRN_STORE (object), result, NULL, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_warning ("Could not keep the CPTS policy: %s", error->message);
-}
-
-static void
-on_policy_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(CrnSession) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CrnResponse) response = crn_client_request_finish (CRN_CLIENT (object), result, &error);
   g_autoptr(CrnPolicy) policy = NULL;
 
-  if (response == NULL || response->status != 200 || response->body == NULL || self->sync == NULL)
-    return;
-  policy = crn_fhir_policy_parse (response->body, &error);
-  if (policy == NULL)
+  /* Not fatal: the numbers are shown instead of the names, and the next start reads them. */
+  if (!crn_sync_read_directory_finish (CRN_SYNC (object), result, &practitioners, &policy,
+                                       &error))
     {
-      g_warning ("The CPTS policy could not be read: %s", error->message);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not read the practitioners and the CPTS policy: %s", error->message);
+      g_task_return_boolean (task, TRUE);
       return;
     }
-  /* Shown at once; kept in the store for the next start. */
-  crn_agenda_set_policy (self->agenda, policy);
-  crn_store_set_policy_async (crn_sync_get_store (self->sync), policy, response->version,
-                              self->cancellable, on_policy_saved_cb, g_object_ref (self));
+  for (guint i = 0; practitioners != NULL && i < practitioners->len; i++)
+    {
+      const CrnPractitioner *practitioner = g_ptr_array_index (practitioners, i);
+
+      g_hash_table_replace (self->names, g_strdup (practitioner->idnps),
+                            crn_practitioner_get_display_name (practitioner));
+    }
+  if (policy != NULL)
+    crn_agenda_set_policy (self->agenda, policy);
+  if (practitioners != NULL && practitioners->len > 0)
+    crn_agenda_reload (self->agenda);
+  g_task_return_boolean (task, TRUE);
 }
 
+/* Reads the directory once per sign-in or resume; @callback (nullable) runs when it is in. */
 static void
-read_directory (CrnSession *self)
+read_directory (CrnSession          *self,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
 {
-  CrnClient *client = crn_sync_get_client (self->sync);
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
 
-  crn_client_request_async (client, "GET", "/fhir/Practitioner", NULL, NULL, NULL,
-                            self->cancellable, on_practitioners_cb, g_object_ref (self));
-  crn_client_request_async (client, "GET", "/fhir/Parameters/policy", NULL, NULL, NULL,
-                            self->cancellable, on_policy_cb, g_object_ref (self));
+  g_task_set_source_tag (task, read_directory);
+  crn_sync_read_directory_async (self->sync, cancellable, on_directory_cb, task);
 }
 
 /* Hands the sync to the agenda, starts it and reads the directory. */
@@ -344,7 +270,13 @@ go_live (CrnSession *self)
   crn_agenda_set_sync (self->agenda, G_OBJECT (self->sync));
   set_state (self, CRN_SESSION_STATE_READY);
   crn_sync_start (self->sync);
-  read_directory (self);
+  /* After a sign-in, the directory was read before the first synchronisation: the agenda
+   * only has to show what that synchronisation brought. */
+  if (!self->directory_read)
+    read_directory (self, self->cancellable, NULL, NULL);
+  else
+    crn_agenda_reload (self->agenda);
+  self->directory_read = FALSE;
 }
 
 /*
@@ -405,19 +337,14 @@ on_accounts_cb (GObject      *object,
  */
 
 static void
-on_sign_in_practitioners_cb (GObject      *object,
-                             GAsyncResult *result,
-                             gpointer      user_data)
+on_sign_in_directory_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   CrnSession *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CrnResponse) response = crn_client_request_finish (CRN_CLIENT (object), result, &error);
 
-  /* Not fatal: the numbers are shown instead of the names, and the next start reads them. */
-  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_warning ("Could not read the practitioners: %s", error->message);
-  apply_practitioners (self, response);
+  self->directory_read = g_task_propagate_boolean (G_TASK (result), NULL);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -439,10 +366,9 @@ on_signed_in_cb (GObject      *object,
     }
 
   set_sync (self, sync);
-  /* The names of the practitioners are known before the secretary chooses among them. */
-  crn_client_request_async (crn_sync_get_client (sync), "GET", "/fhir/Practitioner", NULL, NULL,
-                            NULL, cancellable, on_sign_in_practitioners_cb,
-                            g_steal_pointer (&task));
+  /* The names of the practitioners are known before the secretary chooses among them; the
+   * directory is read once, here, not again when the sync goes live. */
+  read_directory (self, cancellable, on_sign_in_directory_cb, g_steal_pointer (&task));
 }
 
 static void

@@ -107,6 +107,17 @@ gboolean       crn_sync_sync_finish          (CrnSync             *self,
                                               GError             **error);
 gboolean       crn_sync_is_live              (CrnSync             *self);
 
+/* The directory */
+void           crn_sync_read_directory_async (CrnSync             *self,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+gboolean       crn_sync_read_directory_finish (CrnSync            *self,
+                                               GAsyncResult       *result,
+                                               GPtrArray         **practitioners,
+                                               CrnPolicy         **policy,
+                                               GError            **error);
+
 /* The session */
 void           crn_sync_sign_in_again_async  (CrnSync             *self,
                                               const char          *password,
