@@ -139,15 +139,17 @@ write_slot (CrnServerDb   *self,
   sqlite3_stmt *stmt;
   gboolean ok;
 
-  stmt = _crn_db_prepare (self,
-                          insert
-                          ? "INSERT INTO slots (" SLOT_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5,"
-                            " ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
-                          : "UPDATE slots SET practitioner = ?2, place_id = ?3,"
-                            " template_block_id = ?4, start = ?5, end = ?6, modalities = ?7,"
-                            " visibility = ?8, restriction = ?9, restriction_text = ?10,"
-                            " status = ?11, version = ?12, last_updated_ms = ?13,"
-                            " reclaimed = ?14 WHERE id = ?1", error);
+  /* Kept statements: the expansion writes hundreds of slots per schedule. */
+  stmt = _crn_db_prepare_cached (self,
+                                 insert
+                                 ? "INSERT INTO slots (" SLOT_COLUMNS ") VALUES (?1, ?2, ?3,"
+                                   " ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+                                 : "UPDATE slots SET practitioner = ?2, place_id = ?3,"
+                                   " template_block_id = ?4, start = ?5, end = ?6,"
+                                   " modalities = ?7, visibility = ?8, restriction = ?9,"
+                                   " restriction_text = ?10, status = ?11, version = ?12,"
+                                   " last_updated_ms = ?13, reclaimed = ?14 WHERE id = ?1",
+                                 error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, slot->id, -1, SQLITE_TRANSIENT);
@@ -167,7 +169,7 @@ write_slot (CrnServerDb   *self,
   if (insert)
     sqlite3_bind_text (stmt, 15, schedule_id, -1, SQLITE_TRANSIENT);
   ok = _crn_db_step_done (self, stmt, error);
-  sqlite3_finalize (stmt);
+  _crn_db_release (self, stmt);
   if (ok)
     _crn_db_queue_change (self, "Slot", slot->id, slot->version, slot->last_updated_ms,
                           slot->practitioner);
@@ -403,9 +405,9 @@ _crn_db_load_template (CrnServerDb  *self,
   g_autoptr(CrnTemplate) template = NULL;
   sqlite3_stmt *stmt;
 
-  stmt = _crn_db_prepare (self,
-                          "SELECT template_id, practitioner, place_id, version, last_updated_ms"
-                          " FROM schedules WHERE id = ?1", error);
+  stmt = _crn_db_prepare_cached (self,
+                                 "SELECT template_id, practitioner, place_id, version,"
+                                 " last_updated_ms FROM schedules WHERE id = ?1", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, schedule_id, -1, SQLITE_TRANSIENT);
@@ -418,7 +420,7 @@ _crn_db_load_template (CrnServerDb  *self,
       template->version = sqlite3_column_int64 (stmt, 3);
       template->last_updated_ms = sqlite3_column_int64 (stmt, 4);
     }
-  sqlite3_finalize (stmt);
+  _crn_db_release (self, stmt);
   if (template == NULL)
     {
       g_set_error (error, CRN_SERVER_ERROR, CRN_SERVER_ERROR_NOT_FOUND,
@@ -426,11 +428,12 @@ _crn_db_load_template (CrnServerDb  *self,
       return NULL;
     }
 
-  stmt = _crn_db_prepare (self,
-                          "SELECT id, weekdays, start_minute, end_minute, slot_minutes,"
-                          " n_patients, months, modalities, visibility, restriction,"
-                          " restriction_text, valid_from, valid_until FROM schedule_blocks"
-                          " WHERE schedule_id = ?1 ORDER BY position", error);
+  stmt = _crn_db_prepare_cached (self,
+                                 "SELECT id, weekdays, start_minute, end_minute, slot_minutes,"
+                                 " n_patients, months, modalities, visibility, restriction,"
+                                 " restriction_text, valid_from, valid_until"
+                                 " FROM schedule_blocks WHERE schedule_id = ?1 ORDER BY position",
+                                 error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, schedule_id, -1, SQLITE_TRANSIENT);
@@ -461,13 +464,13 @@ _crn_db_load_template (CrnServerDb  *self,
         g_date_set_julian (&b->valid_until, until);
       crn_template_add_block (template, b);
     }
-  sqlite3_finalize (stmt);
+  _crn_db_release (self, stmt);
 
-  stmt = _crn_db_prepare (self,
-                          "SELECT id, kind, start, end, reason, slot_minutes, n_patients,"
-                          " modalities, visibility, restriction, restriction_text"
-                          " FROM schedule_exceptions WHERE schedule_id = ?1 ORDER BY position",
-                          error);
+  stmt = _crn_db_prepare_cached (self,
+                                 "SELECT id, kind, start, end, reason, slot_minutes, n_patients,"
+                                 " modalities, visibility, restriction, restriction_text"
+                                 " FROM schedule_exceptions WHERE schedule_id = ?1"
+                                 " ORDER BY position", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, schedule_id, -1, SQLITE_TRANSIENT);
@@ -489,7 +492,7 @@ _crn_db_load_template (CrnServerDb  *self,
       e->restriction_text = _crn_db_column_dup (stmt, 10);
       crn_template_add_exception (template, e);
     }
-  sqlite3_finalize (stmt);
+  _crn_db_release (self, stmt);
   return g_steal_pointer (&template);
 }
 
@@ -507,32 +510,47 @@ in_absence (const CrnTemplate *template,
   return FALSE;
 }
 
-/* Inside a transaction: makes the slots of @schedule_id match @template from now on. */
+/* Inside a transaction: makes the slots of @schedule_id match @template from now on, or
+ * only from the local day @first_julian when it is later than today (0: from now), up to
+ * CRN_EXPANSION_DAYS ahead; then notes how far the schedule is expanded. */
 static gboolean
 expand_schedule (CrnServerDb        *self,
                  const char         *schedule_id,
                  const CrnTemplate  *template,
+                 guint32             first_julian,
                  GError            **error)
 {
   g_autoptr(GPtrArray) wanted = NULL;
   g_autoptr(GHashTable) by_id = NULL;
   g_autoptr(GPtrArray) existing = NULL;
-  GDate from, to;
+  GDate today, from, to;
   CrnInstant now = crn_time_now ();
+  CrnInstant after;                 /* slots starting after this instant are looked at */
   CrnInstant horizon;
   sqlite3_stmt *stmt;
+  gboolean ok;
 
-  crn_time_to_local (now, &from, NULL, NULL);
-  to = from;
+  crn_time_to_local (now, &today, NULL, NULL);
+  to = today;
   g_date_add_days (&to, CRN_EXPANSION_DAYS);
   {
-    GDate after = to;
+    GDate next = to;
 
-    g_date_add_days (&after, 1);
-    horizon = crn_time_from_local (&after, 0);
+    g_date_add_days (&next, 1);
+    horizon = crn_time_from_local (&next, 0);
   }
+  from = today;
+  after = now;
+  if (first_julian > g_date_get_julian (&today))
+    {
+      g_date_set_julian (&from, first_julian);
+      after = crn_time_from_local (&from, 0) - 1;
+    }
 
-  wanted = crn_template_expand (template, &from, &to);
+  if (g_date_compare (&from, &to) <= 0)
+    wanted = crn_template_expand (template, &from, &to);
+  else
+    wanted = g_ptr_array_new_with_free_func ((GDestroyNotify) crn_slot_free);
   by_id = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < wanted->len; i++)
     {
@@ -542,19 +560,19 @@ expand_schedule (CrnServerDb        *self,
       slot->practitioner = g_strdup (template->practitioner);
       g_free (slot->place_id);
       slot->place_id = g_strdup (template->place_id);
-      if (slot->start > now)
+      if (slot->start > after)
         g_hash_table_insert (by_id, slot->id, slot);
     }
 
   /* The future slots this schedule has now. */
   existing = g_ptr_array_new_with_free_func ((GDestroyNotify) crn_slot_free);
-  stmt = _crn_db_prepare (self,
-                          "SELECT " SLOT_COLUMNS " FROM slots WHERE schedule_id = ?1"
-                          " AND start > ?2 AND start < ?3", error);
+  stmt = _crn_db_prepare_cached (self,
+                                 "SELECT " SLOT_COLUMNS " FROM slots WHERE schedule_id = ?1"
+                                 " AND start > ?2 AND start < ?3", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, schedule_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 2, now);
+  sqlite3_bind_int64 (stmt, 2, after);
   sqlite3_bind_int64 (stmt, 3, horizon);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
@@ -565,7 +583,7 @@ expand_schedule (CrnServerDb        *self,
       slot->last_updated_ms = reclaimed ? -slot->last_updated_ms - 1 : slot->last_updated_ms;
       g_ptr_array_add (existing, slot);
     }
-  sqlite3_finalize (stmt);
+  _crn_db_release (self, stmt);
 
   for (guint i = 0; i < existing->len; i++)
     {
@@ -638,12 +656,12 @@ expand_schedule (CrnServerDb        *self,
       if (!g_hash_table_contains (by_id, slot->id))
         continue;
       /* A slot of that id may exist outside the window we looked at (started already). */
-      check = _crn_db_prepare (self, "SELECT 1 FROM slots WHERE id = ?1", error);
+      check = _crn_db_prepare_cached (self, "SELECT 1 FROM slots WHERE id = ?1", error);
       if (check == NULL)
         return FALSE;
       sqlite3_bind_text (check, 1, slot->id, -1, SQLITE_TRANSIENT);
       exists = sqlite3_step (check) == SQLITE_ROW;
-      sqlite3_finalize (check);
+      _crn_db_release (self, check);
       if (exists)
         continue;
       slot->status = CRN_SLOT_STATUS_FREE;
@@ -652,7 +670,16 @@ expand_schedule (CrnServerDb        *self,
       if (!write_slot (self, slot, schedule_id, FALSE, TRUE, error))
         return FALSE;
     }
-  return TRUE;
+
+  stmt = _crn_db_prepare_cached (self, "UPDATE schedules SET expanded_until = ?2 WHERE id = ?1",
+                                 error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, schedule_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, g_date_get_julian (&to));
+  ok = _crn_db_step_done (self, stmt, error);
+  _crn_db_release (self, stmt);
+  return ok;
 }
 
 CrnTemplate *
@@ -762,7 +789,7 @@ crn_server_db_put_schedule (CrnServerDb            *self,
   if (!store_template (self, schedule_id, template, error))
     goto fail;
   stored = _crn_db_load_template (self, schedule_id, error);
-  if (stored == NULL || !expand_schedule (self, schedule_id, stored, error))
+  if (stored == NULL || !expand_schedule (self, schedule_id, stored, 0, error))
     goto fail;
   _crn_db_queue_change (self, "Schedule", schedule_id, stored->version,
                         stored->last_updated_ms, stored->practitioner);
@@ -785,34 +812,59 @@ crn_server_db_get_schedule (CrnServerDb  *self,
   return _crn_db_load_template (self, id, error);
 }
 
+/* Schedules expanded in one transaction by crn_server_db_expand_all (). */
+#define EXPAND_BATCH 100
+
 gboolean
 crn_server_db_expand_all (CrnServerDb  *self,
                           GError      **error)
 {
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-  sqlite3_stmt *stmt = _crn_db_prepare (self, "SELECT id FROM schedules ORDER BY id", error);
+  g_autoptr(GArray) firsts = g_array_new (FALSE, FALSE, sizeof (guint32));
+  GDate to;
+  sqlite3_stmt *stmt;
 
+  /* Only the schedules whose last expanded day is before the horizon, from the day after
+   * it: a schedule changed through crn_server_db_put_schedule () is expanded then, so the
+   * days already expanded hold what its template gives. */
+  crn_time_to_local (crn_time_now (), &to, NULL, NULL);
+  g_date_add_days (&to, CRN_EXPANSION_DAYS);
+  stmt = _crn_db_prepare (self, "SELECT id, expanded_until FROM schedules"
+                                " WHERE expanded_until < ?1 ORDER BY id", error);
   if (stmt == NULL)
     return FALSE;
+  sqlite3_bind_int64 (stmt, 1, g_date_get_julian (&to));
   while (sqlite3_step (stmt) == SQLITE_ROW)
-    g_ptr_array_add (ids, _crn_db_column_dup (stmt, 0));
+    {
+      gint64 until = sqlite3_column_int64 (stmt, 1);
+      guint32 first = until > 0 ? (guint32) until + 1 : 0;
+
+      g_ptr_array_add (ids, _crn_db_column_dup (stmt, 0));
+      g_array_append_val (firsts, first);
+    }
   sqlite3_finalize (stmt);
 
-  for (guint i = 0; i < ids->len; i++)
+  for (guint i = 0; i < ids->len; i += EXPAND_BATCH)
     {
-      const char *id = g_ptr_array_index (ids, i);
-      g_autoptr(CrnTemplate) template = NULL;
-
       if (!_crn_db_begin (self, error))
         return FALSE;
-      template = _crn_db_load_template (self, id, error);
-      if (template == NULL || !expand_schedule (self, id, template, error) ||
-          !_crn_db_commit (self, error))
+      for (guint j = i; j < ids->len && j < i + EXPAND_BATCH; j++)
         {
-          _crn_db_rollback (self);
-          return FALSE;
+          const char *id = g_ptr_array_index (ids, j);
+          g_autoptr(CrnTemplate) template = _crn_db_load_template (self, id, error);
+
+          if (template == NULL ||
+              !expand_schedule (self, id, template, g_array_index (firsts, guint32, j), error))
+            {
+              _crn_db_rollback (self);
+              return FALSE;
+            }
         }
+      if (!_crn_db_commit (self, error))
+        return FALSE;
     }
+  if (ids->len > 0)
+    g_debug ("Expanded %u agendas up to %d days ahead", ids->len, CRN_EXPANSION_DAYS);
   return TRUE;
 }
 

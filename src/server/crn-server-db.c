@@ -126,6 +126,9 @@ static const char *migrations[] = {
   "CREATE INDEX bookings_account ON bookings (account_id, start);"
   "CREATE INDEX bookings_last_updated ON bookings (last_updated_ms);"
   "CREATE INDEX bookings_start ON bookings (start);",
+  /* 2: the last local day (Julian) each schedule is expanded to, so that start-up and the
+   * hourly pass expand only the days that are missing */
+  "ALTER TABLE schedules ADD COLUMN expanded_until INTEGER NOT NULL DEFAULT 0;",
 };
 
 /* ---------------------------------------------------------------------------------- */

@@ -94,12 +94,40 @@ exec_sql (sqlite3    *handle,
     g_error ("Seeding failed: %s\n%s", message, sql);
 }
 
+/* crn_slot_id (template_block_id, start): the id the server's expansion gives the slot of
+ * that block at that instant (crn-template.c: the UUID of "<block>/<local date>T<hh:mm>"), so
+ * that the copies below are the slots the server would have made, and its start-up finds
+ * nothing to change. */
+static void
+slot_id_function (sqlite3_context *context,
+                  int              argc,
+                  sqlite3_value  **argv)
+{
+  const char *block = (const char *) sqlite3_value_text (argv[0]);
+  CrnInstant start = sqlite3_value_int64 (argv[1]);
+  GDate date;
+  guint minute;
+  char iso_date[16];
+  g_autofree char *name = NULL;
+  g_autofree char *id = NULL;
+
+  crn_time_to_local (start, &date, &minute, NULL);
+  g_date_strftime (iso_date, sizeof iso_date, "%Y-%m-%d", &date);
+  name = g_strdup_printf ("%s/%sT%02u:%02u", block != NULL ? block : "", iso_date, minute / 60,
+                          minute % 60);
+  id = crn_uuid_from_name (name);
+  sqlite3_result_text (context, id, -1, SQLITE_TRANSIENT);
+}
+
 /* Copies the first N_GPS GPs (practitioner, schedule, its blocks, its slots) as GPs
- * k × N_GPS … k × N_GPS + N_GPS - 1: the same agendas under other RPPS numbers. Slot and
- * template ids get k as their first eight hex digits, so they stay UUIDs and unique. */
+ * k × N_GPS … k × N_GPS + N_GPS - 1: the same agendas under other RPPS numbers. Template and
+ * block ids get k as their first eight hex digits, so they stay UUIDs and unique; the slot
+ * ids are the ones the expansion gives (slot_id_function). Inside the caller's transaction,
+ * with the slots' indexes dropped: they are built once at the end. */
 static void
 replicate (sqlite3 *handle,
-           int      k)
+           int      k,
+           gint64   last_rowid)
 {
   g_autofree char *sql = NULL;
 #define GP_SQL "('8997002' || printf ('%%05d', CAST (substr (%s, 8) AS INTEGER) + %d))"
@@ -107,38 +135,79 @@ replicate (sqlite3 *handle,
   g_autofree char *new_sched_gp = g_strdup_printf (GP_SQL, "practitioner", k * N_GPS);
 #undef GP_SQL
   g_autofree char *prefix = g_strdup_printf ("'%08x'", k);
+  g_autofree char *last = idnps_of (N_GPS - 1);
 
-  /* A page cache that holds the indexes: random inserts then stay in memory. */
-  exec_sql (handle, "PRAGMA cache_size = -1048576; PRAGMA synchronous = OFF;"
-                    " PRAGMA temp_store = MEMORY;");
   sql = g_strdup_printf (
-    "BEGIN;"
     "INSERT INTO practitioners (idnps, family, given, phone, practice_id, version,"
     " last_updated_ms) SELECT %s, family || '-%d', given, phone, practice_id, version,"
-    " last_updated_ms FROM practitioners WHERE CAST (substr (idnps, 8) AS INTEGER) < %d;"
+    " last_updated_ms FROM practitioners WHERE idnps <= '%s';"
     "INSERT INTO schedules (id, template_id, practitioner, place_id, version,"
-    " last_updated_ms) SELECT replace (id, practitioner, %s),"
-    " %s || substr (template_id, 9), %s, place_id, version, last_updated_ms FROM schedules"
-    " WHERE CAST (substr (practitioner, 8) AS INTEGER) < %d;"
+    " last_updated_ms, expanded_until) SELECT replace (id, practitioner, %s),"
+    " %s || substr (template_id, 9), %s, place_id, version, last_updated_ms, expanded_until"
+    " FROM schedules WHERE practitioner <= '%s';"
     "INSERT INTO schedule_blocks SELECT replace (b.schedule_id, s.practitioner, %s),"
     " b.position, %s || substr (b.id, 9), b.weekdays, b.start_minute, b.end_minute,"
     " b.slot_minutes, b.n_patients, b.months, b.modalities, b.visibility, b.restriction,"
     " b.restriction_text, b.valid_from, b.valid_until"
     " FROM schedule_blocks b JOIN schedules s ON s.id = b.schedule_id"
-    " WHERE CAST (substr (s.practitioner, 8) AS INTEGER) < %d;"
+    " WHERE s.practitioner <= '%s';"
     "INSERT INTO slots (id, schedule_id, practitioner, place_id, template_block_id, start,"
     " end, modalities, visibility, restriction, restriction_text, status, reclaimed,"
-    " version, last_updated_ms) SELECT %s || substr (id, 9),"
+    " version, last_updated_ms) SELECT crn_slot_id (%s || substr (template_block_id, 9), start),"
     " replace (schedule_id, practitioner, %s), %s, place_id,"
     " %s || substr (template_block_id, 9), start, end, modalities, visibility, restriction,"
     " restriction_text, status, reclaimed, version, last_updated_ms FROM slots"
-    " WHERE CAST (substr (practitioner, 8) AS INTEGER) < %d;"
-    "COMMIT;",
-    new_pract, k, N_GPS,
-    new_sched_gp, prefix, new_sched_gp, N_GPS,
-    new_sched_gp, prefix, N_GPS,
-    prefix, new_sched_gp, new_sched_gp, prefix, N_GPS);
+    " WHERE rowid <= %" G_GINT64_FORMAT ";",
+    new_pract, k, last,
+    new_sched_gp, prefix, new_sched_gp, last,
+    new_sched_gp, prefix, last,
+    prefix, new_sched_gp, new_sched_gp, prefix, last_rowid);
   exec_sql (handle, sql);
+}
+
+/* The copies at --scale N, fast: one transaction, the slots' secondary indexes dropped
+ * during the copy and built again after it (a sort each, instead of millions of random
+ * inserts into four B-trees). */
+static void
+replicate_all (sqlite3 *handle)
+{
+  g_autoptr(GPtrArray) indexes = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = NULL;
+  gint64 last_rowid;
+
+  if (opt_scale <= 1)
+    return;
+  sqlite3_create_function (handle, "crn_slot_id", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                           slot_id_function, NULL, NULL);
+  exec_sql (handle, "PRAGMA cache_size = -1048576; PRAGMA temp_store = MEMORY;");
+  sqlite3_prepare_v2 (handle, "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+                      " AND tbl_name = 'slots' AND sql IS NOT NULL", -1, &stmt, NULL);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_ptr_array_add (indexes, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+      g_ptr_array_add (indexes, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+    }
+  sqlite3_finalize (stmt);
+
+  /* The first N_GPS GPs' slots, the only ones so far, are the rows up to this one. */
+  sqlite3_prepare_v2 (handle, "SELECT MAX (rowid) FROM slots", -1, &stmt, NULL);
+  sqlite3_step (stmt);
+  last_rowid = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+
+  exec_sql (handle, "BEGIN");
+  for (guint i = 0; i < indexes->len; i += 2)
+    {
+      g_autofree char *drop = g_strdup_printf ("DROP INDEX %s",
+                                               (char *) g_ptr_array_index (indexes, i));
+
+      exec_sql (handle, drop);
+    }
+  for (int k = 1; k < opt_scale; k++)
+    replicate (handle, k, last_rowid);
+  for (guint i = 0; i < indexes->len; i += 2)
+    exec_sql (handle, g_ptr_array_index (indexes, i + 1));
+  exec_sql (handle, "COMMIT");
 }
 
 static void
@@ -157,6 +226,8 @@ seed (const char *db_dir)
   g_mkdir_with_parents (db_dir, 0700);
   db = crn_server_db_open (path, &error);
   g_assert_no_error (error);
+  /* A data set made again at each run: no need to wait for the disk at every schedule. */
+  exec_sql (crn_server_db_get_handle (db), "PRAGMA synchronous = OFF");
   for (guint wd = 1; wd <= 7; wd++)
     {
       policy->snp_open[wd] = 0;
@@ -204,8 +275,7 @@ seed (const char *db_dir)
       g_assert_no_error (error);
     }
   g_ptr_array_unref (writer.acts_for);
-  for (int k = 1; k < opt_scale; k++)
-    replicate (crn_server_db_get_handle (db), k);
+  replicate_all (crn_server_db_get_handle (db));
   {
     sqlite3_stmt *stmt = NULL;
 
@@ -606,7 +676,13 @@ main (int   argc,
   db_dir = g_build_filename (tmp, "data", NULL);
   seed (db_dir);
 
-  server = crn_test_server_start (tmp);
+  {
+    gint64 t0 = g_get_monotonic_time ();
+
+    server = crn_test_server_start (tmp);
+    g_print ("Server started (agendas expanded) in %.2f s\n",
+             (g_get_monotonic_time () - t0) / 1e6);
+  }
   regulator = crn_test_server_token (server, crn_test_server_login_for (server, "regulator"),
                                      NULL);
   coordinator = crn_test_server_token (server, crn_test_server_login_for (server, "coordinator"),
