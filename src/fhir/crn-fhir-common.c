@@ -304,7 +304,8 @@ crn_fhir_get_resource_type (JsonNode *node)
   object = json_node_get_object (node);
   member = json_object_get_member (object, "resourceType");
   if (member == NULL || !JSON_NODE_HOLDS_VALUE (member) ||
-      json_node_get_value_type (member) != G_TYPE_STRING)
+      json_node_get_value_type (member) != G_TYPE_STRING ||
+      !g_utf8_validate (json_node_get_string (member), -1, NULL))
     return NULL;
 
   return json_node_get_string (member);

@@ -126,7 +126,9 @@ GBytes      *crn_fhir_to_bytes              (JsonNode    *node);
  * @node: a JSON node
  *
  * Returns: (nullable): the `resourceType` of @node, or %NULL when @node is not an object
- *   with a string `resourceType`. Owned by @node.
+ *   with a string `resourceType`, or when that string is not UTF-8 (json-glib decodes a
+ *   broken `\u` escape into bytes that are not; callers quote the type in messages).
+ *   Owned by @node.
  */
 const char  *crn_fhir_get_resource_type     (JsonNode    *node);
 /* The `id` of a resource, or NULL. Owned by @node. */
