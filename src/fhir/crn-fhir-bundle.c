@@ -342,6 +342,41 @@ crn_fhir_bundle_builder_end_text (CrnFhirBundleBuilder *self,
   return g_string_free (out, FALSE);
 }
 
+GPtrArray *
+crn_fhir_bundle_builder_end_chunks (CrnFhirBundleBuilder *self)
+{
+  static const char tail[] = "]}";
+  g_autoptr(JsonNode) head = NULL;
+  GPtrArray *chunks;
+  GString *out;
+  char *text;
+  gsize len = 0;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  chunks = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  if (self->text == NULL || self->n_entries == 0)
+    {
+      text = crn_fhir_bundle_builder_end_text (self, &len);
+      g_ptr_array_add (chunks, g_bytes_new_take (text, len));
+      return chunks;
+    }
+
+  /* {…head…} → {…head…,"entry":[ + the entries as they were written + ]} */
+  self->ended = TRUE;
+  head = _crn_fhir_node_take (bundle_head (self));
+  text = crn_fhir_to_string (head, FALSE);
+  len = strlen (text);
+  g_assert (len > 0 && text[len - 1] == '}');
+  out = g_string_new_len (text, len - 1);
+  g_free (text);
+  g_string_append (out, ",\"entry\":[");
+  g_ptr_array_add (chunks, g_string_free_to_bytes (out));
+  g_ptr_array_add (chunks, g_string_free_to_bytes (g_steal_pointer (&self->text)));
+  g_ptr_array_add (chunks, g_bytes_new_static (tail, sizeof tail - 1));
+  return chunks;
+}
+
 /* ---- reader ------------------------------------------------------------------------------- */
 
 struct _CrnFhirBundleReader

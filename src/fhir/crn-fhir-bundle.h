@@ -77,6 +77,11 @@ JsonNode             *crn_fhir_bundle_builder_end       (CrnFhirBundleBuilder *s
  * crn_fhir_bundle_builder_end()), its length in @length. Works with either builder. */
 char                 *crn_fhir_bundle_builder_end_text  (CrnFhirBundleBuilder *self,
                                                          gsize                *length);
+/* Returns: (transfer full) (element-type GBytes): the same text as
+ * crn_fhir_bundle_builder_end_text() in one to three pieces to send one after the other,
+ * without copying the entries of a text builder into a second buffer (an answer of a
+ * thousand slots is megabytes). */
+GPtrArray            *crn_fhir_bundle_builder_end_chunks (CrnFhirBundleBuilder *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrnFhirBundleBuilder, crn_fhir_bundle_builder_free)
 
 /**

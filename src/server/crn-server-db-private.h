@@ -279,6 +279,12 @@ gboolean      _crn_db_begin     (CrnServerDb  *self,
 gboolean      _crn_db_commit    (CrnServerDb  *self,
                                  GError      **error);
 void          _crn_db_rollback  (CrnServerDb  *self);
+/* A read-only transaction around the many reads of one answer: one snapshot, and SQLite
+ * takes its locks once instead of at every statement. Returns whether it began one (not
+ * inside another transaction); give that to _crn_db_read_end(). */
+gboolean      _crn_db_read_begin (CrnServerDb *self);
+void          _crn_db_read_end   (CrnServerDb *self,
+                                  gboolean     begun);
 gboolean      _crn_db_step_done (CrnServerDb  *self,
                                  sqlite3_stmt *stmt,
                                  GError      **error);

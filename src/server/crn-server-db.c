@@ -292,6 +292,22 @@ _crn_db_rollback (CrnServerDb *self)
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+gboolean
+_crn_db_read_begin (CrnServerDb *self)
+{
+  if (!sqlite3_get_autocommit (self->db))
+    return FALSE;
+  return sqlite3_exec (self->db, "BEGIN DEFERRED", NULL, NULL, NULL) == SQLITE_OK;
+}
+
+void
+_crn_db_read_end (CrnServerDb *self,
+                  gboolean     begun)
+{
+  if (begun && !sqlite3_get_autocommit (self->db))
+    sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
+}
+
 void
 _crn_db_queue_change (CrnServerDb *self,
                       const char  *resource_type,
@@ -602,8 +618,11 @@ crn_server_db_open (const char  *path,
   sqlite3_busy_timeout (self->db, 5000);
   sqlite3_extended_result_codes (self->db, 1);
 
+  /* The searches read a few rows here and there in a file of hundreds of megabytes: map it
+   * (no read call per page) and keep more pages than SQLite's default 2 MB. */
   if (!db_exec (self, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-                      "PRAGMA foreign_keys = ON;", error) ||
+                      "PRAGMA foreign_keys = ON; PRAGMA mmap_size = 1073741824;"
+                      "PRAGMA cache_size = -32768;", error) ||
       !migrate (self, error))
     return NULL;
 

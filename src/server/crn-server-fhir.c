@@ -313,8 +313,8 @@ bundle_finish (Request              *req,
                guint                 n_matches,
                guint                 total)
 {
-  char *text;
-  gsize len = 0;
+  g_autoptr(GPtrArray) chunks = NULL;
+  SoupMessageBody *body;
 
   crn_fhir_bundle_builder_set_total (bundle, total);
   if (query->offset + n_matches < total && n_matches > 0)
@@ -323,10 +323,15 @@ bundle_finish (Request              *req,
 
       crn_fhir_bundle_builder_set_next (bundle, next);
     }
-  text = crn_fhir_bundle_builder_end_text (bundle, &len);
+  /* The entries go out as they were written, not copied into one more buffer. */
+  chunks = crn_fhir_bundle_builder_end_chunks (bundle);
   soup_server_message_set_status (req->msg, SOUP_STATUS_OK, NULL);
-  soup_server_message_set_response (req->msg, "application/fhir+json", SOUP_MEMORY_TAKE, text,
-                                    len);
+  soup_message_headers_set_content_type (soup_server_message_get_response_headers (req->msg),
+                                         "application/fhir+json", NULL);
+  body = soup_server_message_get_response_body (req->msg);
+  soup_message_body_truncate (body);
+  for (guint i = 0; i < chunks->len; i++)
+    soup_message_body_append_bytes (body, g_ptr_array_index (chunks, i));
 }
 
 static void
@@ -445,7 +450,7 @@ include_cpts (Request              *req,
 /* Slot                                                                                */
 
 static void
-slot_search (Request *req)
+slot_search_in_snapshot (Request *req)
 {
   static const char * const known[] = {
     "start", "status", "schedule", "actor", "schedule.actor", "identifier", "_id",
@@ -521,6 +526,16 @@ slot_search (Request *req)
 fail:
   crn_server_query_clear (&query);
   crn_server_send_error (req->msg, error, NULL);
+}
+
+/* The search, its count and its includes read one snapshot of the database. */
+static void
+slot_search (Request *req)
+{
+  gboolean begun = _crn_db_read_begin (req->ctx->db);
+
+  slot_search_in_snapshot (req);
+  _crn_db_read_end (req->ctx->db, begun);
 }
 
 static void

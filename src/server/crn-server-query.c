@@ -165,23 +165,13 @@ run_query (CrnServerDb            *self,
   GPtrArray *list;
   sqlite3_stmt *stmt;
   const char *order = query->sort == CRN_SORT_LAST_UPDATED ? "last_updated_ms" : "start";
-
-  if (total != NULL)
-    {
-      count_sql = g_strdup_printf ("SELECT COUNT (*) FROM %s%s", table, f->where->str);
-      stmt = _crn_db_prepare (self, count_sql, error);
-      if (stmt == NULL)
-        return NULL;
-      filter_bind (f, stmt);
-      *total = sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int (stmt, 0) : 0;
-      sqlite3_finalize (stmt);
-    }
+  guint limit = query->count > 0 ? query->count : 100;
 
   sql = g_strdup_printf ("SELECT %s FROM %s%s ORDER BY %s %s, id %s LIMIT %u OFFSET %u",
                          columns, table, f->where->str, order,
                          query->descending ? "DESC" : "ASC",
                          query->descending ? "DESC" : "ASC",
-                         query->count > 0 ? query->count : 100, query->offset);
+                         limit, query->offset);
   stmt = _crn_db_prepare (self, sql, error);
   if (stmt == NULL)
     return NULL;
@@ -192,6 +182,24 @@ run_query (CrnServerDb            *self,
     g_ptr_array_add (list, slots ? (gpointer) _crn_db_slot_from_row (stmt, NULL)
                                  : (gpointer) _crn_db_booking_from_row (stmt, NULL));
   sqlite3_finalize (stmt);
+
+  /* A first page that is not full holds every match: no need to count them again (the SAS
+   * search, and most pages of the apps' pulls). */
+  if (total != NULL && query->offset == 0 && list->len < limit)
+    *total = list->len;
+  else if (total != NULL)
+    {
+      count_sql = g_strdup_printf ("SELECT COUNT (*) FROM %s%s", table, f->where->str);
+      stmt = _crn_db_prepare (self, count_sql, error);
+      if (stmt == NULL)
+        {
+          g_ptr_array_unref (list);
+          return NULL;
+        }
+      filter_bind (f, stmt);
+      *total = sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int (stmt, 0) : 0;
+      sqlite3_finalize (stmt);
+    }
   return list;
 }
 

@@ -168,10 +168,12 @@ test_instants (void)
   g_string_free (out, TRUE);
 }
 
-/* The same searchset by both builders: slots, other resources, duplicates, next link. */
+/* The same searchset by both builders: slots, other resources, duplicates, next link;
+ * @chunks: the text builder's answer in pieces, put together again. */
 static char *
 bundle_text (gboolean text,
-             gboolean empty)
+             gboolean empty,
+             gboolean chunks)
 {
   g_autoptr(CrnFhirBundleBuilder) builder = NULL;
   CrnFhirSlotOptions options;
@@ -208,6 +210,22 @@ bundle_text (gboolean text,
   crn_fhir_bundle_builder_set_total (builder, empty ? 0 : 42);
   if (!empty)
     crn_fhir_bundle_builder_set_next (builder, BASE "/Slot?_count=3&_offset=3");
+  if (chunks)
+    {
+      g_autoptr(GPtrArray) pieces = crn_fhir_bundle_builder_end_chunks (builder);
+      GString *all = g_string_new (NULL);
+
+      g_assert_cmpuint (pieces->len, ==, empty ? 1 : 3);
+      for (guint i = 0; i < pieces->len; i++)
+        {
+          gsize size = 0;
+          const char *data = g_bytes_get_data (g_ptr_array_index (pieces, i), &size);
+
+          g_assert_cmpuint (size, >, 0);
+          g_string_append_len (all, data, size);
+        }
+      return g_string_free (all, FALSE);
+    }
   result = crn_fhir_bundle_builder_end_text (builder, &len);
   g_assert_cmpuint (len, ==, strlen (result));
   return result;
@@ -230,13 +248,16 @@ test_bundle_bytes (void)
 {
   for (guint empty = 0; empty < 2; empty++)
     {
-      g_autofree char *tree = bundle_text (FALSE, empty);
-      g_autofree char *text = bundle_text (TRUE, empty);
+      g_autofree char *tree = bundle_text (FALSE, empty, FALSE);
+      g_autofree char *text = bundle_text (TRUE, empty, FALSE);
+      g_autofree char *chunks = bundle_text (TRUE, empty, TRUE);
       g_autofree char *tree_rest = without_id (tree);
       g_autofree char *text_rest = without_id (text);
+      g_autofree char *chunks_rest = without_id (chunks);
       g_autoptr(JsonNode) parsed = crn_test_json (text);
 
       g_assert_cmpstr (text_rest, ==, tree_rest);
+      g_assert_cmpstr (chunks_rest, ==, tree_rest);
       g_assert_cmpint (crn_test_int_at (parsed, "total"), ==, empty ? 0 : 42);
       if (!empty)
         g_assert_cmpuint (crn_test_length_at (parsed, "entry"), ==, 10);
