@@ -187,7 +187,10 @@ make_slot (const CrnTemplate *self,
       g_date_days_between (date, &check_date) != (int) (start_minute / 1440))
     return NULL;
 
-  g_date_strftime (iso_date, sizeof iso_date, "%Y-%m-%d", date);
+  /* What g_date_strftime (…, "%Y-%m-%d", …) writes, without its two iconv conversions per
+   * call (the larger part of an expansion's time): the ids must not change. */
+  g_snprintf (iso_date, sizeof iso_date, "%u-%02u-%02u", (guint) g_date_get_year (date),
+              (guint) g_date_get_month (date), (guint) g_date_get_day (date));
   g_snprintf (name, sizeof name, "%s/%sT%02u:%02u", source_id != NULL ? source_id : "",
               iso_date, start_minute / 60, start_minute % 60);
 

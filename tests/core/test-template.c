@@ -166,6 +166,21 @@ test_expand_deterministic (void)
   for (guint i = 0; i < a->len; i++)
     g_assert_true (crn_slot_equal (slot_at (a, i), slot_at (b, i)));
 
+  /* A slot's id is the name-based UUID of "<block id>/<local date>T<hh:mm>": stored and
+   * synced slots keep their ids from one version to the next. */
+  for (guint i = 0; i < a->len; i++)
+    {
+      CrnSlot *s = slot_at (a, i);
+      g_autoptr(GDateTime) local = g_date_time_new_from_unix_utc (s->start);
+      g_autoptr(GTimeZone) paris = g_time_zone_new_identifier ("Europe/Paris");
+      g_autoptr(GDateTime) in_paris = g_date_time_to_timezone (local, paris);
+      g_autofree char *when = g_date_time_format (in_paris, "%Y-%m-%dT%H:%M");
+      g_autofree char *name = g_strdup_printf ("%s/%s", s->template_block_id, when);
+      g_autofree char *id = crn_uuid_from_name (name);
+
+      g_assert_cmpstr (s->id, ==, id);
+    }
+
   /* a sub-range gives the same slots with the same ids */
   g_assert_cmpuint (part->len, ==, 6);
   for (guint i = 0; i < a->len; i++)
