@@ -15,7 +15,10 @@
  *                         (style, layout and paint);
  *  - week-switch:         their sum, the work a switch costs (the issue's "layout + paint"
  *                         target, ≤ 16 ms at p95);
- *  - week-switch.wall:    action to painted frame, including the wait for the frame clock.
+ *  - week-switch.wall:    action to painted frame, including the wait for the frame clock;
+ *  - week-switch.frame-cpu: the CPU time of the frame's thread during that frame (its
+ *                         thread clock: a frame that waited for a CPU on a loaded machine
+ *                         does not count the wait).
  *
  * Run it on a display (the harness uses Xvfb with GSK_RENDERER=cairo).
  */
@@ -23,6 +26,7 @@
 
 #include <adwaita.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "bench-util.h"
 #include "crn-week-page.h"
@@ -39,13 +43,25 @@ typedef struct
   guint  n_frames;
   gint64 frame_start;
   gint64 frame_work;
+  gint64 cpu_start;
+  gint64 cpu_work;
 } Frames;
+
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
 
 static void
 on_before_paint_cb (GdkFrameClock *clock,
                     Frames        *frames)
 {
   frames->frame_start = g_get_monotonic_time ();
+  frames->cpu_start = thread_cpu_us ();
 }
 
 static void
@@ -53,6 +69,7 @@ on_after_paint_cb (GdkFrameClock *clock,
                    Frames        *frames)
 {
   frames->frame_work = g_get_monotonic_time () - frames->frame_start;
+  frames->cpu_work = thread_cpu_us () - frames->cpu_start;
   frames->n_frames++;
 }
 
@@ -75,8 +92,9 @@ main (int    argc,
   g_autoptr(GArray) frame = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) work = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) wall = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) cpu = g_array_new (FALSE, FALSE, sizeof (double));
   g_autofree char *extra = NULL;
-  Frames frames = { 0, 0, 0 };
+  Frames frames = { 0, 0, 0, 0, 0 };
   GtkWindow *window;
   CrnWeekPage *page;
   CrnWeekView *view;
@@ -149,6 +167,7 @@ main (int    argc,
       g_array_append_val (frame, (double) { frames.frame_work / 1000.0 });
       g_array_append_val (work, (double) { (after_action - begin + frames.frame_work) / 1000.0 });
       g_array_append_val (wall, (double) { (g_get_monotonic_time () - begin) / 1000.0 });
+      g_array_append_val (cpu, (double) { frames.cpu_work / 1000.0 });
       tiles += crn_week_view_get_n_tiles (view);
     }
 
@@ -160,6 +179,7 @@ main (int    argc,
   bench_print_latencies ("week-switch.action", action, 0, extra);
   bench_print_latencies ("week-switch.frame", frame, 0, extra);
   bench_print_latencies ("week-switch.wall", wall, 0, extra);
+  bench_print_latencies ("week-switch.frame-cpu", cpu, 0, extra);
 
   g_signal_handlers_disconnect_by_data (clock, &frames);
   gtk_window_destroy (window);
