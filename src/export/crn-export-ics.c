@@ -2,9 +2,10 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * One VEVENT per slot offered to regulation (SNP or CPTS label) and per slot holding a
- * booking, whatever its label. The UID is the slot's id, so exporting the same days again
- * gives the same UIDs and an agenda updates its events instead of doubling them. Times are
+ * One VEVENT per slot offered to regulation (SNP or CPTS label), per slot holding a
+ * booking, whatever its label, and per extra patient (surnuméraire, seen without a slot).
+ * The UID is the slot's id (the booking's for an extra patient), so exporting the same days
+ * again gives the same UIDs and an agenda updates its events instead of doubling them. Times are
  * Europe/Paris wall-clock times with TZID=Europe/Paris and the zone's VTIMEZONE (the EU rules
  * in force since 1996). The patient's name and the reason are written only when asked for;
  * otherwise an event says who booked (SAS regulation, pharmacy…) and nothing about the patient.
@@ -118,31 +119,35 @@ exported (const CrnWeekEntry *entry)
   return entry->booking != NULL || crn_slot_is_for_regulation (entry->slot);
 }
 
+/* What every exported event has; @b is the booking (nullable), whose patient is written
+ * only @with_patients. */
 static icalcomponent *
-new_event (const CrnWeekEntry *entry,
-           gboolean            with_patients,
-           struct icaltimetype stamp)
+new_event (const char          *id,
+           CrnInstant           start,
+           CrnInstant           end,
+           gint64               version,
+           const char          *summary,
+           icalproperty_status  status,
+           const CrnBooking    *b,
+           gboolean             with_patients,
+           struct icaltimetype  stamp)
 {
-  const CrnSlot *slot = entry->slot;
-  const CrnBooking *b = entry->booking;
-  g_autofree char *uid = g_strdup_printf ("%s@" UID_DOMAIN, slot->id);
-  g_autofree char *summary = dup_summary (entry, with_patients);
+  g_autofree char *uid = g_strdup_printf ("%s@" UID_DOMAIN, id);
   icalcomponent *event = icalcomponent_new (ICAL_VEVENT_COMPONENT);
 
   icalcomponent_add_property (event, icalproperty_new_uid (uid));
   icalcomponent_add_property (event, icalproperty_new_dtstamp (stamp));
-  icalcomponent_add_property (event, new_time_property (ICAL_DTSTART_PROPERTY, slot->start));
-  icalcomponent_add_property (event, new_time_property (ICAL_DTEND_PROPERTY, slot->end));
+  icalcomponent_add_property (event, new_time_property (ICAL_DTSTART_PROPERTY, start));
+  icalcomponent_add_property (event, new_time_property (ICAL_DTEND_PROPERTY, end));
   icalcomponent_add_property (event, icalproperty_new_summary (summary));
-  icalcomponent_add_property (event, icalproperty_new_status (event_status (entry)));
+  icalcomponent_add_property (event, icalproperty_new_status (status));
   icalcomponent_add_property (event, icalproperty_new_transp (b != NULL ? ICAL_TRANSP_OPAQUE
                                                                         : ICAL_TRANSP_TRANSPARENT));
   icalcomponent_add_property (event, icalproperty_new_class (ICAL_CLASS_CONFIDENTIAL));
   /* TRANSLATORS: category of the exported events (Soins non programmés) */
   icalcomponent_add_property (event, icalproperty_new_categories (_("SNP")));
-  if (slot->version > 0)
-    icalcomponent_add_property (event, icalproperty_new_sequence ((int) MIN (slot->version,
-                                                                             G_MAXINT)));
+  if (version > 0)
+    icalcomponent_add_property (event, icalproperty_new_sequence ((int) MIN (version, G_MAXINT)));
 
   if (with_patients && b != NULL)
     {
@@ -171,15 +176,48 @@ new_event (const CrnWeekEntry *entry,
   return event;
 }
 
+static icalcomponent *
+new_slot_event (const CrnWeekEntry  *entry,
+                gboolean             with_patients,
+                struct icaltimetype  stamp)
+{
+  const CrnSlot *slot = entry->slot;
+  g_autofree char *summary = dup_summary (entry, with_patients);
+
+  return new_event (slot->id, slot->start, slot->end, slot->version, summary,
+                    event_status (entry), entry->booking, with_patients, stamp);
+}
+
+static icalcomponent *
+new_extra_event (const CrnBooking    *b,
+                 gboolean             with_patients,
+                 struct icaltimetype  stamp)
+{
+  const char *referrer = crn_referrer_get_label (b->referrer);
+  g_autofree char *summary = NULL;
+
+  if (with_patients && b->patient.family != NULL)
+    /* TRANSLATORS: an exported event: "Extra SNP patient: DURAND Camille (SAS regulation)" */
+    summary = g_strdup_printf (_("Extra SNP patient: %s %s (%s)"), b->patient.family,
+                               b->patient.given != NULL ? b->patient.given : "", referrer);
+  else
+    /* TRANSLATORS: an exported event; %s is who sent the patient ("SAS regulation") */
+    summary = g_strdup_printf (_("Extra SNP patient (%s)"), referrer);
+  return new_event (b->id, b->start, MAX (b->end, b->start + 60), b->version, summary,
+                    ICAL_STATUS_CONFIRMED, b, with_patients, stamp);
+}
+
 /**
  * crn_export_ics_build:
  * @entries: (element-type CrnWeekEntry): what crn_store_week_finish() returned
+ * @extras: (element-type CrnBooking) (nullable): what crn_store_list_extras_finish() returned
  * @with_patients: whether the patient's name, birth date, phone and the reason go in
  *
  * Returns: (transfer full): the iCalendar text (UTF-8, CRLF line ends)
  */
 GBytes *
 crn_export_ics_build (GPtrArray *entries,
+                      GPtrArray *extras,
                       gboolean   with_patients)
 {
   icalcomponent *calendar = icalcomponent_new (ICAL_VCALENDAR_COMPONENT);
@@ -212,8 +250,11 @@ crn_export_ics_build (GPtrArray *entries,
       const CrnWeekEntry *entry = g_ptr_array_index (entries, i);
 
       if (exported (entry))
-        icalcomponent_add_component (calendar, new_event (entry, with_patients, stamp));
+        icalcomponent_add_component (calendar, new_slot_event (entry, with_patients, stamp));
     }
+  for (guint i = 0; extras != NULL && i < extras->len; i++)
+    icalcomponent_add_component (calendar, new_extra_event (g_ptr_array_index (extras, i),
+                                                            with_patients, stamp));
 
   text = icalcomponent_as_ical_string_r (calendar);
   icalcomponent_free (calendar);

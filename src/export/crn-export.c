@@ -361,12 +361,14 @@ typedef struct
 {
   CrnExportRequest  request;
   GFile            *file;
+  GPtrArray        *entries;          /* ICS: the slots, while the extras are read */
 } SaveData;
 
 static void
 save_data_free (SaveData *data)
 {
   g_clear_object (&data->file);
+  g_clear_pointer (&data->entries, g_ptr_array_unref);
   g_free (data);
 }
 
@@ -405,6 +407,44 @@ write_bytes (GTask  *task,
                                        g_object_ref (task));
 }
 
+/* The instants an iCalendar export covers: from the first day's midnight (Paris) to the
+ * midnight after the last day. */
+static CrnInstant
+ics_from (const CrnExportRequest *request)
+{
+  return crn_time_from_local (&request->from, 0);
+}
+
+static CrnInstant
+ics_to (const CrnExportRequest *request)
+{
+  GDate end = request->to;
+
+  g_date_add_days (&end, 1);
+  return crn_time_from_local (&end, 0);
+}
+
+static void
+on_extras_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SaveData *data = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) extras = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  GError *error = NULL;
+
+  extras = crn_store_list_extras_finish (CRN_STORE (source), result, &error);
+  if (extras == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  bytes = crn_export_ics_build (data->entries, extras, data->request.with_patients);
+  write_bytes (task, bytes);
+}
+
 static void
 on_week_cb (GObject      *source,
             GAsyncResult *result,
@@ -413,7 +453,6 @@ on_week_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   SaveData *data = g_task_get_task_data (task);
   g_autoptr(GPtrArray) entries = NULL;
-  g_autoptr(GBytes) bytes = NULL;
   GError *error = NULL;
 
   entries = crn_store_week_finish (CRN_STORE (source), result, &error);
@@ -422,8 +461,10 @@ on_week_cb (GObject      *source,
       g_task_return_error (task, error);
       return;
     }
-  bytes = crn_export_ics_build (entries, data->request.with_patients);
-  write_bytes (task, bytes);
+  data->entries = g_steal_pointer (&entries);
+  crn_store_list_extras_async (CRN_STORE (source), ics_from (&data->request),
+                               ics_to (&data->request), g_task_get_cancellable (task),
+                               on_extras_cb, g_object_ref (task));
 }
 
 static void
@@ -493,14 +534,8 @@ crn_export_save_async (CrnStore               *store,
     }
 
   if (request->format == CRN_EXPORT_ICS)
-    {
-      GDate end = request->to;
-
-      g_date_add_days (&end, 1);
-      crn_store_week_async (store, NULL, crn_time_from_local (&request->from, 0),
-                            crn_time_from_local (&end, 0), cancellable, on_week_cb,
-                            g_steal_pointer (&task));
-    }
+    crn_store_week_async (store, NULL, ics_from (request), ics_to (request), cancellable,
+                          on_week_cb, g_steal_pointer (&task));
   else
     crn_export_month_load_async (store, &request->month, cancellable, on_month_cb,
                                  g_steal_pointer (&task));

@@ -104,6 +104,7 @@ CrnExportMonth *crn_export_month_load_finish (CrnStore            *store,
 
 /* The file contents, built from what the store returned. */
 GBytes   *crn_export_ics_build    (GPtrArray              *entries,
+                                   GPtrArray              *extras,
                                    gboolean                with_patients);
 GBytes   *crn_export_csv_build    (const CrnExportMonth   *month,
                                    char                    separator);

@@ -428,6 +428,57 @@ crn_store_list_inbox_finish (CrnStore      *self,
 }
 
 static gpointer
+extras_job (CrnStoreDb *db, CrnStoreJobArgs *a, GError **error)
+{
+  return _crn_store_db_extras_between (db, a->i1, a->i2, error);
+}
+
+/**
+ * crn_store_list_extras_async:
+ * @self: a store
+ * @from: start (inclusive)
+ * @to: end (exclusive)
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: callback
+ * @user_data: data for @callback
+ *
+ * The extra patients (surnuméraires: seen without a slot) of a period, cancelled ones left
+ * out, soonest first.
+ */
+void
+crn_store_list_extras_async (CrnStore            *self,
+                             CrnInstant           from,
+                             CrnInstant           to,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  CrnStoreJobArgs *a = _crn_store_args_new ();
+
+  g_return_if_fail (CRN_IS_STORE (self));
+
+  a->i1 = from;
+  a->i2 = to;
+  _crn_store_run_job (self, crn_store_list_extras_async, a, extras_job,
+                      (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
+}
+
+/**
+ * crn_store_list_extras_finish:
+ *
+ * Returns: (transfer full) (element-type CrnBooking) (nullable): the extra patients
+ */
+GPtrArray *
+crn_store_list_extras_finish (CrnStore      *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  FINISH_CHECK (self, result, crn_store_list_extras_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gpointer
 noshows_per_month_job (CrnStoreDb *db, CrnStoreJobArgs *a, GError **error)
 {
   return _crn_store_db_noshows_per_month (db, a->str, &a->date, (guint) a->i1, error);

@@ -190,6 +190,10 @@ GPtrArray    *_crn_store_db_bookings_between    (CrnStoreDb  *db,
                                                  CrnInstant   from,
                                                  CrnInstant   to,
                                                  GError     **error);
+GPtrArray    *_crn_store_db_extras_between      (CrnStoreDb  *db,
+                                                 CrnInstant   from,
+                                                 CrnInstant   to,
+                                                 GError     **error);
 GPtrArray    *_crn_store_db_bookings_coming     (CrnStoreDb  *db,
                                                  CrnInstant   now,
                                                  guint        limit,

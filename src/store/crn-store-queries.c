@@ -361,6 +361,34 @@ _crn_store_db_bookings_between (CrnStoreDb  *db,
 }
 
 /**
+ * _crn_store_db_extras_between:
+ * @from: start (inclusive)
+ * @to: end (exclusive)
+ *
+ * Returns: (transfer full) (element-type CrnBooking): extra patients (surnuméraires, no
+ *   slot) not cancelled, starting in [@from, @to), soonest first
+ */
+GPtrArray *
+_crn_store_db_extras_between (CrnStoreDb  *db,
+                              CrnInstant   from,
+                              CrnInstant   to,
+                              GError     **error)
+{
+  static const char sql[] =
+    "SELECT " CRN_STORE_BOOKING_COLUMNS " FROM bookings b"
+    " WHERE b.start >= :from AND b.start < :to AND b.extra != 0"
+    "   AND b.status NOT IN ('cancelled', 'entered-in-error')"
+    " ORDER BY b.start, b.id";
+  sqlite3_stmt *stmt = _crn_store_db_prepare (db, sql, error);
+
+  if (stmt == NULL)
+    return NULL;
+  _crn_store_bind_int64 (stmt, ":from", from);
+  _crn_store_bind_int64 (stmt, ":to", to);
+  return collect_bookings (db, stmt, error);
+}
+
+/**
  * _crn_store_db_bookings_coming:
  * @now: the current instant
  * @limit: at most this many, 0 for no limit

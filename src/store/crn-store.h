@@ -274,6 +274,15 @@ void         crn_store_list_inbox_async          (CrnStore            *self,
 GPtrArray   *crn_store_list_inbox_finish         (CrnStore            *self,
                                                   GAsyncResult        *result,
                                                   GError             **error);
+void         crn_store_list_extras_async         (CrnStore            *self,
+                                                  CrnInstant           from,
+                                                  CrnInstant           to,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+GPtrArray   *crn_store_list_extras_finish        (CrnStore            *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
 void         crn_store_noshows_per_month_async   (CrnStore            *self,
                                                   const char          *practitioner,
                                                   const GDate         *first_month,

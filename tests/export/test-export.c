@@ -96,6 +96,27 @@ ics_request (CrnExportRequest *request,
 
 /* ------------------------------------------------------------------ iCalendar */
 
+#define EXTRA_E1 "00000000-0000-4000-9000-0000000000e1"
+#define EXTRA_E2 "00000000-0000-4000-9000-0000000000e2"
+#define EXTRA_E3 "00000000-0000-4000-9000-0000000000e3"
+
+/* An extra patient (surnuméraire): a booking without a slot. */
+static CrnBooking *
+extra_booking (const char           *id,
+               CrnInstant            start,
+               CrnAppointmentStatus  status,
+               const char           *family,
+               const char           *given)
+{
+  g_autoptr(CrnSlot) place = store_test_slot (SLOT_S1, TEST_IDNPS, start, 15, CRN_VISIBILITY_NONE);
+  CrnBooking *booking = store_test_booking (id, place, status, CRN_REFERRER_SAS, family, given,
+                                            "1972-06-15");
+
+  g_clear_pointer (&booking->slot_id, g_free);
+  booking->extra = TRUE;
+  return booking;
+}
+
 /* Slots around the end of summer time in Paris (Sunday 25 October 2026, 03:00 -> 02:00). */
 static void
 fill_ics_store (const char *path)
@@ -133,6 +154,14 @@ fill_ics_store (const char *path)
   /* Friday 23, 00:30 in Paris (still Thursday 22 in UTC): inside the range */
   g_ptr_array_add (slots, store_test_slot (SLOT_S7, TEST_IDNPS, store_test_utc (2026, 10, 22, 22, 30),
                                            20, CRN_VISIBILITY_SNP));
+  /* Extra patients: Sunday 25, 10:00 CET (seen); Saturday 24 (cancelled, not exported);
+   * Tuesday 27 (after the range) */
+  g_ptr_array_add (bookings, extra_booking (EXTRA_E1, store_test_utc (2026, 10, 25, 9, 0),
+                                            CRN_APPOINTMENT_STATUS_FULFILLED, "Lefèvre", "Hugo"));
+  g_ptr_array_add (bookings, extra_booking (EXTRA_E2, store_test_utc (2026, 10, 24, 12, 0),
+                                            CRN_APPOINTMENT_STATUS_CANCELLED, "Roux", "Léa"));
+  g_ptr_array_add (bookings, extra_booking (EXTRA_E3, store_test_utc (2026, 10, 27, 9, 0),
+                                            CRN_APPOINTMENT_STATUS_FULFILLED, "Petit", "Jules"));
   export_test_fill_store (path, slots, bookings);
 }
 
@@ -175,6 +204,7 @@ test_ics_times (StoreFixture  *fixture,
     { SLOT_S7, store_test_utc (2026, 10, 22, 22, 30), 0, 30, ICAL_STATUS_TENTATIVE },
     { SLOT_S1, store_test_utc (2026, 10, 23, 7, 0), 9, 0, ICAL_STATUS_TENTATIVE },
     { SLOT_S4, store_test_utc (2026, 10, 24, 9, 0), 11, 0, ICAL_STATUS_TENTATIVE },
+    { EXTRA_E1, store_test_utc (2026, 10, 25, 9, 0), 10, 0, ICAL_STATUS_CONFIRMED },
     { SLOT_S2, store_test_utc (2026, 10, 26, 8, 0), 9, 0, ICAL_STATUS_CONFIRMED },
   };
   g_autofree char *out = g_build_filename (fixture->dir, "agenda.ics", NULL);
@@ -232,6 +262,7 @@ test_ics_times (StoreFixture  *fixture,
     g_assert_nonnull (strstr (flat, "SUMMARY:SNP slot\\, free"));
     g_assert_nonnull (strstr (flat, "SUMMARY:SNP booking (SAS regulation)"));
     g_assert_nonnull (strstr (flat, "SUMMARY:SNP booking to confirm (Pharmacy)"));
+    g_assert_nonnull (strstr (flat, "SUMMARY:Extra SNP patient (SAS regulation)"));
   }
   icalcomponent_free (calendar);
 }
@@ -293,7 +324,7 @@ test_ics_stable_uids (StoreFixture  *fixture,
 
   a = uids_of (first);
   b = uids_of (second);
-  g_assert_cmpuint (a->len, ==, 4);
+  g_assert_cmpuint (a->len, ==, 5);
   g_assert_cmpuint (a->len, ==, b->len);
   for (guint i = 0; i < a->len; i++)
     g_assert_cmpstr (g_ptr_array_index (a, i), ==, g_ptr_array_index (b, i));
@@ -313,13 +344,14 @@ test_ics_patients (StoreFixture  *fixture,
 {
   static const char *const identity[] = {
     "Durand", "Camille", "1985-03-02", "Étienne", "Inès", "1950-11-20", "0600000000", "Fièvre",
+    "Lefèvre", "1972-06-15",
   };
   g_autofree char *out = g_build_filename (fixture->dir, "agenda.ics", NULL);
   g_autofree char *without = NULL, *with = NULL, *flat_without = NULL, *flat_with = NULL;
   g_autoptr(GError) error = NULL;
   CrnExportRequest request;
   icalcomponent *calendar;
-  gboolean found_summary = FALSE, found_reason = FALSE;
+  gboolean found_summary = FALSE, found_reason = FALSE, found_extra = FALSE;
 
   fill_ics_store (fixture->path);
   ics_request (&request, 23, 26, FALSE);
@@ -340,6 +372,9 @@ test_ics_patients (StoreFixture  *fixture,
   for (icalcomponent *event = icalcomponent_get_first_component (calendar, ICAL_VEVENT_COMPONENT);
        event != NULL; event = icalcomponent_get_next_component (calendar, ICAL_VEVENT_COMPONENT))
     {
+      if (g_str_equal (icalcomponent_get_uid (event), EXTRA_E1 "@creneaux.github.io"))
+        found_extra = g_str_equal (icalcomponent_get_summary (event),
+                                   "Extra SNP patient: Lefèvre Hugo (SAS regulation)");
       if (!g_str_equal (icalcomponent_get_uid (event), SLOT_S2 "@creneaux.github.io"))
         continue;
       found_summary = g_str_equal (icalcomponent_get_summary (event),
@@ -350,6 +385,10 @@ test_ics_patients (StoreFixture  *fixture,
   icalcomponent_free (calendar);
   g_assert_true (found_summary);
   g_assert_true (found_reason);
+  g_assert_true (found_extra);
+  /* Neither the cancelled extra patient nor the one after the range. */
+  g_assert_null (strstr (flat_with, "Roux"));
+  g_assert_null (strstr (flat_with, "Petit"));
 }
 
 /* ------------------------------------------------------------------ CSV */
