@@ -14,7 +14,8 @@
  * A tile draws its two lines of text itself, clipped to whatever height the week view gives
  * it: a 15-minute slot shows the first line, a 30-minute one shows both. Drawing rather than
  * packing labels keeps a week switch to a text update per tile (no relayout of child labels),
- * which is what keeps it under a frame.
+ * which is what keeps it under a frame. The laid-out texts are shared by all tiles (see
+ * get_layout()): a week switch mostly shows texts already laid out at the same width.
  */
 
 struct _CrnSlotTile
@@ -26,8 +27,6 @@ struct _CrnSlotTile
   char          *title;    /* "14:00  Free" */
   char          *detail;   /* "Reclaim opens in 1 h 20 min", may be NULL */
   char          *label;    /* accessible label */
-  PangoLayout   *title_layout;
-  PangoLayout   *detail_layout;
 };
 
 G_DEFINE_FINAL_TYPE (CrnSlotTile, crn_slot_tile, GTK_TYPE_WIDGET)
@@ -125,28 +124,84 @@ dup_detail (CrnSlotObject   *slot,
     }
 }
 
-/* Layouts are made once per tile and only get new text: a week switch reuses the tiles,
- * so this keeps it to a text change per slot. */
-static void
-update_layouts (CrnSlotTile *self)
+/* Laid-out texts, shared by every tile and kept across week switches: laying a text out
+ * (itemizing, shaping, ellipsizing) was most of a tile's paint, and a week shows the same
+ * few hundred texts ("09:00  KB · Free") at the same few widths again and again. Keyed by
+ * line, width and text; emptied when the tiles' font changes, and when it grows large. */
+typedef struct
 {
-  if (self->title_layout == NULL)
+  GHashTable           *layouts;   /* "T|D<width>\x1f<text>" -> PangoLayout */
+  PangoFontDescription *font;
+  double                resolution;
+  cairo_font_options_t *options;
+} LayoutCache;
+
+static LayoutCache layout_cache;
+
+#define LAYOUT_CACHE_MAX 2048
+
+/* Whether the cached layouts were made with what @context would give now. */
+static gboolean
+layout_cache_matches (PangoContext *context)
+{
+  const PangoFontDescription *font = pango_context_get_font_description (context);
+  const cairo_font_options_t *options = pango_cairo_context_get_font_options (context);
+
+  if (layout_cache.font == NULL || font == NULL ||
+      !pango_font_description_equal (layout_cache.font, font) ||
+      layout_cache.resolution != pango_cairo_context_get_resolution (context))
+    return FALSE;
+  if (options == NULL || layout_cache.options == NULL)
+    return options == NULL && layout_cache.options == NULL;
+  return cairo_font_options_equal (layout_cache.options, options);
+}
+
+static PangoLayout *
+get_layout (GtkWidget  *widget,
+            gboolean    title,
+            int         width,
+            const char *text)
+{
+  PangoContext *context = gtk_widget_get_pango_context (widget);
+  g_autofree char *key = g_strdup_printf ("%c%d\x1f%s", title ? 'T' : 'D', width, text);
+  PangoLayout *layout;
+
+  if (layout_cache.layouts == NULL)
+    layout_cache.layouts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                  g_object_unref);
+  if (!layout_cache_matches (context))
+    {
+      const PangoFontDescription *font = pango_context_get_font_description (context);
+      const cairo_font_options_t *options = pango_cairo_context_get_font_options (context);
+
+      g_hash_table_remove_all (layout_cache.layouts);
+      g_clear_pointer (&layout_cache.font, pango_font_description_free);
+      g_clear_pointer (&layout_cache.options, cairo_font_options_destroy);
+      layout_cache.font = font != NULL ? pango_font_description_copy (font) : NULL;
+      layout_cache.options = options != NULL ? cairo_font_options_copy (options) : NULL;
+      layout_cache.resolution = pango_cairo_context_get_resolution (context);
+    }
+
+  layout = g_hash_table_lookup (layout_cache.layouts, key);
+  if (layout != NULL)
+    return layout;
+
+  if (g_hash_table_size (layout_cache.layouts) >= LAYOUT_CACHE_MAX)
+    g_hash_table_remove_all (layout_cache.layouts);
+  layout = gtk_widget_create_pango_layout (widget, text);
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  pango_layout_set_width (layout, width * PANGO_SCALE);
+  if (title)
     {
       PangoAttrList *attrs = pango_attr_list_new ();
 
-      self->title_layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
-      pango_layout_set_ellipsize (self->title_layout, PANGO_ELLIPSIZE_END);
       pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
       pango_attr_list_insert (attrs, pango_attr_font_features_new ("tnum=1"));
-      pango_layout_set_attributes (self->title_layout, attrs);
+      pango_layout_set_attributes (layout, attrs);
       pango_attr_list_unref (attrs);
-
-      self->detail_layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
-      pango_layout_set_ellipsize (self->detail_layout, PANGO_ELLIPSIZE_END);
     }
-
-  pango_layout_set_text (self->title_layout, self->title != NULL ? self->title : "", -1);
-  pango_layout_set_text (self->detail_layout, self->detail != NULL ? self->detail : "", -1);
+  g_hash_table_insert (layout_cache.layouts, g_steal_pointer (&key), layout);
+  return layout;
 }
 
 /*
@@ -212,7 +267,9 @@ crn_slot_tile_snapshot (GtkWidget   *widget,
   int title_height = 0;
   GdkRGBA color;
 
-  if (self->title == NULL || self->title_layout == NULL || width <= 2 * PADDING_X || height <= 2)
+  PangoLayout *title_layout;
+
+  if (self->title == NULL || width <= 2 * PADDING_X || height <= 2)
     return;
 
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
@@ -221,8 +278,8 @@ crn_slot_tile_snapshot (GtkWidget   *widget,
 
   gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
 
-  pango_layout_set_width (self->title_layout, text_width * PANGO_SCALE);
-  pango_layout_get_pixel_size (self->title_layout, NULL, &title_height);
+  title_layout = get_layout (widget, TRUE, text_width, self->title);
+  pango_layout_get_pixel_size (title_layout, NULL, &title_height);
 
   gtk_snapshot_save (snapshot);
   /* Centre a lone line in a short tile; otherwise start at the top. */
@@ -230,36 +287,20 @@ crn_slot_tile_snapshot (GtkWidget   *widget,
     gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (PADDING_X, MAX (0, (height - title_height) / 2)));
   else
     gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (PADDING_X, PADDING_Y));
-  gtk_snapshot_append_layout (snapshot, self->title_layout, &color);
+  gtk_snapshot_append_layout (snapshot, title_layout, &color);
 
   if (self->detail != NULL && height >= 2 * title_height + PADDING_Y)
     {
       GdkRGBA dim = color;
 
       dim.alpha *= 0.8f;
-      pango_layout_set_width (self->detail_layout, text_width * PANGO_SCALE);
       gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (0, title_height));
-      gtk_snapshot_append_layout (snapshot, self->detail_layout, &dim);
+      gtk_snapshot_append_layout (snapshot, get_layout (widget, FALSE, text_width, self->detail),
+                                  &dim);
     }
   gtk_snapshot_restore (snapshot);
 
   gtk_snapshot_pop (snapshot);
-}
-
-static void
-crn_slot_tile_css_changed (GtkWidget         *widget,
-                           GtkCssStyleChange *change)
-{
-  CrnSlotTile *self = CRN_SLOT_TILE (widget);
-
-  GTK_WIDGET_CLASS (crn_slot_tile_parent_class)->css_changed (widget, change);
-
-  /* The font may have changed: the layouts pick it up from the widget's Pango context. */
-  if (self->title_layout != NULL)
-    {
-      pango_layout_context_changed (self->title_layout);
-      pango_layout_context_changed (self->detail_layout);
-    }
 }
 
 /*
@@ -272,8 +313,6 @@ crn_slot_tile_finalize (GObject *object)
   CrnSlotTile *self = (CrnSlotTile *) object;
 
   g_clear_object (&self->slot);
-  g_clear_object (&self->title_layout);
-  g_clear_object (&self->detail_layout);
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->detail, g_free);
   g_clear_pointer (&self->label, g_free);
@@ -291,7 +330,6 @@ crn_slot_tile_class_init (CrnSlotTileClass *klass)
 
   widget_class->measure = crn_slot_tile_measure;
   widget_class->snapshot = crn_slot_tile_snapshot;
-  widget_class->css_changed = crn_slot_tile_css_changed;
 
   /**
    * CrnSlotTile::activate:
@@ -400,8 +438,6 @@ crn_slot_tile_set_slot (CrnSlotTile     *self,
       g_free (self->label);
       self->label = with_name;
     }
-
-  update_layouts (self);
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, self->label,
