@@ -171,6 +171,10 @@ typedef struct
   GPtrArray   *ids;               /* NULL = any */
   gint64       lu_min_ms;         /* exclusive lower bound; -1 = none */
   gint64       lu_max_ms;         /* exclusive upper bound; -1 = none */
+  const char  *after_id;          /* with after_lu_ms: only rows after (after_lu_ms,
+                                   * after_id) in (last_updated_ms, id) order (a system
+                                   * search's cursor); NULL = none */
+  gint64       after_lu_ms;
   CrnSortKey   sort;
   gboolean     descending;
   guint        count;

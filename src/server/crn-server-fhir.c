@@ -973,6 +973,330 @@ fail:
 }
 
 /* ---------------------------------------------------------------------------------- */
+/* System search: the apps' delta pull in one request                                  */
+/*
+ * GET [base]?_type=Schedule,Slot,Appointment&_lastUpdated=gt<ms>&_sort=_lastUpdated&_count=N
+ *
+ * The three searches of each type (the same functions, so the same rights: a type the
+ * account may not search at all, the coordinator's Appointment, is left out), merged in
+ * (lastUpdated, type, id) order: Schedule before Slot before Appointment at the same
+ * instant. Pages are cut by a cursor after the last entry sent (`_cursor=<ms>_<type>_<id>_
+ * <total>`, ids hold no "_"), not by an offset: each page reads at most _count rows per
+ * type from the last_updated_ms indexes, however far the pull is.
+ */
+
+static const char * const system_types[] = { "Schedule", "Slot", "Appointment" };
+#define N_SYSTEM_TYPES G_N_ELEMENTS (system_types)
+
+typedef struct
+{
+  gint64  lu_ms;
+  guint   type;
+  char   *id;
+  gint64  total;
+} Cursor;
+
+static gboolean
+parse_cursor (const char  *text,
+              Cursor      *cursor,
+              GError     **error)
+{
+  g_auto(GStrv) parts = g_strsplit (text, "_", -1);
+  guint64 type = 0, total = 0;
+  gint64 lu = 0;
+
+  if (g_strv_length (parts) != 4 ||
+      !g_ascii_string_to_signed (parts[0], 10, 0, G_MAXINT64, &lu, NULL) ||
+      !g_ascii_string_to_unsigned (parts[1], 10, 0, N_SYSTEM_TYPES - 1, &type, NULL) ||
+      !crn_fhir_id_is_valid (parts[2]) ||
+      !g_ascii_string_to_unsigned (parts[3], 10, 0, G_MAXINT32, &total, NULL))
+    {
+      crn_fhir_set_error (error, CRN_FHIR_ERROR_INVALID_VALUE, "_cursor",
+                          _("This page address is not one the server gave: follow the "
+                            "search's next link as it is."));
+      return FALSE;
+    }
+  cursor->lu_ms = lu;
+  cursor->type = type;
+  cursor->id = g_strdup (parts[2]);
+  cursor->total = total;
+  return TRUE;
+}
+
+static gboolean
+parse_system_types (Request   *req,
+                    gboolean   wanted[N_SYSTEM_TYPES],
+                    GError   **error)
+{
+  const char *value = route_params_get (req->params, "_type");
+  g_auto(GStrv) names = NULL;
+  gboolean any = FALSE;
+
+  if (value == NULL)
+    {
+      crn_fhir_set_error (error, CRN_FHIR_ERROR_MISSING_FIELD, "_type",
+                          _("A search of the whole server names the resource types it wants "
+                            "in _type, for example _type=Schedule,Slot,Appointment."));
+      return FALSE;
+    }
+  names = g_strsplit (value, ",", -1);
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      guint t;
+
+      for (t = 0; t < N_SYSTEM_TYPES; t++)
+        if (g_str_equal (names[i], system_types[t]))
+          break;
+      if (t == N_SYSTEM_TYPES)
+        {
+          crn_fhir_set_error (error, CRN_FHIR_ERROR_UNKNOWN_CODE, "_type",
+                              _("A search of the whole server can list Schedule, Slot and "
+                                "Appointment resources only, not “%s”."), names[i]);
+          return FALSE;
+        }
+      wanted[t] = TRUE;
+      any = TRUE;
+    }
+  if (!any)
+    {
+      crn_fhir_set_error (error, CRN_FHIR_ERROR_MISSING_FIELD, "_type",
+                          _("A search of the whole server names the resource types it wants "
+                            "in _type, for example _type=Schedule,Slot,Appointment."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gint64
+system_row_lu (guint         type,
+               gconstpointer row)
+{
+  switch (type)
+    {
+    case 0:
+      return ((const CrnTemplate *) row)->last_updated_ms;
+    case 1:
+      return ((const CrnSlot *) row)->last_updated_ms;
+    default:
+      return ((const CrnBooking *) row)->last_updated_ms;
+    }
+}
+
+static const char *
+system_row_id (guint         type,
+               gconstpointer row)
+{
+  switch (type)
+    {
+    case 0:
+      return ((const CrnTemplate *) row)->id;
+    case 1:
+      return ((const CrnSlot *) row)->id;
+    default:
+      return ((const CrnBooking *) row)->id;
+    }
+}
+
+static char *
+system_link (Request      *req,
+             const Cursor *next)
+{
+  g_auto(GStrv) parts = g_strsplit (req->params->raw, "&", -1);
+  GString *url = g_string_new (req->fhir_base);
+  gboolean first = TRUE;
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      if (parts[i][0] == '\0' || (next != NULL && g_str_has_prefix (parts[i], "_cursor=")))
+        continue;
+      g_string_append_c (url, first ? '?' : '&');
+      g_string_append (url, parts[i]);
+      first = FALSE;
+    }
+  if (next != NULL)
+    g_string_append_printf (url, "%c_cursor=%" G_GINT64_FORMAT "_%u_%s_%" G_GINT64_FORMAT,
+                            first ? '?' : '&', next->lu_ms, next->type, next->id, next->total);
+  return g_string_free (url, FALSE);
+}
+
+static void
+system_search (Request *req)
+{
+  static const char * const known[] = {
+    "_type", "_lastUpdated", "_sort", "_count", "_cursor", NULL
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrnFhirBundleBuilder) bundle = NULL;
+  g_auto(RouteSlotOptions) slot_options = { 0 };
+  g_autofree char *self_url = NULL;
+  g_autofree char *text = NULL;
+  GPtrArray *lists[N_SYSTEM_TYPES] = { NULL, };
+  guint pos[N_SYSTEM_TYPES] = { 0, };
+  gboolean wanted[N_SYSTEM_TYPES] = { FALSE, };
+  gboolean more = FALSE;
+  const char *cursor_text = route_params_get (req->params, "_cursor");
+  Cursor cursor = { 0, };
+  Cursor last = { 0, };
+  CrnServerQuery query;
+  gint64 total = 0;
+  guint n = 0;
+  gsize len = 0;
+
+  crn_server_query_init (&query);
+  if (!route_params_check_known (req->params, "[base]", known, &error) ||
+      !parse_system_types (req, wanted, &error) ||
+      !parse_paging (req, &query, FALSE, &error) ||
+      !parse_last_updated (req, &query, &error) ||
+      (cursor_text != NULL && !parse_cursor (cursor_text, &cursor, &error)))
+    goto fail;
+  if (query.descending || query.offset > 0)
+    {
+      crn_fhir_set_error (&error, CRN_FHIR_ERROR_INVALID_VALUE, "_sort",
+                          _("A search of the whole server is sorted by _lastUpdated, oldest "
+                            "first, and pages by its next link."));
+      goto fail;
+    }
+
+  for (guint t = 0; t < N_SYSTEM_TYPES; t++)
+    {
+      CrnServerQuery q = query;
+      g_autoptr(GError) type_error = NULL;
+      guint type_total = 0;
+
+      if (!wanted[t])
+        continue;
+      q.count = query.count;
+      if (cursor_text != NULL)
+        {
+          /* Rows after the cursor: for the types before its type, strictly later; for its
+           * type, later or the same instant and a greater id; for the types after it, the
+           * same instant or later. */
+          if (t < cursor.type)
+            q.lu_min_ms = MAX (q.lu_min_ms, cursor.lu_ms);
+          else if (t > cursor.type)
+            q.lu_min_ms = MAX (q.lu_min_ms, cursor.lu_ms - 1);
+          else
+            {
+              q.after_id = cursor.id;
+              q.after_lu_ms = cursor.lu_ms;
+            }
+        }
+      switch (t)
+        {
+        case 0:
+          lists[t] = crn_server_db_query_schedules (req->ctx->db, req->account, &q,
+                                                    cursor_text == NULL ? &type_total : NULL,
+                                                    &type_error);
+          break;
+        case 1:
+          lists[t] = crn_server_db_query_slots (req->ctx->db, req->account, &q,
+                                                cursor_text == NULL ? &type_total : NULL,
+                                                &type_error);
+          break;
+        default:
+          lists[t] = crn_server_db_query_bookings (req->ctx->db, req->account, &q,
+                                                   cursor_text == NULL ? &type_total : NULL,
+                                                   &type_error);
+          break;
+        }
+      if (lists[t] == NULL)
+        {
+          /* A type this account may not search is not part of its answer. */
+          if (g_error_matches (type_error, CRN_SERVER_ERROR, CRN_SERVER_ERROR_FORBIDDEN))
+            continue;
+          g_propagate_error (&error, g_steal_pointer (&type_error));
+          goto fail;
+        }
+      total += type_total;
+    }
+  if (cursor_text != NULL)
+    total = cursor.total;
+
+  self_url = system_link (req, NULL);
+  bundle = crn_fhir_bundle_builder_new_text (req->fhir_base, self_url, NULL);
+  route_slot_options_init (req, &slot_options);
+  /* Merge the sorted lists, oldest first; at the same instant, by type then id. */
+  while (n < query.count)
+    {
+      gint best = -1;
+      gint64 best_lu = 0;
+      const char *best_id = NULL;
+      gconstpointer row;
+
+      for (guint t = 0; t < N_SYSTEM_TYPES; t++)
+        {
+          gconstpointer candidate;
+          gint64 lu;
+
+          if (lists[t] == NULL || pos[t] >= lists[t]->len)
+            continue;
+          candidate = g_ptr_array_index (lists[t], pos[t]);
+          lu = system_row_lu (t, candidate);
+          if (best < 0 || lu < best_lu ||
+              (lu == best_lu && (guint) best == t &&
+               strcmp (system_row_id (t, candidate), best_id) < 0))
+            {
+              best = t;
+              best_lu = lu;
+              best_id = system_row_id (t, candidate);
+            }
+        }
+      if (best < 0)
+        break;
+      row = g_ptr_array_index (lists[best], pos[best]++);
+      switch (best)
+        {
+        case 0:
+          add_node (bundle, route_build_schedule (req, row), CRN_FHIR_SEARCH_MODE_MATCH);
+          break;
+        case 1:
+          crn_fhir_bundle_builder_add_slot (bundle, row,
+                                            route_slot_options_for (req, &slot_options, row,
+                                                                    FALSE),
+                                            CRN_FHIR_SEARCH_MODE_MATCH);
+          break;
+        default:
+          add_node (bundle, route_build_appointment (req, row), CRN_FHIR_SEARCH_MODE_MATCH);
+          break;
+        }
+      last.lu_ms = best_lu;
+      last.type = best;
+      last.id = (char *) system_row_id (best, row);
+      n++;
+    }
+  /* More when a list has rows left, or was cut at _count (the next page may be empty). */
+  for (guint t = 0; t < N_SYSTEM_TYPES; t++)
+    if (lists[t] != NULL && (pos[t] < lists[t]->len || lists[t]->len >= query.count))
+      more = TRUE;
+
+  crn_fhir_bundle_builder_set_total (bundle, total);
+  if (more && n > 0)
+    {
+      g_autofree char *next = NULL;
+
+      last.total = total;
+      next = system_link (req, &last);
+      crn_fhir_bundle_builder_set_next (bundle, next);
+    }
+  text = crn_fhir_bundle_builder_end_text (bundle, &len);
+  soup_server_message_set_status (req->msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (req->msg, "application/fhir+json", SOUP_MEMORY_TAKE,
+                                    g_steal_pointer (&text), len);
+  for (guint t = 0; t < N_SYSTEM_TYPES; t++)
+    g_clear_pointer (&lists[t], g_ptr_array_unref);
+  g_free (cursor.id);
+  crn_server_query_clear (&query);
+  return;
+
+fail:
+  for (guint t = 0; t < N_SYSTEM_TYPES; t++)
+    g_clear_pointer (&lists[t], g_ptr_array_unref);
+  g_free (cursor.id);
+  crn_server_query_clear (&query);
+  crn_server_send_error (req->msg, error, NULL);
+}
+
+/* ---------------------------------------------------------------------------------- */
 /* Directory: Practitioner, PractitionerRole, Organization, HealthcareService          */
 
 static void
@@ -1273,6 +1597,25 @@ fhir_handler (SoupServer        *server,
   segments = g_strsplit (path + strlen ("/fhir"), "/", 5);
   /* "" , type, id */
   n = g_strv_length (segments);
+  if ((n < 2 || (n == 2 && segments[1][0] == '\0')) &&
+      route_params_get (params, "_type") != NULL)
+    {
+      /* GET [base]?_type=…: a search of the whole server. */
+      account = crn_server_require_account (ctx, msg);
+      if (account == NULL)
+        return;
+      fhir_base = g_strdup_printf ("%s/fhir", ctx->base_url);
+      req.ctx = ctx;
+      req.msg = msg;
+      req.account = account;
+      req.params = params;
+      req.fhir_base = fhir_base;
+      if (method == SOUP_METHOD_GET || method == SOUP_METHOD_HEAD)
+        system_search (&req);
+      else
+        method_not_allowed (&req, "GET");
+      return;
+    }
   if (n < 2 || segments[1][0] == '\0')
     {
       route_send_new_error (msg, CRN_SERVER_ERROR, CRN_SERVER_ERROR_NOT_FOUND,

@@ -104,6 +104,23 @@ filter_bind (Filter       *f,
     }
 }
 
+/* A cursor in (last_updated_ms, id) order, written so that SQLite still walks the
+ * last_updated_ms index from the cursor on. */
+static void
+filter_after (Filter               *f,
+              const CrnServerQuery *query)
+{
+  if (query->after_id == NULL)
+    return;
+  g_string_append (f->where, " AND last_updated_ms >= ");
+  filter_int (f, query->after_lu_ms);
+  g_string_append (f->where, " AND (last_updated_ms > ");
+  filter_int (f, query->after_lu_ms);
+  g_string_append (f->where, " OR id > ");
+  filter_text (f, query->after_id);
+  g_string_append (f->where, ")");
+}
+
 static void
 filter_common (Filter               *f,
                const CrnServerQuery *query)
@@ -138,6 +155,7 @@ filter_common (Filter               *f,
       g_string_append (f->where, " AND last_updated_ms < ");
       filter_int (f, query->lu_max_ms);
     }
+  filter_after (f, query);
 }
 
 /* The practice's filter on practitioners. A search sorted by _lastUpdated is the apps'
@@ -301,6 +319,7 @@ crn_server_db_query_schedules (CrnServerDb            *self,
       g_string_append (f.where, " AND last_updated_ms < ");
       filter_int (&f, query->lu_max_ms);
     }
+  filter_after (&f, query);
   if (_crn_db_is_practice (account))
     filter_in (&f, "practitioner", account->acts_for);
 

@@ -248,6 +248,64 @@ appointment_search (guint role)
                        booking_reg);
 }
 
+/* The apps' delta pull: one search of the whole server (`GET /fhir?_type=…`), every page
+ * (following next) searched for `"id":"<id>"`, so that a reference to the target does not
+ * count. */
+static gboolean
+system_search_contains (const char *what,
+                        guint       role,
+                        const char *id)
+{
+  g_autofree char *needle = g_strdup_printf ("\"id\":\"%s\"", id);
+  g_autofree char *path = g_strdup ("/fhir?_type=Schedule,Slot,Appointment"
+                                    "&_sort=_lastUpdated&_count=200");
+
+  for (guint page = 0; path != NULL && page < 100; page++)
+    {
+      g_autoptr(CrnTestResponse) r = get (role, path);
+      const char *next, *end;
+
+      if (!verdict (what, role, r))
+        return FALSE;
+      if (strstr (r->body, needle) != NULL)
+        return TRUE;
+      g_clear_pointer (&path, g_free);
+      next = strstr (r->body, "\"relation\":\"next\",\"url\":\"");
+      if (next == NULL)
+        break;
+      next += strlen ("\"relation\":\"next\",\"url\":\"");
+      end = strchr (next, '"');
+      g_assert_nonnull (end);
+      g_assert_true (g_str_has_prefix (next, server->base));
+      path = g_strndup (next + strlen (server->base), end - next - strlen (server->base));
+    }
+  return FALSE;
+}
+
+static gboolean
+system_search (guint role)
+{
+  return system_search_contains ("system.search", role, slot_reg);
+}
+
+static gboolean
+system_search_own (guint role)
+{
+  return system_search_contains ("system.search-own", role, slot_own);
+}
+
+static gboolean
+system_search_schedule (guint role)
+{
+  return system_search_contains ("system.search-schedule", role, "sched-" GP_A "-" PLACE_A);
+}
+
+static gboolean
+system_search_appointment (guint role)
+{
+  return system_search_contains ("system.search-appointment", role, booking_reg);
+}
+
 /* Cancel a booking the regulator made. */
 static gboolean
 appointment_cancel (guint role)
@@ -352,6 +410,10 @@ static const Action actions[] = {
   { "appointment.read", appointment_read },
   { "appointment.read-pharmacy", appointment_read_pharmacy },
   { "appointment.search", appointment_search },
+  { "system.search", system_search },
+  { "system.search-own", system_search_own },
+  { "system.search-schedule", system_search_schedule },
+  { "system.search-appointment", system_search_appointment },
   { "appointment.cancel", appointment_cancel },
   { "schedule.read", schedule_read },
   { "schedule.update", schedule_update },
