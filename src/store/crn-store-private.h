@@ -96,6 +96,13 @@ gboolean      _crn_store_db_upsert_templates    (CrnStoreDb  *db,
                                                  GPtrArray   *templates,
                                                  guint       *n_applied,
                                                  GError     **error);
+gboolean      _crn_store_db_apply_server_page   (CrnStoreDb          *db,
+                                                 GPtrArray           *templates,
+                                                 GPtrArray           *slots,
+                                                 GPtrArray           *bookings,
+                                                 const CrnSyncState  *state,
+                                                 guint                n_applied[3],
+                                                 GError             **error);
 gboolean      _crn_store_db_apply_page          (CrnStoreDb          *db,
                                                  const char          *resource,
                                                  GPtrArray           *objects,

@@ -693,6 +693,47 @@ _crn_store_db_upsert_templates (CrnStoreDb  *db,
 
 /* ------------------------------------------------------------------ pages, restores */
 
+/* Writes server rows of one type inside the caller's transaction. */
+static gboolean
+write_server_rows (CrnStoreDb  *db,
+                   const char  *resource,
+                   GPtrArray   *objects,
+                   guint       *n_applied,
+                   GError     **error)
+{
+  guint applied_count = 0;
+
+  for (guint i = 0; objects != NULL && i < objects->len; i++)
+    {
+      gconstpointer object = g_ptr_array_index (objects, i);
+      gboolean applied = FALSE;
+      gboolean ok;
+
+      if (g_strcmp0 (resource, "Slot") == 0)
+        ok = write_slot (db, slot_upsert_server_sql, object, &applied, error);
+      else if (g_strcmp0 (resource, "Appointment") == 0)
+        ok = write_booking (db, booking_upsert_server_sql, object, &applied, error);
+      else if (g_strcmp0 (resource, "Schedule") == 0)
+        ok = write_template (db, object, TRUE, &applied, error);
+      else
+        {
+          g_critical ("Unknown resource type %s", resource);
+          ok = FALSE;
+          g_set_error_literal (error, CRN_STORE_ERROR, CRN_STORE_ERROR_INVALID,
+                               "Unknown resource type");
+        }
+      if (!ok)
+        return FALSE;
+      applied_count += applied;
+    }
+
+  if (applied_count > 0 && g_strcmp0 (resource, "Slot") == 0 &&
+      !flag_removed_held_slots (db, error))
+    return FALSE;
+  *n_applied = applied_count;
+  return TRUE;
+}
+
 /**
  * _crn_store_db_apply_page:
  * @resource: "Slot" (@objects hold #CrnSlot), "Appointment" (#CrnBooking) or "Schedule"
@@ -717,41 +758,8 @@ _crn_store_db_apply_page (CrnStoreDb          *db,
   if (!_crn_store_db_begin (db, error))
     return FALSE;
 
-  for (guint i = 0; objects != NULL && i < objects->len; i++)
-    {
-      gconstpointer object = g_ptr_array_index (objects, i);
-      gboolean applied = FALSE;
-      gboolean ok;
-
-      if (g_strcmp0 (resource, "Slot") == 0)
-        ok = write_slot (db, slot_upsert_server_sql, object, &applied, error);
-      else if (g_strcmp0 (resource, "Appointment") == 0)
-        ok = write_booking (db, booking_upsert_server_sql, object, &applied, error);
-      else if (g_strcmp0 (resource, "Schedule") == 0)
-        ok = write_template (db, object, TRUE, &applied, error);
-      else
-        {
-          g_critical ("Unknown resource type %s", resource);
-          ok = FALSE;
-          g_set_error_literal (error, CRN_STORE_ERROR, CRN_STORE_ERROR_INVALID,
-                               "Unknown resource type");
-        }
-      if (!ok)
-        {
-          _crn_store_db_rollback (db);
-          return FALSE;
-        }
-      applied_count += applied;
-    }
-
-  if (applied_count > 0 && g_strcmp0 (resource, "Slot") == 0 &&
-      !flag_removed_held_slots (db, error))
-    {
-      _crn_store_db_rollback (db);
-      return FALSE;
-    }
-
-  if (state != NULL && !_crn_store_db_set_sync_state (db, state, error))
+  if (!write_server_rows (db, resource, objects, &applied_count, error) ||
+      (state != NULL && !_crn_store_db_set_sync_state (db, state, error)))
     {
       _crn_store_db_rollback (db);
       return FALSE;
@@ -762,6 +770,49 @@ _crn_store_db_apply_page (CrnStoreDb          *db,
 
   if (n_applied != NULL)
     *n_applied = applied_count;
+  return TRUE;
+}
+
+/**
+ * _crn_store_db_apply_server_page:
+ * @templates: (nullable): #CrnTemplate of the page
+ * @slots: (nullable): #CrnSlot of the page
+ * @bookings: (nullable): #CrnBooking of the page
+ * @state: (nullable): the pull's watermark after this page
+ * @n_applied: (out caller-allocates) (array fixed-size=3): rows that were new or newer, per
+ *   type (templates, slots, bookings)
+ *
+ * A page of a search over several types: templates, then slots, then bookings, and the
+ * watermark, in one transaction.
+ */
+gboolean
+_crn_store_db_apply_server_page (CrnStoreDb          *db,
+                                 GPtrArray           *templates,
+                                 GPtrArray           *slots,
+                                 GPtrArray           *bookings,
+                                 const CrnSyncState  *state,
+                                 guint                n_applied[3],
+                                 GError             **error)
+{
+  guint applied[3] = { 0, 0, 0 };
+
+  if (!_crn_store_db_begin (db, error))
+    return FALSE;
+
+  if (!write_server_rows (db, "Schedule", templates, &applied[0], error) ||
+      !write_server_rows (db, "Slot", slots, &applied[1], error) ||
+      !write_server_rows (db, "Appointment", bookings, &applied[2], error) ||
+      (state != NULL && !_crn_store_db_set_sync_state (db, state, error)))
+    {
+      _crn_store_db_rollback (db);
+      return FALSE;
+    }
+
+  if (!_crn_store_db_commit (db, error))
+    return FALSE;
+
+  for (guint i = 0; i < 3; i++)
+    n_applied[i] = applied[i];
   return TRUE;
 }
 

@@ -514,6 +514,106 @@ crn_store_apply_page_finish (CrnStore      *self,
   return TRUE;
 }
 
+typedef struct
+{
+  GPtrArray    *arrays[3];   /* templates, slots, bookings */
+  CrnSyncState *state;
+  guint         applied[3];
+} ServerPage;
+
+static void
+server_page_free (ServerPage *page)
+{
+  for (guint i = 0; i < 3; i++)
+    g_clear_pointer (&page->arrays[i], g_ptr_array_unref);
+  g_clear_pointer (&page->state, crn_sync_state_free);
+  g_free (page);
+}
+
+static gpointer
+apply_server_page_job (CrnStoreDb *db, CrnStoreJobArgs *a, GError **error)
+{
+  ServerPage *page = a->object;
+
+  return GINT_TO_POINTER (_crn_store_db_apply_server_page (db, page->arrays[0],
+                                                           page->arrays[1], page->arrays[2],
+                                                           page->state, page->applied,
+                                                           error));
+}
+
+/**
+ * crn_store_apply_server_page_async:
+ * @self: a store
+ * @templates: (nullable) (transfer full) (element-type CrnTemplate): the page's templates
+ * @slots: (nullable) (transfer full) (element-type CrnSlot): the page's slots
+ * @bookings: (nullable) (transfer full) (element-type CrnBooking): the page's bookings
+ * @state: (nullable): the pull's new watermark, copied
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: callback
+ * @user_data: data for @callback
+ *
+ * Writes a page of a search over several types (templates first, then slots, then
+ * bookings: what a row refers to is written before it) and the watermark after it in one
+ * transaction; rows not newer than the stored ones are skipped. The arrays are taken, not
+ * copied: the caller must not use them after this call.
+ */
+void
+crn_store_apply_server_page_async (CrnStore            *self,
+                                   GPtrArray           *templates,
+                                   GPtrArray           *slots,
+                                   GPtrArray           *bookings,
+                                   const CrnSyncState  *state,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  CrnStoreJobArgs *a = _crn_store_args_new ();
+  ServerPage *page = g_new0 (ServerPage, 1);
+
+  g_return_if_fail (CRN_IS_STORE (self));
+
+  page->arrays[0] = templates;
+  page->arrays[1] = slots;
+  page->arrays[2] = bookings;
+  page->state = state != NULL ? crn_sync_state_copy (state) : NULL;
+  a->object = page;
+  a->object_free = (GDestroyNotify) server_page_free;
+  _crn_store_run_job (self, crn_store_apply_server_page_async, a, apply_server_page_job, NULL,
+                      cancellable, callback, user_data);
+}
+
+/**
+ * crn_store_apply_server_page_finish:
+ * @n_templates: (out) (optional): templates that were new or newer
+ * @n_slots: (out) (optional): slots that were new or newer
+ * @n_bookings: (out) (optional): bookings that were new or newer
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+crn_store_apply_server_page_finish (CrnStore      *self,
+                                    GAsyncResult  *result,
+                                    guint         *n_templates,
+                                    guint         *n_slots,
+                                    guint         *n_bookings,
+                                    GError       **error)
+{
+  ServerPage *page;
+
+  FINISH_CHECK (self, result, crn_store_apply_server_page_async, FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  page = _crn_store_task_args (result)->object;
+  if (n_templates != NULL)
+    *n_templates = page->applied[0];
+  if (n_slots != NULL)
+    *n_slots = page->applied[1];
+  if (n_bookings != NULL)
+    *n_bookings = page->applied[2];
+  return TRUE;
+}
+
 static gpointer
 restore_job (CrnStoreDb *db, CrnStoreJobArgs *a, GError **error)
 {

@@ -59,6 +59,20 @@ gboolean     crn_store_upsert_templates_finish   (CrnStore            *self,
                                                   GError             **error);
 /* A page and the pull's watermark after it, in one transaction. @resource: "Slot",
  * "Appointment" or "Schedule" (@objects hold CrnSlot, CrnBooking or CrnTemplate). */
+void         crn_store_apply_server_page_async   (CrnStore            *self,
+                                                  GPtrArray           *templates,
+                                                  GPtrArray           *slots,
+                                                  GPtrArray           *bookings,
+                                                  const CrnSyncState  *state,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean     crn_store_apply_server_page_finish  (CrnStore            *self,
+                                                  GAsyncResult        *result,
+                                                  guint               *n_templates,
+                                                  guint               *n_slots,
+                                                  guint               *n_bookings,
+                                                  GError             **error);
 void         crn_store_apply_page_async          (CrnStore            *self,
                                                   const char          *resource,
                                                   GPtrArray           *objects,

@@ -51,7 +51,6 @@ struct _CrnSync
   GPtrArray     *queue;         /* CrnOutboxEntry */
   guint          queue_pos;
   PushItem      *item;
-  guint          type_index;
   gint64         page_max_ms;
   gint64         old_watermark_ms;
   guint          generation;    /* bumped when a cycle ends: late answers are dropped */

@@ -12,10 +12,6 @@
 #include "crn-secret-store.h"
 #include "crn-sync-private.h"
 
-/* Pulled in this order: templates, then their slots, then the bookings holding them. */
-static const char * const pull_types[] = { "Schedule", "Slot", "Appointment" };
-#define N_PULL_TYPES G_N_ELEMENTS (pull_types)
-
 /* ---------------------------------------------------------------------------------- */
 /* Storing server copies                                                               */
 
@@ -155,11 +151,18 @@ _crn_sync_target_type_name (CrnChangeTarget target)
 /* ---------------------------------------------------------------------------------- */
 /* Pull                                                                                */
 /*
+ * One search of the whole server for the three types (standard FHIR R4):
+ *   GET /fhir?_type=Schedule,Slot,Appointment&_sort=_lastUpdated&_count=N&_lastUpdated=gt<ms>
+ * following `next`, with one watermark (PULL_RESOURCE in the store's sync state). Each
+ * page's templates, slots and bookings (in that order) and the watermark after it are
+ * written in one transaction. A no-change sync is one request with an empty answer.
+ *
  * Pages are pipelined: the next page is asked for as soon as one arrives, and is applied
  * (its rows and its watermark in one transaction) only after the previous one is stored.
  */
 
-static void pull_type    (CrnSync      *self);
+#define PULL_RESOURCE CRN_SYNC_PULL_RESOURCE
+
 static void request_page (CrnSync      *self,
                           const char   *url);
 static void handle_page  (CrnSync      *self,
@@ -190,25 +193,8 @@ page_done (CrnSync *self)
   if (stash != NULL || stash_error != NULL)
     handle_page (self, stash, stash_error);
   else if (!self->page_in_flight)
-    {
-      self->type_index++;
-      pull_type (self);
-    }
+    _crn_sync_cycle_done (self, NULL);
   /* else: the next page is on its way; on_page_cb() takes it. */
-}
-
-static CrnChangeTarget
-pull_target (guint index)
-{
-  switch (index)
-    {
-    case 0:
-      return CRN_CHANGE_TARGET_TEMPLATE;
-    case 1:
-      return CRN_CHANGE_TARGET_SLOT;
-    default:
-      return CRN_CHANGE_TARGET_BOOKING;
-    }
 }
 
 static void
@@ -219,33 +205,32 @@ on_page_applied_cb (GObject      *source,
   PageData *data = user_data;
   CrnSync *self = data->self;
   g_autoptr(GError) error = NULL;
-  guint n_applied = 0;
+  guint n_templates = 0, n_slots = 0, n_bookings = 0;
 
-  if (!crn_store_apply_page_finish (CRN_STORE (source), result, &n_applied, &error))
+  if (!crn_store_apply_server_page_finish (CRN_STORE (source), result, &n_templates, &n_slots,
+                                           &n_bookings, &error))
     _crn_sync_cycle_done (self, error);
   else
     {
-      if (n_applied > 0)
-        _crn_sync_emit_store_changed (self, pull_types[self->type_index], n_applied);
+      if (n_templates > 0)
+        _crn_sync_emit_store_changed (self, "Schedule", n_templates);
+      if (n_slots > 0)
+        _crn_sync_emit_store_changed (self, "Slot", n_slots);
+      if (n_bookings > 0)
+        _crn_sync_emit_store_changed (self, "Appointment", n_bookings);
       page_done (self);
     }
   page_data_free (data);
 }
 
-/* The page's rows and the watermark after them, in one store transaction: a pull stopped
- * anywhere (even by a crash) has both or neither. */
-static void
-apply_page (PageData  *data,
-            GPtrArray *objects)
+static CrnChangeTarget
+target_for_type (const char *type)
 {
-  CrnSync *self = data->self;
-  CrnSyncState state = { 0 };
-
-  state.resource = (char *) pull_types[self->type_index];
-  state.watermark_ms = data->watermark_ms;
-  state.synced_at_ms = _crn_sync_now_ms ();
-  crn_store_apply_page_async (self->store, pull_types[self->type_index], objects, &state,
-                              self->cancellable, on_page_applied_cb, data);
+  if (g_strcmp0 (type, "Slot") == 0)
+    return CRN_CHANGE_TARGET_SLOT;
+  if (g_strcmp0 (type, "Appointment") == 0)
+    return CRN_CHANGE_TARGET_BOOKING;
+  return CRN_CHANGE_TARGET_TEMPLATE;
 }
 
 static void
@@ -255,9 +240,10 @@ handle_page (CrnSync      *self,
 {
   g_autoptr(GError) local_error = NULL;
   g_autoptr(CrnFhirBundleReader) reader = NULL;
-  g_autoptr(GPtrArray) objects = NULL;
-  CrnChangeTarget target = pull_target (self->type_index);
-  const char *type = pull_types[self->type_index];
+  g_autoptr(GPtrArray) templates = NULL;
+  g_autoptr(GPtrArray) slots = NULL;
+  g_autoptr(GPtrArray) bookings = NULL;
+  CrnSyncState state = { 0 };
   const char *next;
   PageData *data;
   gint64 max_ms = self->page_max_ms;
@@ -294,13 +280,22 @@ handle_page (CrnSync      *self,
   if (next != NULL)
     request_page (self, next);
 
-  objects = g_ptr_array_new_with_free_func (_crn_sync_target_free_func (target));
-  while ((node = crn_fhir_bundle_reader_next (reader, type, &iter)) != NULL)
+  templates = g_ptr_array_new_with_free_func ((GDestroyNotify) crn_template_free);
+  slots = g_ptr_array_new_with_free_func ((GDestroyNotify) crn_slot_free);
+  bookings = g_ptr_array_new_with_free_func ((GDestroyNotify) crn_booking_free);
+  while ((node = crn_fhir_bundle_reader_next (reader, NULL, &iter)) != NULL)
     {
       g_autoptr(GError) parse_error = NULL;
+      const char *type = crn_fhir_get_resource_type (node);
+      CrnChangeTarget target;
       gint64 lu = 0;
-      gpointer object = _crn_sync_parse_resource (target, node, &lu, &parse_error);
+      gpointer object;
 
+      if (g_strcmp0 (type, "Schedule") != 0 && g_strcmp0 (type, "Slot") != 0 &&
+          g_strcmp0 (type, "Appointment") != 0)
+        continue;   /* an included resource, or one this version does not know */
+      target = target_for_type (type);
+      object = _crn_sync_parse_resource (target, node, &lu, &parse_error);
       if (object == NULL)
         {
           /* Never patient data in logs: the FHIR error names a path, not a value. */
@@ -308,7 +303,9 @@ handle_page (CrnSync      *self,
           continue;
         }
       max_ms = MAX (max_ms, lu);
-      g_ptr_array_add (objects, object);
+      g_ptr_array_add (target == CRN_CHANGE_TARGET_SLOT ? slots
+                       : target == CRN_CHANGE_TARGET_BOOKING ? bookings : templates,
+                       object);
     }
 
   data = g_new0 (PageData, 1);
@@ -323,13 +320,19 @@ handle_page (CrnSync      *self,
     data->watermark_ms = max_ms;
 
   self->page_storing = TRUE;
-  if (objects->len == 0 && data->watermark_ms == self->old_watermark_ms && data->last)
+  if (templates->len + slots->len + bookings->len == 0 &&
+      data->watermark_ms == self->old_watermark_ms && data->last)
     {
       page_data_free (data);
       page_done (self);
       return;
     }
-  apply_page (data, objects);
+  state.resource = (char *) PULL_RESOURCE;
+  state.watermark_ms = data->watermark_ms;
+  state.synced_at_ms = _crn_sync_now_ms ();
+  crn_store_apply_server_page_async (self->store, g_steal_pointer (&templates),
+                                     g_steal_pointer (&slots), g_steal_pointer (&bookings),
+                                     &state, self->cancellable, on_page_applied_cb, data);
 }
 
 typedef struct
@@ -377,6 +380,73 @@ request_page (CrnSync    *self,
 }
 
 static void
+start_pull (CrnSync *self,
+            gint64   watermark_ms)
+{
+  g_autoptr(GString) url = NULL;
+
+  self->old_watermark_ms = watermark_ms;
+  self->page_max_ms = watermark_ms;
+  url = g_string_new ("/fhir?_type=" PULL_RESOURCE);
+  g_string_append_printf (url, "&_sort=_lastUpdated&_count=%u", self->page_size);
+  if (watermark_ms > 0)
+    {
+      g_autofree char *iso = crn_fhir_format_instant_ms (watermark_ms);
+      g_autofree char *escaped = g_uri_escape_string (iso, NULL, FALSE);
+
+      g_string_append_printf (url, "&_lastUpdated=gt%s", escaped);
+    }
+  request_page (self, url->str);
+}
+
+/*
+ * A file written before the one watermark kept one per type: the pull starts from the
+ * oldest of the three (rows already held are skipped by version), or from the beginning
+ * when one is missing.
+ */
+
+static const char * const old_resources[] = { "Schedule", "Slot", "Appointment" };
+
+typedef struct
+{
+  CrnSync *self;
+  guint    index;
+  gint64   oldest_ms;
+} OldStates;
+
+static void
+on_old_state_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  OldStates *old = user_data;
+  CrnSync *self = old->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrnSyncState) state = crn_store_get_sync_state_finish (CRN_STORE (source), result,
+                                                                   &error);
+
+  if (state == NULL &&
+      !g_error_matches (error, CRN_STORE_ERROR, CRN_STORE_ERROR_NOT_FOUND))
+    _crn_sync_cycle_done (self, error);
+  else if (state == NULL || state->watermark_ms <= 0)
+    start_pull (self, 0);
+  else
+    {
+      old->oldest_ms = old->index == 0 ? state->watermark_ms
+                                       : MIN (old->oldest_ms, state->watermark_ms);
+      if (++old->index < G_N_ELEMENTS (old_resources))
+        {
+          crn_store_get_sync_state_async (self->store, old_resources[old->index],
+                                          self->cancellable, on_old_state_cb, old);
+          return;
+        }
+      start_pull (self, old->oldest_ms);
+    }
+  g_object_unref (old->self);
+  g_free (old);
+}
+
+static void
 on_state_cb (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
@@ -385,52 +455,31 @@ on_state_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(CrnSyncState) state = crn_store_get_sync_state_finish (CRN_STORE (source), result,
                                                                    &error);
-  g_autoptr(GString) url = NULL;
 
-  if (state == NULL && error != NULL &&
-      !g_error_matches (error, CRN_STORE_ERROR, CRN_STORE_ERROR_NOT_FOUND))
+  /* The store answers a state never written with zeros. */
+  if (state != NULL && (state->watermark_ms > 0 || state->synced_at_ms > 0))
+    start_pull (self, state->watermark_ms);
+  else if (state != NULL || g_error_matches (error, CRN_STORE_ERROR, CRN_STORE_ERROR_NOT_FOUND))
     {
-      _crn_sync_cycle_done (self, error);
-      return;
-    }
-  self->old_watermark_ms = state != NULL ? state->watermark_ms : 0;
-  self->page_max_ms = self->old_watermark_ms;
+      OldStates *old = g_new0 (OldStates, 1);
 
-  url = g_string_new ("/fhir/");
-  g_string_append_printf (url, "%s?_sort=_lastUpdated&_count=%u", pull_types[self->type_index],
-                          self->page_size);
-  if (self->old_watermark_ms > 0)
-    {
-      g_autofree char *iso = crn_fhir_format_instant_ms (self->old_watermark_ms);
-      g_autofree char *escaped = g_uri_escape_string (iso, NULL, FALSE);
-
-      g_string_append_printf (url, "&_lastUpdated=gt%s", escaped);
+      old->self = g_steal_pointer (&self);
+      crn_store_get_sync_state_async (old->self->store, old_resources[0],
+                                      old->self->cancellable, on_old_state_cb, old);
     }
-  request_page (self, url->str);
-}
-
-static void
-pull_type (CrnSync *self)
-{
-  if (self->type_index >= N_PULL_TYPES)
-    {
-      _crn_sync_cycle_done (self, NULL);
-      return;
-    }
-  crn_store_get_sync_state_async (self->store, pull_types[self->type_index], self->cancellable,
-                                  on_state_cb, g_object_ref (self));
+  else
+    _crn_sync_cycle_done (self, error);
 }
 
 /**
  * _crn_sync_pull:
  * @self: a sync
  *
- * Pulls every resource type in turn, then ends the cycle.
+ * Pulls every change since the watermark, then ends the cycle.
  */
 void
 _crn_sync_pull (CrnSync *self)
 {
-  self->type_index = 0;
-  pull_type (self);
+  crn_store_get_sync_state_async (self->store, PULL_RESOURCE, self->cancellable, on_state_cb,
+                                  g_object_ref (self));
 }
-

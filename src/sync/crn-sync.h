@@ -51,6 +51,14 @@ typedef enum /*< flags >*/
 GType crn_sign_out_flags_get_type (void) G_GNUC_CONST;
 #define CRN_TYPE_SIGN_OUT_FLAGS (crn_sign_out_flags_get_type ())
 
+/**
+ * CRN_SYNC_PULL_RESOURCE:
+ *
+ * The name of the pull's one watermark in the store's sync state (crn_store_get_sync_state_async()):
+ * the `_type` of the search it continues.
+ */
+#define CRN_SYNC_PULL_RESOURCE "Schedule,Slot,Appointment"
+
 #define CRN_TYPE_SYNC (crn_sync_get_type ())
 
 G_DECLARE_FINAL_TYPE (CrnSync, crn_sync, CRN, SYNC, GObject)

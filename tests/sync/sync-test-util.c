@@ -258,7 +258,7 @@ search (SyncFake          *fake,
       g_assert_true (g_str_has_prefix (lu, "gt"));
       g_assert_true (crn_fhir_parse_datetime_ms (lu + 2, &after, "_lastUpdated", &error));
     }
-  if (g_str_equal (type, "Slot"))
+  if (type == NULL || g_str_equal (type, "Slot"))
     for (guint i = 0; i < fake->slots->len; i++)
       {
         CrnSlot *slot = g_ptr_array_index (fake->slots, i);
@@ -282,8 +282,11 @@ search (SyncFake          *fake,
       g_autofree char *next = NULL;
       g_autofree char *escaped = lu != NULL ? g_uri_escape_string (lu, NULL, FALSE) : NULL;
 
-      next = g_strdup_printf ("%s/fhir/%s?_sort=_lastUpdated&_count=%u&_offset=%u%s%s",
-                              fake->url, type, count, offset + count,
+      /* type NULL: a search of the whole server (`_type`), as the sync's pull asks. */
+      next = g_strdup_printf ("%s/fhir%s%s?%s_sort=_lastUpdated&_count=%u&_offset=%u%s%s",
+                              fake->url, type != NULL ? "/" : "", type != NULL ? type : "",
+                              type != NULL ? "" : "_type=Schedule,Slot,Appointment&",
+                              count, offset + count,
                               lu != NULL ? "&_lastUpdated=" : "", lu != NULL ? escaped : "");
       crn_fhir_bundle_builder_set_next (bundle, next);
     }
@@ -431,7 +434,10 @@ fake_handler (SoupServer        *server,
     }
 
   parts = g_strsplit (path, "/", 0);   /* "", "fhir", type, id */
-  if (g_strv_length (parts) == 3 && g_str_equal (method, "GET"))
+  if ((g_str_equal (path, "/fhir") || g_str_equal (path, "/fhir/")) &&
+      g_str_equal (method, "GET") && query != NULL && g_hash_table_contains (query, "_type"))
+    search (fake, msg, NULL, query);   /* the fake holds slots only */
+  else if (g_strv_length (parts) == 3 && g_str_equal (method, "GET"))
     search (fake, msg, parts[2], query);
   else if (g_strv_length (parts) == 4 && g_str_equal (parts[2], "Slot") &&
            g_str_equal (method, "GET"))

@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include "crn-fhir.h"
 #include "crn-sync.h"
 #include "sync-test-util.h"
 
@@ -161,9 +162,9 @@ test_pull_pages (Fixture       *f,
   error = run_sync (f);
   g_assert_no_error (error);
 
-  /* 25 slots, 10 a page: three pages, following next. */
-  g_assert_cmpuint (sync_fake_count (f->fake, "GET /fhir/Slot?"), ==, 3);
-  g_assert_cmpuint (sync_fake_count (f->fake, "GET /fhir/Slot?_sort=_lastUpdated&_count=10&_offset=20"),
+  /* 25 slots, 10 a page: three pages of one search of the server, following next. */
+  g_assert_cmpuint (sync_fake_count (f->fake, "GET /fhir?"), ==, 3);
+  g_assert_cmpuint (sync_fake_count (f->fake, "GET /fhir?_type=Schedule,Slot,Appointment&_sort=_lastUpdated&_count=10&_offset=20"),
                     ==, 1);
   first = local_slot (f, "slot-00");
   last = local_slot (f, "slot-24");
@@ -183,8 +184,8 @@ test_pull_interrupted (Fixture       *f,
   g_autoptr(CrnSlot) last = NULL;
 
   seed_slots (f, 25);
-  /* The second page of slots comes back garbled (the third is already asked for). */
-  f->fake->fail_skip = 2;
+  /* The second page comes back garbled (the first is stored, no third is asked for). */
+  f->fake->fail_skip = 1;
   f->fake->fail_malformed = 1;
   error = run_sync (f);
   g_assert_error (error, CRN_SYNC_ERROR, CRN_SYNC_ERROR_INVALID_RESPONSE);
@@ -200,9 +201,9 @@ test_pull_interrupted (Fixture       *f,
   g_assert_no_error (error);
   last = local_slot (f, "slot-24");
   g_assert_nonnull (last);
-  g_assert_cmpuint (sync_fake_count (f->fake, "GET /fhir/Slot?_sort=_lastUpdated&_count=10&_lastUpdated=gt"),
+  g_assert_cmpuint (sync_fake_count (f->fake, "GET /fhir?_type=Schedule,Slot,Appointment&_sort=_lastUpdated&_count=10&_lastUpdated=gt"),
                     ==, 1);
-  g_assert_cmpuint (sync_fake_count (f->fake, "GET /fhir/Slot?"), ==, 2);
+  g_assert_cmpuint (sync_fake_count (f->fake, "GET /fhir?"), ==, 2);
 }
 
 static void
@@ -217,14 +218,12 @@ test_pull_no_change (Fixture       *f,
   error = run_sync (f);
   g_assert_no_error (error);
 
-  /* Nothing changed: one small request per resource type, nothing else. */
+  /* Nothing changed: one small request for the three types, nothing else. */
   sync_fake_clear_log (f->fake);
   error = run_sync (f);
   g_assert_no_error (error);
-  g_assert_cmpuint (f->fake->log->len, ==, 3);
-  g_assert_cmpuint (sync_fake_count (f->fake, "GET /fhir/Schedule?"), ==, 1);
-  g_assert_cmpuint (sync_fake_count (f->fake, "GET /fhir/Appointment?"), ==, 1);
-  g_assert_cmpuint (sync_fake_count (f->fake, "GET /fhir/Slot?_sort=_lastUpdated&_count=10&_lastUpdated=gt"),
+  g_assert_cmpuint (f->fake->log->len, ==, 1);
+  g_assert_cmpuint (sync_fake_count (f->fake, "GET /fhir?_type=Schedule,Slot,Appointment&_sort=_lastUpdated&_count=10&_lastUpdated=gt"),
                     ==, 1);
 
   /* One slot booked on the server: only it comes down. */
@@ -235,10 +234,75 @@ test_pull_no_change (Fixture       *f,
   sync_fake_clear_log (f->fake);
   error = run_sync (f);
   g_assert_no_error (error);
-  g_assert_cmpuint (f->fake->log->len, ==, 3);
+  g_assert_cmpuint (f->fake->log->len, ==, 1);
   changed = local_slot (f, "slot-05");
   g_assert_cmpint (changed->status, ==, CRN_SLOT_STATUS_BUSY);
   g_assert_cmpint (changed->version, ==, 2);
+}
+
+static void
+set_watermark (Fixture    *f,
+               const char *resource,
+               gint64      watermark_ms)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  CrnSyncState state = { 0 };
+
+  state.resource = (char *) resource;
+  state.watermark_ms = watermark_ms;
+  state.synced_at_ms = watermark_ms;
+  crn_store_set_sync_state_async (f->store, &state, NULL, sync_test_result_cb, &result);
+  g_assert_true (crn_store_set_sync_state_finish (f->store, sync_test_wait (&result), &error));
+  g_assert_no_error (error);
+}
+
+/* A file of an earlier version kept one watermark per type: the pull goes on from the
+ * oldest of them (nothing after it is lost; rows already held are skipped by version), then
+ * keeps its one watermark. */
+static void
+test_pull_old_watermarks (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(CrnSyncState) state = NULL;
+  g_autoptr(CrnSlot) before = NULL;
+  g_autoptr(CrnSlot) after = NULL;
+  g_autofree char *iso = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *expected = NULL;
+  gint64 oldest;
+
+  seed_slots (f, 12);
+  /* The old file held the first six slots' time as the slots' watermark, later ones for the
+   * other types. */
+  oldest = sync_fake_get_slot (f->fake, "slot-05")->last_updated_ms;
+  set_watermark (f, "Schedule", oldest + 100000);
+  set_watermark (f, "Slot", oldest);
+  set_watermark (f, "Appointment", oldest + 50000);
+  sync_fake_clear_log (f->fake);
+  error = run_sync (f);
+  g_assert_no_error (error);
+  iso = crn_fhir_format_instant_ms (oldest);
+  escaped = g_uri_escape_string (iso, NULL, FALSE);
+  expected = g_strdup_printf ("GET /fhir?_type=Schedule,Slot,Appointment&_sort=_lastUpdated"
+                              "&_count=10&_lastUpdated=gt%s", escaped);
+  g_assert_cmpuint (sync_fake_count (f->fake, "GET /fhir?"), ==, 1);
+  g_assert_cmpuint (sync_fake_count (f->fake, expected), ==, 1);
+  before = local_slot (f, "slot-05");
+  after = local_slot (f, "slot-06");
+  g_assert_null (before);      /* at or before the old watermark: not asked for again */
+  g_assert_nonnull (after);
+  g_assert_nonnull (local_slot (f, "slot-11"));
+  g_clear_pointer (&after, crn_slot_free);
+
+  crn_store_get_sync_state_async (f->store, CRN_SYNC_PULL_RESOURCE, NULL, sync_test_result_cb,
+                                  &result);
+  state = crn_store_get_sync_state_finish (f->store, sync_test_wait (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (state->watermark_ms, ==,
+                   sync_fake_get_slot (f->fake, "slot-11")->last_updated_ms);
 }
 
 static void
@@ -438,7 +502,7 @@ test_sync_while_syncing (Fixture       *f,
   g_assert_null (second);
   crn_sync_sync_finish (f->sync, sync_test_wait (&second), &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (sync_fake_count (f->fake, "GET /fhir/Schedule?"), ==, 2);
+  g_assert_cmpuint (sync_fake_count (f->fake, "GET /fhir?"), ==, 2);
 }
 
 static void
@@ -464,7 +528,7 @@ test_restart_while_stopping (Fixture       *f,
   crn_sync_start (f->sync);
   sync_test_wait_flag (&synced, 10000);
   g_assert_cmpint (crn_sync_get_status (f->sync), ==, CRN_SYNC_STATUS_IDLE);
-  g_assert_cmpuint (sync_fake_count (f->fake, "GET /fhir/Schedule?"), >=, 1);
+  g_assert_cmpuint (sync_fake_count (f->fake, "GET /fhir?"), >=, 1);
   crn_sync_stop (f->sync);
 }
 
@@ -499,6 +563,8 @@ main (int   argc,
   g_test_add ("/sync/pull/interrupted", Fixture, NULL, setup, test_pull_interrupted,
               teardown);
   g_test_add ("/sync/pull/no-change", Fixture, NULL, setup, test_pull_no_change, teardown);
+  g_test_add ("/sync/pull/old-watermarks", Fixture, NULL, setup, test_pull_old_watermarks,
+              teardown);
   g_test_add ("/sync/push/if-match", Fixture, NULL, setup, test_push_if_match, teardown);
   g_test_add ("/sync/push/booked-first", Fixture, NULL, setup, test_push_booked_first,
               teardown);

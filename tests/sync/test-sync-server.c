@@ -1129,11 +1129,11 @@ test_lost_answers (Fixture       *f,
   g_assert_cmpuint (f->refused->len, ==, 0);
 
   /* 500 and a truncated body: offline, then back. */
-  sync_proxy_set_mode (proxy, SYNC_PROXY_FAIL_500, "GET /fhir/", 1);
+  sync_proxy_set_mode (proxy, SYNC_PROXY_FAIL_500, "GET /fhir", 1);
   error = run_sync (sync);
   g_assert_error (error, CRN_SYNC_ERROR, CRN_SYNC_ERROR_SERVER);
   g_clear_error (&error);
-  sync_proxy_set_mode (proxy, SYNC_PROXY_MALFORMED, "GET /fhir/", 1);
+  sync_proxy_set_mode (proxy, SYNC_PROXY_MALFORMED, "GET /fhir", 1);
   error = run_sync (sync);
   g_assert_error (error, CRN_SYNC_ERROR, CRN_SYNC_ERROR_INVALID_RESPONSE);
   g_clear_error (&error);
@@ -1144,7 +1144,7 @@ test_lost_answers (Fixture       *f,
   /* A slow server: the pull gives up after the timeout (1 s here), the app is offline
    * since then with a reason, not stuck; the next attempt goes through. */
   crn_client_set_timeout (crn_sync_get_client (sync), 1);
-  sync_proxy_set_mode (proxy, SYNC_PROXY_HOLD_ANSWER, "GET /fhir/Slot", 1);
+  sync_proxy_set_mode (proxy, SYNC_PROXY_HOLD_ANSWER, "GET /fhir", 1);
   error = run_sync (sync);
   g_assert_error (error, CRN_SYNC_ERROR, CRN_SYNC_ERROR_NETWORK);
   g_assert_true (crn_sync_error_is_transient (error));
@@ -1417,7 +1417,8 @@ test_pull_killed (Fixture       *f,
 
   /* Before resuming: everything up to the saved watermark is there, at its version. */
   f->store = sync_test_open_store (f->store_path);
-  crn_store_get_sync_state_async (f->store, "Slot", NULL, sync_test_result_cb, &result);
+  crn_store_get_sync_state_async (f->store, CRN_SYNC_PULL_RESOURCE, NULL, sync_test_result_cb,
+                                  &result);
   state = crn_store_get_sync_state_finish (f->store, sync_test_wait (&result), &error);
   g_assert_no_error (error);
   g_clear_object (&result);
