@@ -1,9 +1,11 @@
 /* test-races.c: randomised interleavings of regulation, two practice apps and template
  * changes against the real creneaux-server
  *
- * Each run starts a server, signs in two apps (Dr Morel and her secretary: each a CrnStore
- * on its own SQLite file + a CrnSync, the layers the app uses, no GTK) and plays a random
- * sequence (seeded) of: the regulator booking slots and cancelling its bookings (HTTP), the
+ * The test starts one server and signs in two apps (Dr Morel and her secretary: each a
+ * CrnStore on its own SQLite file + a CrnSync, the layers the app uses, no GTK), kept for all
+ * runs. Each run gives Dr Morel's agenda a fresh block of slots (a new template with a new
+ * extra block: new slot ids; the previous run's free slots leave, its bookings stay), lets
+ * both apps sync it, and plays a random sequence (seeded) of: the regulator booking slots and cancelling its bookings (HTTP), the
  * GP and the secretary reclaiming slots and accepting or declining the bookings they see
  * (saved in their stores, pushed by their syncs, started at random moments and left to run
  * while the rest goes on), and the GP's agenda gaining absences over slots (HTTP). Then both
@@ -48,17 +50,29 @@ typedef struct
   char       *last_error;   /* of the last sync, NULL when it succeeded */
 } App;
 
+/* What all runs share: the server, the tokens and the two signed-in apps. */
 typedef struct
 {
   CrnTestServer *server;
   char          *reg;
   char          *doc;
+  App            apps[2];
+  gsize          log_checked;  /* bytes of the server's log already checked */
+} Session;
+
+typedef struct
+{
+  CrnTestServer *server;
+  char          *reg;
+  char          *doc;
+  Session       *session;
   CrnTemplate   *agenda;
   char          *slots[N_SLOTS];
   gint64         starts[N_SLOTS];
   GPtrArray     *booked;       /* ids acknowledged with 201 */
   GPtrArray     *cancelled;    /* ids whose cancellation got a 200 */
-  App            apps[2];
+  App           *apps;         /* the session's two */
+  GHashTable    *entries;      /* uuids of the outbox entries this run saved */
   GRand         *rand;
   guint          refused;
   guint          done;         /* app changes the server accepted */
@@ -233,6 +247,7 @@ op_reclaim (Run *run,
   entry = crn_change_new_slot ("slot.reclaim", slot);
   crn_store_save_slot_change_async (app->store, slot, entry, NULL, sync_test_result_cb, &result);
   g_assert_true (crn_store_save_slot_change_finish (app->store, sync_test_wait (&result), NULL));
+  g_hash_table_add (run->entries, g_strdup (entry->uuid));
 }
 
 static void
@@ -261,6 +276,7 @@ op_decide (Run *run,
                                        &result);
   g_assert_true (crn_store_save_booking_change_finish (app->store, sync_test_wait (&result),
                                                        NULL));
+  g_hash_table_add (run->entries, g_strdup (entry->uuid));
 }
 
 /* The GP's agenda gains an absence over one slot: removed if free, kept if booked. */
@@ -291,7 +307,7 @@ op_absence (Run *run)
 /* Setup ---------------------------------------------------------------------------- */
 
 static void
-app_open (Run        *run,
+app_open (Session    *session,
           App        *app,
           const char *login)
 {
@@ -303,8 +319,8 @@ app_open (Run        *run,
   app->dir = sync_test_tmpdir ();
   path = g_build_filename (app->dir, "creneaux.db", NULL);
   app->store = sync_test_open_store (path);
-  crn_sync_sign_in_async (app->store, run->server->base, g_getenv ("CRN_TEST_TLS_CERT"), login,
-                          g_hash_table_lookup (run->server->passwords, login), NULL,
+  crn_sync_sign_in_async (app->store, session->server->base, g_getenv ("CRN_TEST_TLS_CERT"),
+                          login, g_hash_table_lookup (session->server->passwords, login), NULL,
                           sync_test_result_cb, &result);
   app->sync = crn_sync_sign_in_finish (sync_test_wait (&result), &error);
   g_assert_no_error (error);
@@ -322,26 +338,115 @@ app_close (App *app)
   g_clear_pointer (&app->dir, g_free);
 }
 
+/* SNP hours all day, bookings to be confirmed by the practice, and the reclaim window (the
+ * longest the rules allow, 7 days) and the regulation horizon (8 days) wide enough for the
+ * runs' slots to be spread over the week ahead (run_first_start). */
 static void
-setup_run (Run *run)
+put_policy (CrnTestServer *server,
+            const char    *coordinator_token)
 {
   g_autoptr(CrnPolicy) policy = crn_policy_new_default ();
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *body = NULL;
   g_autoptr(CrnTestResponse) r = NULL;
+
+  for (guint wd = 1; wd <= 7; wd++)
+    {
+      policy->snp_open[wd] = 0;
+      policy->snp_close[wd] = 24 * 60;
+    }
+  policy->booking_closes_minutes = 0;
+  policy->reclaim_minutes = 7 * 24 * 60;
+  policy->horizon_hours = 8 * 24;
+  policy->needs_confirmation = TRUE;
+  node = crn_fhir_policy_build (policy, "policy");
+  body = crn_fhir_to_string (node, FALSE);
+  r = crn_test_request (server, "PUT", "/fhir/Parameters/policy", coordinator_token, body,
+                        NULL);
+  g_assert_cmpuint (r->status, ==, 200);
+}
+
+/* Once for all runs: the server, the tokens, the CPTS rules and both apps, synced. */
+static void
+setup_session (Session *session)
+{
   g_autofree char *coord = NULL;
+
+  session->server = crn_test_server_start (NULL);
+  session->reg = crn_test_server_token (session->server,
+                                        crn_test_server_login_for (session->server, "regulator"),
+                                        NULL);
+  session->doc = crn_test_server_token (session->server, "dr.morel", NULL);
+  coord = crn_test_server_token (session->server,
+                                 crn_test_server_login_for (session->server, "coordinator"),
+                                 NULL);
+  put_policy (session->server, coord);
+  app_open (session, &session->apps[0], "dr.morel");
+  app_open (session, &session->apps[1],
+            crn_test_server_login_for (session->server, "secretary"));
+  start_sync (&session->apps[0]);
+  start_sync (&session->apps[1]);
+  while (session->apps[0].syncing || session->apps[1].syncing)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+teardown_session (Session *session)
+{
+  app_close (&session->apps[0]);
+  app_close (&session->apps[1]);
+  g_free (session->reg);
+  g_free (session->doc);
+  crn_test_server_free (session->server);
+}
+
+/* The first slot of run @index: one of 150 hourly windows over the week ahead, from the
+ * next 5-minute mark at least 15 minutes ahead, the block not crossing midnight in Paris.
+ * Runs never share slots (each run's block has its own ids), but the server goes over
+ * every future slot of the agenda when it changes, and a later run's absences turn the
+ * removed slots of earlier runs at the same times to busy-unavailable and back: spreading
+ * the runs keeps that work, and a run's time, from growing with the number of runs. */
+#define N_WINDOWS 150
+
+static gint64
+run_first_start (guint index)
+{
+  g_autoptr(GTimeZone) paris = g_time_zone_new_identifier ("Europe/Paris");
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 start = ((now + 15 * 60) / 300 + 1) * 300 + (gint64) (index % N_WINDOWS) * 3600;
+
+  for (;; start += 300)
+    {
+      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (start);
+      g_autoptr(GDateTime) in_paris = g_date_time_to_timezone (utc, paris);
+      guint minute = g_date_time_get_hour (in_paris) * 60 + g_date_time_get_minute (in_paris);
+
+      if (minute + N_SLOTS * 10 < 24 * 60 && minute >= 5)
+        return start;
+    }
+}
+
+/* Each run: Dr Morel's agenda becomes a new template holding one extra block of N_SLOTS
+ * slots of 10 minutes open to regulation (the server turns the previous run's free slots
+ * to entered-in-error and keeps its booked ones); both apps sync it. */
+static void
+setup_run (Session *session,
+           Run     *run,
+           guint    index)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(CrnTestResponse) r = NULL;
+  g_autoptr(GPtrArray) expanded = NULL;
   CrnTemplateException *extra = crn_template_exception_new ();
-  gint64 first = crn_test_pick_start (15, N_SLOTS * 10);
+  gint64 first = run_first_start (index);
+  GDate from, to;
 
-  run->server = crn_test_server_start (NULL);
-  run->reg = crn_test_server_token (run->server,
-                                    crn_test_server_login_for (run->server, "regulator"), NULL);
-  run->doc = crn_test_server_token (run->server, "dr.morel", NULL);
-  coord = crn_test_server_token (run->server,
-                                 crn_test_server_login_for (run->server, "coordinator"), NULL);
-  /* SNP hours all day, bookings to be confirmed by the practice. */
-  crn_test_put_policy (run->server, coord, 0, 0, 0, TRUE);
-
+  run->session = session;
+  run->server = session->server;
+  run->reg = session->reg;
+  run->doc = session->doc;
+  run->apps = session->apps;
   run->agenda = crn_template_new (GP_A, PLACE_A);
   g_free (run->agenda->id);
   run->agenda->id = crn_uuid_new ();
@@ -359,24 +464,26 @@ setup_run (Run *run)
   r = crn_test_request (run->server, "PUT", "/fhir/Schedule/sched-" GP_A "-" PLACE_A, run->doc,
                         body, NULL);
   g_assert_cmpuint (r->status, ==, 200);
+
+  /* The slots' ids are the expansion's (the server expands the same template); each must
+   * be on the server, free. */
+  crn_time_to_local (first, &from, NULL, NULL);
+  crn_time_to_local (extra->end, &to, NULL, NULL);
+  expanded = crn_template_expand (run->agenda, &from, &to);
+  g_assert_cmpuint (expanded->len, ==, N_SLOTS);
   for (guint k = 0; k < N_SLOTS; k++)
     {
-      g_autofree char *iso = NULL;
-      g_autofree char *path = NULL;
-      g_autoptr(CrnTestResponse) s = NULL;
+      CrnSlot *slot = g_ptr_array_index (expanded, k);
 
       run->starts[k] = first + k * 600;
-      iso = crn_test_iso_param (run->starts[k]);
-      path = g_strdup_printf ("/fhir/Slot?actor=Practitioner/pract-" GP_A "&start=ge%s"
-                              "&start=le%s", iso, iso);
-      s = crn_test_request (run->server, "GET", path, run->doc, NULL, NULL);
-      g_assert_cmpint (crn_test_json_int (s->json, "total"), ==, 1);
-      run->slots[k] = g_strdup (crn_test_json_string (s->json, "entry[0].resource.id"));
+      g_assert_cmpint (slot->start, ==, run->starts[k]);
+      run->slots[k] = g_strdup (slot->id);
+      g_assert_cmpint (db_int (run, "SELECT count(*) FROM slots WHERE id = '%s' AND status = %d",
+                               run->slots[k], CRN_SLOT_STATUS_FREE), ==, 1);
     }
   run->booked = g_ptr_array_new_with_free_func (g_free);
   run->cancelled = g_ptr_array_new_with_free_func (g_free);
-  app_open (run, &run->apps[0], "dr.morel");
-  app_open (run, &run->apps[1], crn_test_server_login_for (run->server, "secretary"));
+  run->entries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   start_sync (&run->apps[0]);
   start_sync (&run->apps[1]);
   wait_syncs (run);
@@ -385,17 +492,15 @@ setup_run (Run *run)
 static void
 teardown_run (Run *run)
 {
-  app_close (&run->apps[0]);
-  app_close (&run->apps[1]);
   for (guint k = 0; k < N_SLOTS; k++)
     g_free (run->slots[k]);
   g_ptr_array_unref (run->booked);
   g_ptr_array_unref (run->cancelled);
+  g_hash_table_unref (run->entries);
   crn_template_free (run->agenda);
-  g_free (run->reg);
-  g_free (run->doc);
-  crn_test_server_free (run->server);
 }
+
+/* ---------------------------------------------------------------------------------- */
 
 /* Checks --------------------------------------------------------------------------- */
 
@@ -454,7 +559,7 @@ check_run (Run   *run,
       g_autoptr(GAsyncResult) result = NULL;
       g_autoptr(GPtrArray) done = NULL;
 
-      crn_store_outbox_list_async (app->store, CRN_OUTBOX_DONE, 10000, NULL,
+      crn_store_outbox_list_async (app->store, CRN_OUTBOX_DONE, G_MAXINT, NULL,
                                    sync_test_result_cb, &result);
       done = crn_store_outbox_list_finish (app->store, sync_test_wait (&result), NULL);
       g_assert_nonnull (done);
@@ -462,6 +567,8 @@ check_run (Run   *run,
         {
           CrnOutboxEntry *e = g_ptr_array_index (done, i);
 
+          if (!g_hash_table_contains (run->entries, e->uuid))
+            continue;           /* an earlier run's, checked then */
           if (g_str_equal (e->kind, "slot.reclaim"))
             {
               gint64 status = db_int (run, "SELECT status FROM slots WHERE id = '%s'",
@@ -543,7 +650,11 @@ check_log (Run *run)
   const char *log;
 
   crn_test_server_drain_stderr (run->server);
-  log = run->server->stderr_text->str;
+  /* What the server wrote during this run. */
+  log = run->server->stderr_text->str + run->session->log_checked;
+  run->session->log_checked = run->server->stderr_text->len;
+  if (strstr (log, "ERROR: AddressSanitizer") != NULL || strstr (log, "runtime error:") != NULL)
+    g_error ("The server reported a memory error:\n%s", log);
   g_hash_table_iter_init (&iter, run->server->passwords);
   while (g_hash_table_iter_next (&iter, NULL, &password))
     if (strstr (log, password) != NULL)
@@ -556,14 +667,15 @@ check_log (Run *run)
 }
 
 static void
-play (guint  index,
-      GRand *rand,
-      guint *totals)
+play (Session *session,
+      guint    index,
+      GRand   *rand,
+      guint   *totals)
 {
   Run run = { 0 };
 
   run.rand = rand;
-  setup_run (&run);
+  setup_run (session, &run, index);
   for (guint i = 0; i < N_OPS; i++)
     {
       guint op = g_rand_int_range (rand, 0, 6);
@@ -598,9 +710,28 @@ test_races (void)
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed ((guint32) seed);
   guint totals[10] = { 0 };
+  Session session = { 0 };
+  gint64 start = g_get_monotonic_time ();
+  gint64 runs_start;
 
+  setup_session (&session);
+  runs_start = g_get_monotonic_time ();
   for (guint i = 0; i < runs; i++)
-    play (i, rand, totals);
+    {
+      gint64 before = g_get_monotonic_time ();
+
+      play (&session, i, rand, totals);
+      /* Progress of a long run: the time of every 100th. */
+      if ((i + 1) % 100 == 0)
+        g_test_message ("run %u done (%.2f s, %.0f s since the start)", i + 1,
+                        (g_get_monotonic_time () - before) / 1e6,
+                        (g_get_monotonic_time () - start) / 1e6);
+    }
+  g_test_message ("%u runs in %.0f s (%.2f s per run after %.1f s to start the server and "
+                  "sign in the apps)", runs, (g_get_monotonic_time () - start) / 1e6,
+                  (g_get_monotonic_time () - runs_start) / 1e6 / runs,
+                  (runs_start - start) / 1e6);
+  teardown_session (&session);
   g_test_message ("%u runs, seed %" G_GUINT64_FORMAT ": %u bookings acknowledged (%u "
                   "refused), %u cancellations, %u app changes accepted, operations: %u book, %u cancel, %u reclaim, %u accept/"
                   "decline, %u absence, %u sync; no slot held twice, nothing lost, both apps "
