@@ -19,6 +19,7 @@ struct _CrnPreferencesWindow
   GCancellable         *cancellable;
   guint                 n_unsent;
   GtkWidget            *sign_out_row;
+  GPtrArray            *practitioner_checks;   /* (element-type GtkCheckButton) unowned */
 };
 
 G_DEFINE_FINAL_TYPE (CrnPreferencesWindow, crn_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -216,6 +217,26 @@ build_account_group (CrnPreferencesWindow *self)
   return group;
 }
 
+/* The ticked practitioners become the choice, in the account's order. */
+static void
+on_practitioner_toggled_cb (CrnPreferencesWindow *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) result = NULL;
+
+  if (self->settings == NULL || self->practitioner_checks == NULL)
+    return;
+  for (guint i = 0; i < self->practitioner_checks->len; i++)
+    {
+      GtkCheckButton *check = g_ptr_array_index (self->practitioner_checks, i);
+
+      if (gtk_check_button_get_active (check))
+        g_strv_builder_add (builder, g_object_get_data (G_OBJECT (check), "idnps"));
+    }
+  result = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "selected-practitioners", (const char * const *) result);
+}
+
 static GtkWidget *
 build_practitioners_group (CrnPreferencesWindow *self)
 {
@@ -240,8 +261,10 @@ build_practitioners_group (CrnPreferencesWindow *self)
                                    chosen == NULL || chosen[0] == NULL ||
                                    g_strv_contains ((const char * const *) chosen, ids[i]));
       gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (check), "preferences.toggle-practitioner");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (check), "s", ids[i]);
+      g_object_set_data_full (G_OBJECT (check), "idnps", g_strdup (ids[i]), g_free);
+      g_signal_connect_object (check, "toggled", G_CALLBACK (on_practitioner_toggled_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_ptr_array_add (self->practitioner_checks, check);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
@@ -353,36 +376,6 @@ sign_out_action (GtkWidget  *widget,
     show_sign_out_dialog (self);
 }
 
-static void
-toggle_practitioner_action (GtkWidget  *widget,
-                            const char *action_name,
-                            GVariant   *param)
-{
-  CrnPreferencesWindow *self = CRN_PREFERENCES_WINDOW (widget);
-  const char *idnps = g_variant_get_string (param, NULL);
-  CrnAccount *account = crn_session_get_account (self->session);
-  const char * const *ids = account != NULL ? crn_account_get_practitioners (account) : NULL;
-  g_auto(GStrv) chosen = NULL;
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) result = NULL;
-
-  if (self->settings == NULL || ids == NULL)
-    return;
-  chosen = g_settings_get_strv (self->settings, "selected-practitioners");
-  /* An empty choice means all of them: ticking one off starts from all. */
-  for (guint i = 0; ids[i] != NULL; i++)
-    {
-      gboolean on = chosen[0] == NULL || g_strv_contains ((const char * const *) chosen, ids[i]);
-
-      if (g_strcmp0 (ids[i], idnps) == 0)
-        on = !on;
-      if (on)
-        g_strv_builder_add (builder, ids[i]);
-    }
-  result = g_strv_builder_end (builder);
-  g_settings_set_strv (self->settings, "selected-practitioners", (const char * const *) result);
-}
-
 /*
  * GObject overrides
  */
@@ -396,6 +389,7 @@ crn_preferences_window_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->practitioner_checks, g_ptr_array_unref);
 
   G_OBJECT_CLASS (crn_preferences_window_parent_class)->dispose (object);
 }
@@ -409,14 +403,13 @@ crn_preferences_window_class_init (CrnPreferencesWindowClass *klass)
   object_class->dispose = crn_preferences_window_dispose;
 
   gtk_widget_class_install_action (widget_class, "preferences.sign-out", NULL, sign_out_action);
-  gtk_widget_class_install_action (widget_class, "preferences.toggle-practitioner", "s",
-                                   toggle_practitioner_action);
 }
 
 static void
 crn_preferences_window_init (CrnPreferencesWindow *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->practitioner_checks = g_ptr_array_new ();
 }
 
 /*

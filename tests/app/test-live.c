@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 
 #include "crn-application.h"
+#include "crn-preferences-window.h"
 #include "crn-test-fixtures.h"
 #include "crn-test-server.h"
 #include "crn-window.h"
@@ -608,6 +609,137 @@ test_live_noshow (void)
   wait_until (server_noshow, NULL, "the no-show on the server");
 }
 
+/*
+ * 6. The preferences of a signed-in secretary
+ */
+
+static void
+collect_labels (GtkWidget *widget,
+                GString   *text)
+{
+  if (GTK_IS_LABEL (widget))
+    {
+      g_string_append (text, gtk_label_get_text (GTK_LABEL (widget)));
+      g_string_append_c (text, '\n');
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_labels (child, text);
+}
+
+static GtkCheckButton *
+first_check (GtkWidget *widget)
+{
+  if (GTK_IS_CHECK_BUTTON (widget))
+    return GTK_CHECK_BUTTON (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkCheckButton *found = first_check (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The tick box of the practitioner @idnps, or with @idnps NULL of the first practitioner other
+ * than Dr Morel (its IDNPS in @other_id). The rows' subtitles are the IDNPS. */
+static GtkCheckButton *
+practitioner_check (GtkWidget   *widget,
+                    const char  *idnps,
+                    const char **other_id)
+{
+  if (ADW_IS_ACTION_ROW (widget))
+    {
+      const char *subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (widget));
+      gboolean match = idnps != NULL ? g_strcmp0 (subtitle, idnps) == 0
+                                     : subtitle != NULL && g_str_has_prefix (subtitle, "8997")
+                                       && g_strcmp0 (subtitle, MOREL) != 0;
+
+      if (!match)
+        return NULL;
+      if (other_id != NULL)
+        *other_id = subtitle;
+      return first_check (widget);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkCheckButton *found = practitioner_check (child, idnps, other_id);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_live_preferences (void)
+{
+  const char *login = crn_test_server_login_for (live.server, "secretary");
+  const char *screenshots = g_getenv ("CRN_LIVE_SCREENSHOTS");
+  g_autofree char *morel = crn_session_dup_practitioner_name (session (), MOREL);
+  g_autoptr(GString) text = g_string_new (NULL);
+  GtkWindow *preferences = NULL;
+
+  g_action_group_activate_action (G_ACTION_GROUP (live.app), "preferences", NULL);
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (live.app)); l != NULL; l = l->next)
+    if (CRN_IS_PREFERENCES_WINDOW (l->data))
+      preferences = l->data;
+  g_assert_nonnull (preferences);
+  gtk_window_set_default_size (preferences, 640, 860);
+  crn_test_wait_mapped (GTK_WIDGET (preferences));
+
+  /* The account says where and who: the server, the login, the CA file, and the
+   * practitioners the secretary acts for, by name. */
+  collect_labels (GTK_WIDGET (preferences), text);
+  g_assert_nonnull (strstr (text->str, live.server->base));
+  g_assert_nonnull (strstr (text->str, login));
+  g_assert_nonnull (strstr (text->str, g_getenv ("CRN_TEST_TLS_CERT")));
+  g_assert_nonnull (strstr (text->str, morel));
+  g_assert_nonnull (strstr (text->str, MOREL));
+
+  /* The first run's choice is ticked; ticking Dr Morel off takes him out of the choice, and
+   * ticking him again puts him back. */
+  {
+    g_autoptr(GSettings) settings = crn_first_run_new_settings ();
+    g_auto(GStrv) before = g_settings_get_strv (settings, "selected-practitioners");
+    g_auto(GStrv) off = NULL;
+    g_auto(GStrv) on = NULL;
+    GtkCheckButton *morel_check = practitioner_check (GTK_WIDGET (preferences), MOREL, NULL);
+    const char *other_id = NULL;
+    GtkCheckButton *other = practitioner_check (GTK_WIDGET (preferences), NULL, &other_id);
+
+    g_assert_true (g_strv_contains ((const char * const *) before, MOREL));
+    g_assert_nonnull (morel_check);
+    g_assert_nonnull (other);
+    g_assert_true (gtk_check_button_get_active (morel_check));
+    g_assert_cmpint (gtk_check_button_get_active (other), ==,
+                     g_strv_contains ((const char * const *) before, other_id));
+    gtk_check_button_set_active (morel_check, FALSE);
+    off = g_settings_get_strv (settings, "selected-practitioners");
+    g_assert_false (g_strv_contains ((const char * const *) off, MOREL));
+    g_assert_cmpuint (g_strv_length (off), ==, g_strv_length (before) - 1);
+    gtk_check_button_set_active (morel_check, TRUE);
+    on = g_settings_get_strv (settings, "selected-practitioners");
+    g_assert_true (g_strv_contains ((const char * const *) on, MOREL));
+    g_assert_cmpuint (g_strv_length (on), ==, g_strv_length (before));
+  }
+
+  /* CRN_LIVE_SCREENSHOTS=DIR: the picture of it (docs/screenshots/preferences-signed-in.png). */
+  if (screenshots != NULL)
+    {
+      g_autofree char *path = g_build_filename (screenshots, "preferences-signed-in.png", NULL);
+      g_autoptr(GError) error = NULL;
+
+      crn_test_wait_frames (GTK_WIDGET (preferences), 2);
+      g_assert_true (crn_test_save_png (GTK_WIDGET (preferences), path, &error));
+      g_assert_no_error (error);
+    }
+  gtk_window_destroy (preferences);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -643,6 +775,7 @@ main (int   argc,
   g_test_add_func ("/app/live/3-booking", test_live_booking);
   g_test_add_func ("/app/live/4-reclaim", test_live_reclaim);
   g_test_add_func ("/app/live/5-noshow", test_live_noshow);
+  g_test_add_func ("/app/live/6-preferences", test_live_preferences);
   status = g_test_run ();
 
   while (gtk_application_get_windows (GTK_APPLICATION (live.app)) != NULL)
