@@ -23,6 +23,9 @@ struct _CrnWindow
   GCancellable         *cancellable;
   char                 *store_path;
   GtkWindow            *store_dialog;
+  GdkFrameClock        *first_frame_clock;   /* until the first frame: the store waits */
+  gulong                first_frame_id;
+  guint                 first_frame_timeout_id;   /* or the idle after it */
   gboolean              demo;
   CrnSession           *session;
   CrnSync              *watched_sync;
@@ -359,6 +362,58 @@ open_store (CrnWindow *self)
 }
 
 static void
+stop_waiting_for_first_frame (CrnWindow *self)
+{
+  if (self->first_frame_clock != NULL)
+    {
+      g_clear_signal_handler (&self->first_frame_id, self->first_frame_clock);
+      g_clear_object (&self->first_frame_clock);
+    }
+  g_clear_handle_id (&self->first_frame_timeout_id, g_source_remove);
+}
+
+static gboolean
+on_first_frame_timeout_cb (gpointer user_data)
+{
+  CrnWindow *self = user_data;
+
+  self->first_frame_timeout_id = 0;
+  stop_waiting_for_first_frame (self);
+  open_store (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Once the frame is painted, in the next idle moment: the frame is out first. */
+static void
+on_first_frame_cb (CrnWindow *self)
+{
+  stop_waiting_for_first_frame (self);
+  self->first_frame_timeout_id = g_idle_add (on_first_frame_timeout_cb, self);
+}
+
+/* The window's first frame is painted before the agenda file is opened: opening it and
+ * reading the week on the store's thread would take a CPU from that frame on a busy
+ * machine, and the week could not be shown sooner anyway. A window that does not paint
+ * (hidden, no display) opens it after a second. */
+static void
+open_store_after_first_frame (CrnWindow *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  stop_waiting_for_first_frame (self);
+  if (clock == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      open_store (self);
+      return;
+    }
+  self->first_frame_clock = g_object_ref (clock);
+  self->first_frame_id = g_signal_connect_object (clock, "after-paint",
+                                                  G_CALLBACK (on_first_frame_cb), self,
+                                                  G_CONNECT_SWAPPED);
+  self->first_frame_timeout_id = g_timeout_add (1000, on_first_frame_timeout_cb, self);
+}
+
+static void
 on_agenda_notice_cb (CrnWindow  *self,
                      const char *message)
 {
@@ -611,6 +666,7 @@ crn_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->store_path, g_free);
+  stop_waiting_for_first_frame (self);
   g_clear_handle_id (&self->toast_delay_id, g_source_remove);
   g_queue_clear_full (&self->toasts, g_object_unref);
   if (self->shown_toast != NULL)
@@ -892,8 +948,8 @@ crn_window_add_toast (CrnWindow *self,
  * @path: (nullable): the agenda file, %NULL for the default one
  * @demo: whether to write the fictitious demo practice into it first
  *
- * Opens the local store in the background and feeds the agenda from it: the visible week
- * first, then the weeks around today. A damaged or foreign file is shown in a dialog with the
+ * Opens the local store in the background once the window's first frame is painted, and
+ * feeds the agenda from it: the visible week first, then the weeks around today. A damaged or foreign file is shown in a dialog with the
  * store's message and a way to start fresh, keeping the old file aside.
  */
 void
@@ -906,7 +962,7 @@ crn_window_open_store (CrnWindow  *self,
   g_free (self->store_path);
   self->store_path = path != NULL ? g_strdup (path) : crn_store_get_default_path ();
   self->demo = !!demo;
-  open_store (self);
+  open_store_after_first_frame (self);
 }
 
 /**

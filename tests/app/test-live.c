@@ -209,6 +209,12 @@ showing_agenda (gpointer data)
 }
 
 static gboolean
+showing_first_run (gpointer data)
+{
+  return crn_window_is_showing_first_run (live.window);
+}
+
+static gboolean
 session_idle (gpointer data)
 {
   CrnSync *sync = crn_session_get_sync (session ());
@@ -308,9 +314,10 @@ test_live_first_run (void)
   first_run = crn_window_get_first_run (live.window);
   g_signal_connect (agenda (), "notice", G_CALLBACK (on_notice_cb), NULL);
   crn_test_wait_mapped (GTK_WIDGET (live.window));
-  /* Nobody signed in on this computer: the welcome page, once the agenda file is open. */
+  /* Nobody signed in on this computer: the welcome page, once the agenda file is open (after
+   * the window's first frame). */
+  wait_until (showing_first_run, NULL, "the first-run pages");
   wait_until (first_run_at, (gpointer) "welcome", "the welcome page");
-  g_assert_true (crn_window_is_showing_first_run (live.window));
   activate ("first-run.start");
   g_assert_cmpstr (crn_first_run_get_step (first_run), ==, "server");
 
