@@ -428,23 +428,23 @@ MISSED_HINTS = {
     'app start to first painted frame':
         'Both processes are measured one after the other on a machine whose load changes '
         'from second to second, so the ratio moves by tens of percent between runs (see '
-        'min–max). Profile the start with callgrind on `creneaux --store <file> '
-        '--exit-after-first-frame` against bench-empty-window: look at what runs before the '
-        'first frame (opening the store and reading the whole year instead of the visible '
-        'week, template loading, settings), and move what the first week does not need to '
-        'an idle.',
+        'min–max). The agenda file is now opened only after the first frame (the week '
+        'follows a moment later), so what is left is the window itself: five pages built '
+        'from their templates before the first frame (the empty window has one header '
+        'bar), more libraries to link (libsoup, libsecret, SQLite) and more memory to fault '
+        'in. Building the hidden pages (bookings, availability, follow-up, activity) when '
+        'they are first shown would be the next step.',
     'app resident memory after first frame':
         'Compare `massif` (valgrind --tool=massif) of the app and of the empty window: look '
         'for data loaded before the first frame that the visible week does not need.',
     'switch to next week (layout + paint), p95':
-        'The action (query + tiles) is about a millisecond; the frame after it (style, '
-        'layout, software cairo paint under Xvfb) is the cost, and its p95 over 100 switches '
-        'is dominated by the machine\'s load: tests/app/test-week-view reports the median of '
-        '10 switches (about 9 ms when measured quietly), this harness the p95 of action + '
-        'frame, so both are right about different things. To bring the p95 down: fewer '
-        'widgets per tile (one GtkWidget drawing its texts instead of a box of labels), no '
-        'relayout of unchanged columns, and snapshotting only the visible hours; profile '
-        'with callgrind on tests/bench/bench-week-switch.',
+        'The action (query + tiles) is about a millisecond and the frame\'s own CPU time a '
+        'few (see "CPU time of the next frame" below: tiles with square corners, so that '
+        'cairo fills rectangles instead of rasterising paths, and laid-out texts shared '
+        'across switches); the wall time of the frame is that CPU time stretched by the '
+        'wait for a CPU on the shared machine, plus a round trip to the X server that GTK '
+        'makes at each relayout of the window (the week title\'s label). Measured quietly '
+        'the p95 is under the target; under a load average of 5–10 on two cores it is not.',
     'initial sync of the practice year over loopback TLS':
         'Look at page sizes and per-page transactions, and per-row signals while applying '
         'pages.',
@@ -453,17 +453,13 @@ MISSED_HINTS = {
     'booking on server → row in app store, 200 bookings, p99':
         'Look at the delay between the WebSocket notice and the pull, and the store write.',
     'SAS slot search, 25 RPPS, 72 h, CPTS data set, p99':
-        'Its cost was the JSON: under callgrind (fhir_handler only) a search of ~440 slots '
-        'took 155 M instructions with JsonNode trees, 31 M since the text Bundle and the kept '
-        'statements, i.e. about 10–15 ms of one idle core; what this run shows beyond that is '
-        'waiting for a CPU on the shared machine (its bare handler\'s p99 is inflated too). '
-        'Left: the includes of 25 GPs (~10 M: directory reads and their JsonNode builders, '
-        'which could use the writer too), the COUNT plus the select (~7.5 M), the slots\' '
-        'text (~10 M), and TLS for the ~800 KB answer. '
-        'The query uses the (practitioner, start) index (EXPLAIN QUERY PLAN). Profile the '
-        'server with `valgrind --tool=callgrind --toggle-collect=fhir_handler` through '
-        '`CRN_SERVER_EXE` and `bench-server --sas-only --requests 20` (see '
-        'tests/server/bench-server.c): an answer is ~800 KB of JSON for ~440 slots.',
+        'Under perf the search (~440 slots, ~800 KB) spends its time writing the slots\' '
+        'JSON, building the includes of 25 GPs with JsonNode trees, reading them (one read '
+        'transaction, a mapped file) and encrypting the answer; the copy of the answer at '
+        'the end and the page faults of fresh multi-megabyte buffers are gone. A p99 above '
+        'the target on this run is the wait for a CPU on the shared machine (compare the '
+        'bare handler\'s p99 in the same run). Profile with `perf record` through a '
+        '`CRN_SERVER_EXE` wrapper and `bench-server --sas-only`.',
 }
 
 
@@ -538,6 +534,15 @@ def write_markdown(path, info, rows, growth, figures, failures, runs, scales):
           'between the two stays flat, the store\'s query grows the way an index lookup does; '
           'a ratio that climbs with the scale would point at a scan.')
     w('')
+    sas = next((g for g in growth if g['label'].startswith('SAS slot search')), None)
+    if sas and sas.get('seeding'):
+        w('The SAS data sets: ' + '; '.join(
+            f"{k}×: {v['gps']} GPs, {v['slots']:,} slots, made in {v['seed_s']:.0f} s, server "
+            f"started (agendas expanded) in "
+            + (f"{v['start_s']:.1f} s" if v.get('start_s') is not None else '—')
+            for k, v in sorted(sas['seeding'].items(), key=lambda kv: int(kv[0])))
+          + '. The server expands at start-up only the days each agenda is missing.')
+        w('')
 
     w('## Other figures')
     w('')
@@ -807,6 +812,7 @@ def main():
                        'fit': fit_growth(sorted(points.items())),
                        'why': 'needs three scales or more' if points else 'not measured'})
     sas_points = {}
+    seed_info = {}
     server_scales = scales if args.server_scales is None else \
         [int(x) for x in args.server_scales.split(',') if x.strip()]
     server_bench = next((b for b in layer_benches
@@ -821,6 +827,13 @@ def main():
                                     ['--scale', str(s), '--sas-only', '--requests', '100',
                                      '--seconds', '2'],
                                     env=server_bench.get('env') or {}, timeout=3600)
+                seeded = re.search(r'^Seeded (\d+) GPs, (\d+) slots .*? in ([\d.]+) s$', out or '',
+                                   re.M)
+                started = re.search(r'^Server started .*? in ([\d.]+) s$', out or '', re.M)
+                if seeded:
+                    seed_info[s] = {'gps': int(seeded.group(1)), 'slots': int(seeded.group(2)),
+                                    'seed_s': float(seeded.group(3)),
+                                    'start_s': float(started.group(1)) if started else None}
                 for record in parse_bench_lines(out):
                     if record.get('id') == 'server.sas-search':
                         sas_points[s] = record['p50_ms']
@@ -831,7 +844,8 @@ def main():
         else:
             why = 'the server\'s benchmark takes no --scale argument yet'
     growth.insert(0, {'label': 'SAS slot search (p50), 500 × scale GPs, 8 weeks of slots', 'points': sas_points,
-                      'fit': fit_growth(sorted(sas_points.items())), 'why': why})
+                      'fit': fit_growth(sorted(sas_points.items())), 'why': why,
+                      'seeding': {str(k): v for k, v in seed_info.items()}})
 
     info['load_end'] = ' '.join(f'{x:.2f}' for x in os.getloadavg())
     rows = build_rows(figures, app_mode)
