@@ -1403,7 +1403,12 @@ _crn_fhir_set_datetime (JsonObject *object,
                         const char *member,
                         CrnInstant  instant)
 {
-  g_autofree char *text = crn_time_format_iso (instant);
+  /* Before 1912 through crn_fhir_format_instant_ms(), which writes an instant of Paris's
+   * local mean time (+00:09:21, until March 1911) in UTC; crn_time_format_iso() writes it
+   * with +00:09, which reads back 21 s later (F4). */
+  g_autofree char *text = instant < G_GINT64_CONSTANT (-1830384000)   /* 1912-01-01Z */
+                          ? crn_fhir_format_instant_ms (instant * 1000)
+                          : crn_time_format_iso (instant);
 
   json_object_set_string_member (object, member, text);
 }

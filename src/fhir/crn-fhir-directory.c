@@ -533,6 +533,7 @@ crn_fhir_policy_parse (JsonNode  *node,
                        GError   **error)
 {
   g_autoptr(CrnPolicy) policy = NULL;
+  g_autoptr(GError) local_error = NULL;
   JsonObject *resource;
   JsonArray *parameters;
   guint8 seen_days = 0;
@@ -622,6 +623,14 @@ crn_fhir_policy_parse (JsonNode  *node,
                           _("Parameters.parameter lacks a setting: the policy needs the SNP "
                             "window of all seven days, reclaimMinutes, bookingClosesMinutes, "
                             "horizonHours and needsConfirmation."));
+      return NULL;
+    }
+  /* The rules as a whole (a horizon of zero hours, SNP hours closing before they open…):
+   * a policy read is one the server and the app can apply. */
+  if (!crn_policy_validate (policy, &local_error))
+    {
+      crn_fhir_set_error (error, CRN_FHIR_ERROR_INVALID_VALUE, "Parameters.parameter", "%s",
+                          local_error->message);
       return NULL;
     }
 

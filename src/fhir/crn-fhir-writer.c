@@ -305,7 +305,9 @@ crn_fhir_writer_instant_ms (CrnFhirWriter *self,
   guint month, day;
 
   civil_from_days (days, &year, &month, &day);
-  if (year < 0 || year > 9999)
+  /* Before 1911 Paris was on local mean time (+00:09:21): an offset of whole minutes cannot
+   * say it, crn_fhir_format_instant_ms() writes such an instant in UTC (F4). */
+  if (year < 0 || year > 9999 || offset % 60 != 0)
     {
       g_autofree char *slow = crn_fhir_format_instant_ms (ms);
 

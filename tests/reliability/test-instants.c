@@ -24,6 +24,25 @@ check (gint64 ms)
              " (%+" G_GINT64_FORMAT " ms)", ms, text, back, back - ms);
 }
 
+/* The streaming writer of search Bundles writes the same text as crn_fhir_format_instant_ms()
+ * (an instant before 1911 in UTC too, found by fhir-slot in the reliability work). */
+static void
+check_writer (gint64 ms)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autofree char *text = crn_fhir_format_instant_ms (ms);
+  g_autofree char *expected = g_strdup_printf ("{\"t\":\"%s\"}", text);
+  CrnFhirWriter w;
+
+  crn_fhir_writer_init (&w, out);
+  crn_fhir_writer_begin_object (&w, NULL);
+  crn_fhir_writer_instant_ms (&w, "t", ms);
+  crn_fhir_writer_end_object (&w);
+  if (g_strcmp0 (out->str, expected) != 0)
+    g_error ("%" G_GINT64_FORMAT " ms: the writer gives %s, crn_fhir_format_instant_ms() %s", ms,
+             out->str, expected);
+}
+
 static void
 test_round_trip (void)
 {
@@ -45,12 +64,14 @@ test_round_trip (void)
       if (!crn_fhir_parse_datetime_ms (texts[i], &ms, NULL, &error))
         g_error ("%s does not parse: %s", texts[i], error->message);
       check (ms);
+      check_writer (ms);
       n++;
     }
   /* Every 7 hours and 13 minutes plus a few ms, from 1900 to 2100. */
   for (gint64 s = -2208988800; s < 4102444800; s += 7 * 3600 + 13 * 60 + 7)
     {
       check (s * 1000 + (s & 0x3ff) % 1000);
+      check_writer (s * 1000 + (s & 0x3ff) % 1000);
       n++;
     }
   g_test_message ("%u instants read back to the millisecond", n);
