@@ -151,6 +151,27 @@ check_shape (const char *data,
           continue;
         }
 
+      /* Outside strings JSON has only structure, numbers, true, false and null; json-glib
+       * also reads comments (after "//", or between slash-star and star-slash) and
+       * 'single-quoted' strings, in which it would
+       * not see the structure this loop sees (a second value hidden from it, F1). */
+      if (c != '"' && strchr (" \t\n\r{}[]:,0123456789+-.eEtrufalsn", c) == NULL)
+        {
+          guint line = 1;
+          gsize line_start = 0;
+
+          /* Where, never what (the text may be patient data). */
+          for (gsize j = 0; j < i; j++)
+            if (data[j] == '\n')
+              {
+                line++;
+                line_start = j + 1;
+              }
+          crn_fhir_set_error (error, CRN_FHIR_ERROR_INVALID_JSON, NULL,
+                              _("The body is not valid JSON (error at line %u, column %u); send a "
+                                "FHIR resource in JSON."), line, (guint) (i - line_start + 1));
+          return FALSE;
+        }
       if (c == '"')
         in_string = TRUE;
       else if (c == '{' || c == '[')
