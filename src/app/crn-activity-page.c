@@ -8,10 +8,10 @@
 
 #include "crn-activity-page.h"
 
-#include <cairo-pdf.h>
 #include <glib/gi18n-lib.h>
 
 #include "crn-chart.h"
+#include "crn-export.h"
 #include "crn-page-util.h"
 
 #define MAX_WEEKS 6
@@ -378,126 +378,21 @@ reload (CrnActivityPage *self)
 }
 
 /*
- * The PDF of the month
+ * The PDF of the month: the same document as Export… (crn_export_pdf_build())
  */
 
 static void
-pdf_line (cairo_t    *cr,
-          double     *y,
-          double      size,
-          const char *text)
+on_pdf_saved_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
-  cairo_set_font_size (cr, size);
-  cairo_move_to (cr, 50, *y);
-  cairo_show_text (cr, text);
-  *y += size * 1.6;
-}
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
 
-static gboolean
-write_pdf (CrnActivityPage  *self,
-           const char       *path,
-           GError          **error)
-{
-  const Activity *a = self->shown;
-  const CrnFigures *f;
-  const double width = 595, height = 842;    /* A4 in points */
-  const GdkRGBA black = { 0, 0, 0, 1 }, blue = { 0.21, 0.52, 0.89, 1 };
-  g_autofree char *month_name = NULL;
-  g_autofree char *title = NULL;
-  g_autofree char *key = NULL;
-  cairo_surface_t *surface;
-  cairo_t *cr;
-  cairo_status_t status;
-  const char *labels[MAX_WEEKS];
-  char *label_text[MAX_WEEKS] = { NULL, };
-  guint offered[MAX_WEEKS], booked[MAX_WEEKS];
-  double y = 70;
-
-  if (a == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
-                   _("The figures are not loaded yet. Try again in a moment."));
-      return FALSE;
-    }
-  f = &a->month_figures;
-  month_name = crn_page_dup_month (&a->month);
-  title = g_strdup_printf (_("Créneaux, SNP activity, %s"), month_name);
-  key = g_strdup_printf ("%04u-%02u", g_date_get_year (&a->month), g_date_get_month (&a->month));
-
-  surface = cairo_pdf_surface_create (path, width, height);
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, title);
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_KEYWORDS, key);
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Créneaux " PACKAGE_VERSION);
-  cr = cairo_create (surface);
-
-  cairo_select_font_face (cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
-  pdf_line (cr, &y, 18, title);
-  cairo_select_font_face (cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-  y += 6;
-  {
-    g_autofree char *hours = dup_hours (f->offered_minutes);
-    g_autofree char *fill = dup_percent (crn_figures_fill_rate (f));
-    g_autofree char *noshow = dup_percent (crn_figures_noshow_rate (f));
-    g_autofree char *l1 = g_strdup_printf (_("Slots offered to regulation: %u (%s)"), f->offered, hours);
-    g_autofree char *l2 = g_strdup_printf (_("Slots booked: %u, fill rate %s"), f->booked, fill);
-    g_autofree char *l3 = g_strdup_printf (_("Seen: %u, no-shows: %u, no-show rate %s, cancelled: %u"),
-                                           f->seen, f->noshow, noshow, f->cancelled);
-    g_autofree char *l4 = g_strdup_printf (_("Extra patients this quarter (Q%u): %u"),
-                                           quarter_of (&a->month), a->quarter.extras);
-
-    pdf_line (cr, &y, 11, l1);
-    pdf_line (cr, &y, 11, l2);
-    pdf_line (cr, &y, 11, l3);
-    pdf_line (cr, &y, 11, l4);
-  }
-
-  y += 10;
-  for (guint i = 0; i < a->n_weeks; i++)
-    {
-      label_text[i] = dup_week_label (&a->mondays[i]);
-      labels[i] = label_text[i];
-      offered[i] = a->weeks[i].offered;
-      booked[i] = a->weeks[i].booked;
-    }
-  cairo_save (cr);
-  cairo_translate (cr, 50, y);
-  crn_chart_draw (cr, width - 100, 220, labels, offered, booked, a->n_weeks, _("Offered"),
-                  _("Booked"), &black, &blue);
-  cairo_restore (cr);
-  y += 250;
-
-  cairo_set_source_rgb (cr, 0, 0, 0);
-  for (guint i = 0; i < a->n_weeks; i++)
-    {
-      const CrnFigures *w = &a->weeks[i];
-      g_autofree char *fill = dup_percent (crn_figures_fill_rate (w));
-      g_autofree char *hours = dup_hours (w->offered_minutes);
-      g_autofree char *line =
-        g_strdup_printf (_("Week %u: %u offered (%s), %u booked, fill %s, %u/%u majorations, level 1 %s"),
-                         g_date_get_iso8601_week_of_year (&a->mondays[i]), w->offered, hours,
-                         w->booked, fill, crn_figures_majoration_count (w->sas_regulated),
-                         CRN_SNP_MAJORATION_WEEKLY_CAP,
-                         crn_figures_meets_level1 (w->offered_minutes) ? _("met") : _("not met"));
-
-      pdf_line (cr, &y, 10, line);
-    }
-
-  for (guint i = 0; i < G_N_ELEMENTS (label_text); i++)
-    g_free (label_text[i]);
-
-  cairo_show_page (cr);
-  cairo_destroy (cr);
-  cairo_surface_finish (surface);
-  status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
-
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("The PDF file could not be written: %s"),
-                   cairo_status_to_string (status));
-      return FALSE;
-    }
-  return TRUE;
+  if (!crn_export_save_finish (CRN_STORE (source), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
 }
 
 /*
@@ -530,6 +425,20 @@ move_action (GtkWidget  *widget,
 }
 
 static void
+on_exported_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  CrnActivityPage *self = CRN_ACTIVITY_PAGE (source);
+  g_autoptr(GError) error = NULL;
+
+  if (crn_activity_page_export_pdf_finish (self, result, &error))
+    crn_page_add_toast (GTK_WIDGET (self), adw_toast_new (_("PDF saved")));
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    crn_page_add_toast (GTK_WIDGET (self), adw_toast_new (error->message));
+}
+
+static void
 on_chooser_response_cb (GtkNativeDialog *chooser,
                         int              response,
                         CrnActivityPage *self)
@@ -537,15 +446,11 @@ on_chooser_response_cb (GtkNativeDialog *chooser,
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
-      g_autoptr(GError) error = NULL;
 
-      if (path == NULL)
+      if (file == NULL || !g_file_is_native (file))
         crn_page_add_toast (GTK_WIDGET (self), adw_toast_new (_("Choose a file on this computer.")));
-      else if (!crn_activity_page_export_pdf (self, path, &error))
-        crn_page_add_toast (GTK_WIDGET (self), adw_toast_new (error->message));
       else
-        crn_page_add_toast (GTK_WIDGET (self), adw_toast_new (_("PDF saved")));
+        crn_activity_page_export_pdf_async (self, file, self->cancellable, on_exported_cb, NULL);
     }
   g_clear_object (&self->chooser);
 }
@@ -754,23 +659,57 @@ crn_activity_page_get_week_figures (CrnActivityPage *self,
 }
 
 /**
- * crn_activity_page_export_pdf:
+ * crn_activity_page_export_pdf_async:
  * @self: a #CrnActivityPage
- * @path: the PDF file to write
- * @error: return location for a #GError
+ * @file: the PDF file to write (replaced atomically)
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the file is written
+ * @user_data: data for @callback
  *
- * Writes the month's figures, the weekly chart and the Avenant 9 checks as a one-page A4 PDF
- * (title and keywords name the month, "2026-12").
+ * Saves the shown month as the one-page A4 PDF of crn_export_pdf_build(): the month's
+ * figures, the charts per week and per day, Avenant 9's checks per calendar week and the
+ * bookings by referrer (title and keywords name the month, "2026-12").
+ */
+void
+crn_activity_page_export_pdf_async (CrnActivityPage     *self,
+                                    GFile               *file,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  CrnStore *store;
+  CrnExportRequest request;
+
+  g_return_if_fail (CRN_IS_ACTIVITY_PAGE (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, crn_activity_page_export_pdf_async);
+  store = self->agenda != NULL ? crn_agenda_get_store (self->agenda) : NULL;
+  if (store == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                               _("The figures are not loaded yet. Try again in a moment."));
+      return;
+    }
+  crn_export_request_init (&request, CRN_EXPORT_PDF);
+  request.month = self->month;
+  crn_export_save_async (store, &request, file, cancellable, on_pdf_saved_cb,
+                         g_steal_pointer (&task));
+}
+
+/**
+ * crn_activity_page_export_pdf_finish:
  *
  * Returns: whether the file was written
  */
 gboolean
-crn_activity_page_export_pdf (CrnActivityPage  *self,
-                              const char       *path,
-                              GError          **error)
+crn_activity_page_export_pdf_finish (CrnActivityPage  *self,
+                                     GAsyncResult     *result,
+                                     GError          **error)
 {
-  g_return_val_if_fail (CRN_IS_ACTIVITY_PAGE (self), FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
-  return write_pdf (self, path, error);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -26,8 +26,13 @@ gboolean  crn_activity_page_get_week_figures  (CrnActivityPage  *self,
                                                guint             index,
                                                GDate            *monday,
                                                CrnFigures       *figures);
-gboolean  crn_activity_page_export_pdf        (CrnActivityPage  *self,
-                                               const char       *path,
-                                               GError          **error);
+void      crn_activity_page_export_pdf_async  (CrnActivityPage     *self,
+                                               GFile               *file,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean  crn_activity_page_export_pdf_finish (CrnActivityPage     *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
 
 G_END_DECLS

@@ -4,7 +4,9 @@
  *
  * The title names the month ("Créneaux, SNP activity, December 2026"), then the month's
  * figures, a chart of slots offered and booked per week and one per day (drawn by
- * crn_export_chart_draw(), as in the app), and the bookings and no-shows by referrer.
+ * crn_export_chart_draw(), as in the app), Avenant 9's checks per calendar week (level 1,
+ * majorations) and the bookings and no-shows by referrer. The app's Activity page saves
+ * this same document.
  * Numbers and rates follow the user's locale; days are Europe/Paris days.
  */
 #define G_LOG_DOMAIN "CrnExport"
@@ -19,6 +21,7 @@
 #define PAGE_WIDTH  595.0    /* A4 in points */
 #define PAGE_HEIGHT 842.0
 #define MARGIN      50.0
+#define CHART_HEIGHT 140.0
 
 static const char *const month_names[] = {
   NULL, N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"),
@@ -66,6 +69,25 @@ append_to_array (void                *closure,
   return CAIRO_STATUS_SUCCESS;
 }
 
+/* The columns of the calendar weeks' table, from the left margin, in points. */
+#define N_WEEK_COLUMNS 7
+static const double week_columns[N_WEEK_COLUMNS] = { 0, 70, 130, 220, 280, 360, 440 };
+
+static void
+show_cells (cairo_t            *cr,
+            double             *y,
+            double              size,
+            const char * const *cells)
+{
+  cairo_set_font_size (cr, size);
+  for (guint c = 0; c < N_WEEK_COLUMNS; c++)
+    {
+      cairo_move_to (cr, MARGIN + week_columns[c], *y);
+      cairo_show_text (cr, cells[c]);
+    }
+  *y += size * 1.6;
+}
+
 static void
 draw_chart (cairo_t     *cr,
             double      *y,
@@ -82,11 +104,11 @@ draw_chart (cairo_t     *cr,
   cairo_select_font_face (cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
   cairo_save (cr);
   cairo_translate (cr, MARGIN, *y - 8);
-  crn_export_chart_draw (cr, PAGE_WIDTH - 2 * MARGIN, 170, labels, offered, booked, n,
+  crn_export_chart_draw (cr, PAGE_WIDTH - 2 * MARGIN, CHART_HEIGHT, labels, offered, booked, n,
                          _("Offered"), _("Booked"), &black, &blue);
   cairo_restore (cr);
   cairo_set_source_rgb (cr, 0, 0, 0);
-  *y += 180;
+  *y += CHART_HEIGHT + 10;
 }
 
 static void
@@ -151,6 +173,45 @@ draw_page (cairo_t              *cr,
   draw_chart (cr, &y, _("Slots offered and booked per day"), labels, offered, booked, m->n_days);
   for (guint i = 0; i < G_N_ELEMENTS (label_text); i++)
     g_clear_pointer (&label_text[i], g_free);
+
+  /* Avenant 9, per whole calendar week: a small table */
+  cairo_select_font_face (cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+  show_line (cr, &y, 12, _("Avenant 9, per calendar week"));
+  {
+    const char *header[N_WEEK_COLUMNS] = {
+      /* TRANSLATORS: headings of the calendar weeks' table in the PDF; "Filled" is the fill
+       * rate, keep it short */
+      _("Week"), _("Offered"), _("Time offered"), _("Booked"), _("Filled"),
+      _("Majorations"), _("Level 1"),
+    };
+
+    show_cells (cr, &y, 9, header);
+  }
+  cairo_select_font_face (cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  for (guint i = 0; i < m->n_calendar_weeks; i++)
+    {
+      const CrnFigures *w = &m->calendar_weeks[i];
+      /* TRANSLATORS: a calendar week in the PDF: its ISO number and the day of its Monday,
+       * "49 (30/11)" */
+      g_autofree char *week = g_strdup_printf (_("%u (%u/%02u)"),
+                                               g_date_get_iso8601_week_of_year (&m->mondays[i]),
+                                               g_date_get_day (&m->mondays[i]),
+                                               g_date_get_month (&m->mondays[i]));
+      g_autofree char *n_offered = g_strdup_printf ("%u", w->offered);
+      g_autofree char *hours = dup_hours (w->offered_minutes);
+      g_autofree char *n_booked = g_strdup_printf ("%u", w->booked);
+      g_autofree char *fill = dup_percent (crn_figures_fill_rate (w));
+      g_autofree char *majorations = g_strdup_printf ("%u/%u",
+                                                      crn_figures_majoration_count (w->sas_regulated),
+                                                      CRN_SNP_MAJORATION_WEEKLY_CAP);
+      const char *row[N_WEEK_COLUMNS] = {
+        week, n_offered, hours, n_booked, fill, majorations,
+        crn_figures_meets_level1 (w->offered_minutes) ? _("met") : _("not met"),
+      };
+
+      show_cells (cr, &y, 9, row);
+    }
+  y += 8;
 
   /* By referrer */
   cairo_select_font_face (cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);

@@ -196,8 +196,9 @@ crn_export_parse_separator (const char  *text,
 }
 
 /*
- * The month's figures: one store query per day, all queued at once (the store runs them in
- * order on its thread); weeks and total are sums of days, every count being additive.
+ * The month's figures: one store query per day and one per whole calendar week, all queued
+ * at once (the store runs them in order on its thread); the month's weeks and total are
+ * sums of days, every count being additive.
  */
 
 typedef struct
@@ -272,8 +273,11 @@ on_day_figures_cb (GObject      *source,
   MonthLoad *load = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
-  if (!crn_store_figures_finish (CRN_STORE (source), result,
-                                 &load->month->days[query->index], &error)
+  CrnFigures *figures = query->index < load->month->n_days
+                        ? &load->month->days[query->index]
+                        : &load->month->calendar_weeks[query->index - load->month->n_days];
+
+  if (!crn_store_figures_finish (CRN_STORE (source), result, figures, &error)
       && load->error == NULL)
     load->error = g_steal_pointer (&error);
   g_free (query);
@@ -295,7 +299,8 @@ on_day_figures_cb (GObject      *source,
  * @store: an open store
  * @month: any day of the month
  *
- * Reads the figures of every day of the month (all practitioners).
+ * Reads the figures of every day of the month and of every calendar week it touches (all
+ * practitioners).
  */
 void
 crn_export_month_load_async (CrnStore            *store,
@@ -306,6 +311,7 @@ crn_export_month_load_async (CrnStore            *store,
 {
   g_autoptr(GTask) task = NULL;
   MonthLoad *load;
+  guint n_queries;
 
   g_return_if_fail (CRN_IS_STORE (store));
   g_return_if_fail (month != NULL && g_date_valid (month));
@@ -320,20 +326,35 @@ crn_export_month_load_async (CrnStore            *store,
   g_date_set_dmy (&load->month->first, 1, g_date_get_month (month), g_date_get_year (month));
   load->month->n_days = g_date_get_days_in_month (g_date_get_month (month),
                                                   g_date_get_year (month));
-  load->pending = load->month->n_days;
+  {
+    GDate monday = load->month->first, last = load->month->first;
 
-  for (guint d = 0; d < load->month->n_days; d++)
+    g_date_subtract_days (&monday, g_date_get_weekday (&monday) - G_DATE_MONDAY);
+    g_date_add_days (&last, load->month->n_days - 1);
+    for (; g_date_compare (&monday, &last) <= 0; g_date_add_days (&monday, 7))
+      {
+        g_assert (load->month->n_calendar_weeks < G_N_ELEMENTS (load->month->mondays));
+        load->month->mondays[load->month->n_calendar_weeks++] = monday;
+      }
+  }
+  n_queries = load->month->n_days + load->month->n_calendar_weeks;
+  load->pending = n_queries;
+
+  for (guint i = 0; i < n_queries; i++)
     {
-      GDate day = load->month->first, next;
+      gboolean is_day = i < load->month->n_days;
+      GDate from = is_day ? load->month->first : load->month->mondays[i - load->month->n_days];
+      GDate to;
       DayQuery *query = g_new0 (DayQuery, 1);
 
-      g_date_add_days (&day, d);
-      next = day;
-      g_date_add_days (&next, 1);
+      if (is_day)
+        g_date_add_days (&from, i);
+      to = from;
+      g_date_add_days (&to, is_day ? 1 : 7);
       query->task = g_object_ref (task);
-      query->index = d;
-      crn_store_figures_async (store, NULL, crn_time_from_local (&day, 0),
-                               crn_time_from_local (&next, 0), cancellable, on_day_figures_cb,
+      query->index = i;
+      crn_store_figures_async (store, NULL, crn_time_from_local (&from, 0),
+                               crn_time_from_local (&to, 0), cancellable, on_day_figures_cb,
                                query);
     }
 }

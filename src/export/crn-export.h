@@ -80,7 +80,9 @@ gboolean  crn_export_parse_separator  (const char  *text,
  * CrnExportMonth:
  *
  * The figures of one month (Europe/Paris), per day, per week of the month (weeks cut at the
- * month's edges) and in total, as the store computes them (crn_store_figures_async()).
+ * month's edges) and in total, as the store computes them (crn_store_figures_async()); and
+ * per whole calendar week (Monday to Sunday) the month touches, for Avenant 9's weekly
+ * checks (level 1, majorations), which count whole weeks.
  */
 typedef struct
 {
@@ -91,6 +93,9 @@ typedef struct
   GDate       week_starts[6];         /* first day of each week within the month */
   CrnFigures  weeks[6];
   CrnFigures  total;
+  guint       n_calendar_weeks;
+  GDate       mondays[6];             /* the Monday of each calendar week the month touches */
+  CrnFigures  calendar_weeks[6];      /* those weeks, whole */
 } CrnExportMonth;
 
 void            crn_export_month_load_async  (CrnStore            *store,

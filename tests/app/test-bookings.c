@@ -406,6 +406,14 @@ assert_figures_equal (const CrnFigures *a,
 }
 
 static void
+on_result_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static void
 test_activity_figures_and_pdf (Fixture       *fixture,
                                gconstpointer  data)
 {
@@ -438,8 +446,16 @@ test_activity_figures_and_pdf (Fixture       *fixture,
   assert_figures_equal (&week, &expected);
 
   /* The PDF of the month. */
-  g_assert_true (crn_activity_page_export_pdf (page, pdf, &error));
-  g_assert_no_error (error);
+  {
+    g_autoptr(GFile) file = g_file_new_for_path (pdf);
+    g_autoptr(GAsyncResult) result = NULL;
+
+    crn_activity_page_export_pdf_async (page, file, NULL, on_result_cb, &result);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_true (crn_activity_page_export_pdf_finish (page, result, &error));
+    g_assert_no_error (error);
+  }
   g_assert_true (g_file_get_contents (pdf, &contents, &length, &error));
   g_assert_cmpuint (length, >, 1000);
   g_assert_true (g_str_has_prefix (contents, "%PDF-"));

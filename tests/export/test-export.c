@@ -538,6 +538,7 @@ test_csv_month (StoreFixture  *fixture,
 
 static char *
 run_tool (const char *tool,
+          const char *option,
           const char *path)
 {
   g_autofree char *program = g_find_program_in_path (tool);
@@ -545,12 +546,16 @@ run_tool (const char *tool,
   g_autofree char *err = NULL;
   char *out = NULL;
   int status = 0;
-  const char *argv[] = { tool, path, "-", NULL };
+  const char *argv[5] = { tool, };
+  guint n = 1;
 
   if (program == NULL)
     g_error ("%s is missing: build-aux/deps installs poppler-utils", tool);
-  if (g_str_equal (tool, "pdfinfo"))
-    argv[2] = NULL;
+  if (option != NULL)
+    argv[n++] = option;
+  argv[n++] = path;
+  if (!g_str_equal (tool, "pdfinfo"))
+    argv[n++] = "-";
   g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
                                &err, &status, &error));
   g_assert_no_error (error);
@@ -565,7 +570,7 @@ test_pdf_month (StoreFixture  *fixture,
 {
   g_autoptr(StoreTestData) generated = NULL;
   g_autofree char *out = g_build_filename (fixture->dir, "octobre.pdf", NULL);
-  g_autofree char *pdf = NULL, *info = NULL, *text = NULL, *offered = NULL;
+  g_autofree char *pdf = NULL, *info = NULL, *text = NULL, *layout = NULL, *offered = NULL;
   g_autoptr(GError) error = NULL;
   CrnExportRequest request;
   GDate first, next;
@@ -579,12 +584,13 @@ test_pdf_month (StoreFixture  *fixture,
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (pdf, "%PDF-"));
 
-  info = run_tool ("pdfinfo", out);
+  info = run_tool ("pdfinfo", NULL, out);
   g_assert_true (g_regex_match_simple ("^Pages: +1$", info, G_REGEX_MULTILINE, 0));
   g_assert_true (g_regex_match_simple ("^Title: +Créneaux, SNP activity, October 2026$", info,
                                        G_REGEX_MULTILINE, 0));
 
-  text = run_tool ("pdftotext", out);
+  text = run_tool ("pdftotext", NULL, out);
+  layout = run_tool ("pdftotext", "-layout", out);
   g_assert_nonnull (strstr (text, "Créneaux, SNP activity, October 2026"));
   g_assert_nonnull (strstr (text, "Slots offered and booked per day"));
 
@@ -595,6 +601,30 @@ test_pdf_month (StoreFixture  *fixture,
   export_test_figures (&f, generated->slots, generated->bookings, &first, &next);
   offered = g_strdup_printf ("Slots offered to regulation: %u (", f.offered);
   g_assert_nonnull (strstr (text, offered));
+
+  /* Avenant 9's checks count whole calendar weeks: week 40 starts on Monday 28 September,
+   * before the month, and its line counts those days too. */
+  g_assert_nonnull (strstr (text, "Avenant 9, per calendar week"));
+  {
+    GDate monday, next_monday, month_cut_end;
+    CrnFigures whole, cut;
+    g_autofree char *line = NULL;
+
+    g_date_clear (&monday, 1);
+    g_date_set_dmy (&monday, 28, G_DATE_SEPTEMBER, 2026);
+    next_monday = monday;
+    g_date_add_days (&next_monday, 7);
+    month_cut_end = next_monday;
+    export_test_figures (&whole, generated->slots, generated->bookings, &monday, &next_monday);
+    export_test_figures (&cut, generated->slots, generated->bookings, &first, &month_cut_end);
+    g_assert_cmpuint (whole.offered, >, cut.offered);
+    /* pdftotext -layout keeps a table row on one line. */
+    line = g_strdup_printf ("^40 \\(28/09\\) +%u +%u h %02u +%u ", whole.offered,
+                            whole.offered_minutes / 60, whole.offered_minutes % 60, whole.booked);
+    g_assert_true (g_regex_match_simple (line, layout, G_REGEX_MULTILINE, 0));
+    g_assert_nonnull (strstr (layout, "44 (26/10)"));
+    g_assert_null (strstr (layout, "45 (2/11)"));
+  }
   crn_time_set_now_for_testing (0);
 }
 
