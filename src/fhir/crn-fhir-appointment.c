@@ -225,6 +225,274 @@ crn_fhir_appointment_build (const CrnBooking                *booking,
   return _crn_fhir_node_take (resource);
 }
 
+/* ---- writing ------------------------------------------------------------------------------ */
+
+/* What the JsonObject helpers of crn-fhir-common.c build, written in the same member order. */
+
+/* _crn_fhir_coding_new() */
+static void
+write_coding (CrnFhirWriter *w,
+              const char    *name,
+              const char    *system,
+              const char    *code,
+              const char    *display)
+{
+  crn_fhir_writer_begin_object (w, name);
+  crn_fhir_writer_string_nonempty (w, "system", system);
+  crn_fhir_writer_string_nonempty (w, "code", code);
+  crn_fhir_writer_string_nonempty (w, "display", display);
+  crn_fhir_writer_end_object (w);
+}
+
+/* _crn_fhir_identifier_new() with a type code */
+static void
+write_typed_identifier (CrnFhirWriter *w,
+                        const char    *name,
+                        const char    *type_system,
+                        const char    *type_code,
+                        const char    *system,
+                        const char    *value)
+{
+  crn_fhir_writer_begin_object (w, name);
+  crn_fhir_writer_begin_object (w, "type");
+  crn_fhir_writer_begin_array (w, "coding");
+  write_coding (w, NULL, type_system, type_code, NULL);
+  crn_fhir_writer_end_array (w);
+  crn_fhir_writer_end_object (w);
+  crn_fhir_writer_string_nonempty (w, "system", system);
+  crn_fhir_writer_string_nonempty (w, "value", value);
+  crn_fhir_writer_end_object (w);
+}
+
+/* operator_identifier_new() */
+static void
+write_operator_identifier (CrnFhirWriter *w,
+                           const char    *operator_id,
+                           const char    *type_system)
+{
+  if (crn_idnps_is_valid (operator_id))
+    write_typed_identifier (w, "identifier", type_system, "IDNPS", CRN_FHIR_OID_IDNPS,
+                            operator_id);
+  else
+    write_typed_identifier (w, "identifier", type_system, "INTRN", CRN_FHIR_OID_SAS,
+                            operator_id);
+}
+
+/* _crn_fhir_set_datetime() */
+static void
+write_datetime (CrnFhirWriter *w,
+                const char    *name,
+                CrnInstant     instant)
+{
+  crn_fhir_writer_instant_ms (w, name, instant * 1000);
+}
+
+/* patient_new() */
+static void
+write_patient (CrnFhirWriter    *w,
+               const CrnPatient *patient)
+{
+  g_autofree char *phone = _crn_fhir_phone (patient->phone);
+
+  crn_fhir_writer_begin_object (w, NULL);
+  crn_fhir_writer_string (w, "resourceType", "Patient");
+  crn_fhir_writer_string (w, "id", PATIENT_ID);
+  if (patient->family != NULL || patient->given != NULL)
+    {
+      crn_fhir_writer_begin_array (w, "name");
+      crn_fhir_writer_begin_object (w, NULL);
+      crn_fhir_writer_string_nonempty (w, "family", patient->family);
+      if (patient->given != NULL && *patient->given != '\0')
+        {
+          crn_fhir_writer_begin_array (w, "given");
+          crn_fhir_writer_string (w, NULL, patient->given);
+          crn_fhir_writer_end_array (w);
+        }
+      crn_fhir_writer_end_object (w);
+      crn_fhir_writer_end_array (w);
+    }
+  if (phone != NULL)
+    {
+      crn_fhir_writer_begin_array (w, "telecom");
+      crn_fhir_writer_begin_object (w, NULL);
+      crn_fhir_writer_string (w, "system", "phone");
+      crn_fhir_writer_string (w, "value", phone);
+      crn_fhir_writer_end_object (w);
+      crn_fhir_writer_end_array (w);
+    }
+  crn_fhir_writer_string_nonempty (w, "birthDate", patient->birth_date);
+  crn_fhir_writer_end_object (w);
+}
+
+/* participant_new(): the actor is written by the caller between begin and end. */
+static void
+write_participant_end (CrnFhirWriter          *w,
+                       CrnParticipationStatus  status)
+{
+  crn_fhir_writer_string (w, "required", "required");
+  crn_fhir_writer_string (w, "status",
+                          _crn_fhir_code_for (_crn_fhir_participation_codes, status));
+  crn_fhir_writer_end_object (w);
+}
+
+static void
+write_actor_reference (CrnFhirWriter *w,
+                       const char    *type,
+                       const char    *id)
+{
+  g_autofree char *text = g_strconcat (type, "/", id, NULL);
+
+  crn_fhir_writer_string (w, "reference", text);
+}
+
+void
+crn_fhir_appointment_write (CrnFhirWriter                   *w,
+                            const char                      *name,
+                            const CrnBooking                *booking,
+                            const CrnFhirAppointmentOptions *options)
+{
+  static const CrnFhirAppointmentOptions no_options = { NULL, };
+  g_autofree char *practitioner_id = NULL;
+
+  g_return_if_fail (booking != NULL);
+  g_return_if_fail (booking->id != NULL);
+  g_return_if_fail (booking->practitioner != NULL);
+
+  if (options == NULL)
+    options = &no_options;
+
+  /* The same members in the same order as crn_fhir_appointment_build(). */
+  crn_fhir_writer_begin_object (w, name);
+  crn_fhir_writer_string (w, "resourceType", "Appointment");
+  crn_fhir_writer_string_nonempty (w, "id", booking->id);
+
+  /* _crn_fhir_set_meta(): never empty, the profile is always there. */
+  crn_fhir_writer_begin_object (w, "meta");
+  if (booking->version > 0)
+    {
+      char text[32];
+
+      g_snprintf (text, sizeof text, "%" G_GINT64_FORMAT, booking->version);
+      crn_fhir_writer_string (w, "versionId", text);
+    }
+  if (booking->last_updated_ms > 0)
+    crn_fhir_writer_instant_ms (w, "lastUpdated", booking->last_updated_ms);
+  crn_fhir_writer_begin_array (w, "profile");
+  crn_fhir_writer_string (w, NULL, CRN_FHIR_PROFILE_GAP_APPOINTMENT);
+  crn_fhir_writer_end_array (w);
+  crn_fhir_writer_end_object (w);
+
+  crn_fhir_writer_begin_array (w, "contained");
+  write_patient (w, &booking->patient);
+  crn_fhir_writer_end_array (w);
+
+  crn_fhir_writer_begin_array (w, "extension");
+  if (booking->operator_id != NULL || booking->referrer_name != NULL)
+    {
+      crn_fhir_writer_begin_object (w, NULL);
+      crn_fhir_writer_string (w, "url", CRN_FHIR_EXT_OPERATOR);
+      crn_fhir_writer_begin_object (w, "valueReference");
+      if (booking->operator_id != NULL && *booking->operator_id != '\0')
+        write_operator_identifier (w, booking->operator_id, CRN_FHIR_CS_V2_0203_FRCORE);
+      crn_fhir_writer_string_nonempty (w, "display", booking->referrer_name);
+      crn_fhir_writer_end_object (w);
+      crn_fhir_writer_end_object (w);
+    }
+  if (options->cpts && booking->referrer == CRN_REFERRER_SAS)
+    {
+      crn_fhir_writer_begin_object (w, NULL);
+      crn_fhir_writer_string (w, "url", CRN_FHIR_EXT_ORIENTATION_SAS);
+      crn_fhir_writer_begin_object (w, "valueCodeableConcept");
+      crn_fhir_writer_begin_array (w, "coding");
+      write_coding (w, NULL, CRN_FHIR_CS_TRE_R66, "604", "CPTS");
+      crn_fhir_writer_end_array (w);
+      crn_fhir_writer_end_object (w);
+      crn_fhir_writer_end_object (w);
+    }
+  crn_fhir_writer_begin_object (w, NULL);
+  crn_fhir_writer_string (w, "url", CRN_FHIR_EXT_REFERRER);
+  write_coding (w, "valueCoding", CRN_FHIR_CS_REFERRER,
+                _crn_fhir_code_for (_crn_fhir_referrer_codes, booking->referrer), NULL);
+  crn_fhir_writer_end_object (w);
+  if (booking->requested_at != 0)
+    {
+      crn_fhir_writer_begin_object (w, NULL);
+      crn_fhir_writer_string (w, "url", CRN_FHIR_EXT_REQUESTED_AT);
+      write_datetime (w, "valueDateTime", booking->requested_at);
+      crn_fhir_writer_end_object (w);
+    }
+  if (booking->extra)
+    {
+      crn_fhir_writer_begin_object (w, NULL);
+      crn_fhir_writer_string (w, "url", CRN_FHIR_EXT_EXTRA_PATIENT);
+      crn_fhir_writer_boolean (w, "valueBoolean", TRUE);
+      crn_fhir_writer_end_object (w);
+    }
+  crn_fhir_writer_end_array (w);
+
+  if (options->identifier_system != NULL)
+    {
+      crn_fhir_writer_begin_array (w, "identifier");
+      crn_fhir_writer_begin_object (w, NULL);
+      crn_fhir_writer_string_nonempty (w, "system", options->identifier_system);
+      crn_fhir_writer_string_nonempty (w, "value", booking->id);
+      crn_fhir_writer_end_object (w);
+      crn_fhir_writer_end_array (w);
+    }
+
+  crn_fhir_writer_string (w, "status",
+                          _crn_fhir_code_for (_crn_fhir_appointment_status_codes,
+                                              booking->status));
+  if (booking->cancel_reason != NULL && *booking->cancel_reason != '\0')
+    {
+      crn_fhir_writer_begin_object (w, "cancelationReason");
+      crn_fhir_writer_string (w, "text", booking->cancel_reason);
+      crn_fhir_writer_end_object (w);
+    }
+  crn_fhir_writer_string_nonempty (w, "description", booking->reason);
+  write_datetime (w, "start", booking->start);
+  write_datetime (w, "end", booking->end);
+  if (booking->end > booking->start)
+    crn_fhir_writer_int (w, "minutesDuration", (booking->end - booking->start) / 60);
+  if (booking->slot_id != NULL && *booking->slot_id != '\0')
+    {
+      crn_fhir_writer_begin_array (w, "slot");
+      crn_fhir_writer_begin_object (w, NULL);
+      write_actor_reference (w, "Slot", booking->slot_id);
+      crn_fhir_writer_end_object (w);
+      crn_fhir_writer_end_array (w);
+    }
+  if (booking->created_at != 0)
+    write_datetime (w, "created", booking->created_at);
+
+  crn_fhir_writer_begin_array (w, "participant");
+  crn_fhir_writer_begin_object (w, NULL);
+  crn_fhir_writer_begin_object (w, "actor");
+  crn_fhir_writer_string (w, "reference", "#" PATIENT_ID);
+  crn_fhir_writer_end_object (w);
+  write_participant_end (w, CRN_PARTICIPATION_ACCEPTED);
+  if (options->role_id != NULL)
+    {
+      crn_fhir_writer_begin_object (w, NULL);
+      crn_fhir_writer_begin_object (w, "actor");
+      write_actor_reference (w, "PractitionerRole", options->role_id);
+      crn_fhir_writer_end_object (w);
+      write_participant_end (w, booking->practitioner_status);
+    }
+  practitioner_id = options->practitioner_id != NULL ? g_strdup (options->practitioner_id)
+                    : crn_fhir_practitioner_id (booking->practitioner);
+  crn_fhir_writer_begin_object (w, NULL);
+  crn_fhir_writer_begin_object (w, "actor");
+  write_actor_reference (w, "Practitioner", practitioner_id);
+  write_typed_identifier (w, "identifier", CRN_FHIR_CS_V2_0203_FRCORE, "IDNPS",
+                          CRN_FHIR_OID_IDNPS, booking->practitioner);
+  crn_fhir_writer_end_object (w);
+  write_participant_end (w, booking->practitioner_status);
+  crn_fhir_writer_end_array (w);
+
+  crn_fhir_writer_end_object (w);
+}
+
 JsonNode *
 crn_fhir_appointment_build_sas (const CrnBooking *booking,
                                 const char       *identifier_system)

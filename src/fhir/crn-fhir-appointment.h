@@ -5,6 +5,7 @@
 #pragma once
 
 #include "crn-fhir-common.h"
+#include "crn-fhir-writer.h"
 
 G_BEGIN_DECLS
 
@@ -72,6 +73,22 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CrnFhirAppointmentInfo, crn_fhir_appointment_i
  * Returns: (transfer full): the Appointment.
  */
 JsonNode   *crn_fhir_appointment_build     (const CrnBooking                *booking,
+                                            const CrnFhirAppointmentOptions *options);
+
+/**
+ * crn_fhir_appointment_write:
+ * @writer: where the Appointment goes
+ * @name: (nullable): its member name, %NULL in an array or at the top
+ * @booking: a booking, as for crn_fhir_appointment_build()
+ * @options: (nullable): as for crn_fhir_appointment_build()
+ *
+ * Writes the Appointment crn_fhir_appointment_build() builds, byte for byte as json-glib
+ * would generate it, with no JsonNode tree in between (the apps' first pull writes
+ * thousands of them).
+ */
+void        crn_fhir_appointment_write     (CrnFhirWriter                   *writer,
+                                            const char                      *name,
+                                            const CrnBooking                *booking,
                                             const CrnFhirAppointmentOptions *options);
 
 /**

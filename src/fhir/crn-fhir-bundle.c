@@ -240,6 +240,34 @@ crn_fhir_bundle_builder_add_slot (CrnFhirBundleBuilder     *self,
   return TRUE;
 }
 
+gboolean
+crn_fhir_bundle_builder_add_appointment (CrnFhirBundleBuilder            *self,
+                                         const CrnBooking                *booking,
+                                         const CrnFhirAppointmentOptions *options,
+                                         CrnFhirSearchMode                mode)
+{
+  char *key;
+  CrnFhirWriter w;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (!self->ended, FALSE);
+  g_return_val_if_fail (booking != NULL, FALSE);
+
+  if (self->text == NULL)
+    {
+      g_autoptr(JsonNode) node = crn_fhir_appointment_build (booking, options);
+
+      return crn_fhir_bundle_builder_add (self, node, mode);
+    }
+  key = entry_key (self, "Appointment", booking->id);
+  if (key == NULL)
+    return FALSE;
+  text_entry_begin (self, &w, key);
+  crn_fhir_appointment_write (&w, "resource", booking, options);
+  text_entry_end (self, &w, mode);
+  return TRUE;
+}
+
 guint
 crn_fhir_bundle_builder_get_n_entries (CrnFhirBundleBuilder *self)
 {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "crn-fhir-common.h"
+#include "crn-fhir-appointment.h"
 #include "crn-fhir-slot.h"
 
 G_BEGIN_DECLS
@@ -70,6 +71,12 @@ gboolean              crn_fhir_bundle_builder_add_slot  (CrnFhirBundleBuilder   
                                                          const CrnSlot            *slot,
                                                          const CrnFhirSlotOptions *options,
                                                          CrnFhirSearchMode         mode);
+/* Adds crn_fhir_appointment_build (@booking, @options), written straight to text when the
+ * builder was made with crn_fhir_bundle_builder_new_text(). */
+gboolean              crn_fhir_bundle_builder_add_appointment (CrnFhirBundleBuilder            *self,
+                                                               const CrnBooking                *booking,
+                                                               const CrnFhirAppointmentOptions *options,
+                                                               CrnFhirSearchMode                mode);
 guint                 crn_fhir_bundle_builder_get_n_entries (CrnFhirBundleBuilder *self);
 /* Returns: (transfer full): the Bundle. Nothing can be added afterwards; free the builder. */
 JsonNode             *crn_fhir_bundle_builder_end       (CrnFhirBundleBuilder *self);

@@ -204,6 +204,15 @@ crn_fhir_writer_int (CrnFhirWriter *self,
   g_string_append_printf (self->out, "%" G_GINT64_FORMAT, value);
 }
 
+void
+crn_fhir_writer_boolean (CrnFhirWriter *self,
+                         const char    *name,
+                         gboolean       value)
+{
+  writer_key (self, name);
+  g_string_append (self->out, value ? "true" : "false");
+}
+
 /* Days since 1970-01-01 to the civil date (proleptic Gregorian; H. Hinnant's algorithm). */
 static void
 civil_from_days (gint64  days,

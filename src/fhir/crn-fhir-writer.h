@@ -53,6 +53,9 @@ void crn_fhir_writer_string_nonempty (CrnFhirWriter *self,
 void crn_fhir_writer_int          (CrnFhirWriter *self,
                                    const char    *name,
                                    gint64         value);
+void crn_fhir_writer_boolean      (CrnFhirWriter *self,
+                                   const char    *name,
+                                   gboolean       value);
 /* "2026-12-01T14:00:00.000+01:00": @ms (Unix milliseconds) in Europe/Paris, the text
  * crn_fhir_format_instant_ms() and (whole seconds) crn_time_format_iso() give. */
 void crn_fhir_writer_instant_ms   (CrnFhirWriter *self,

@@ -426,6 +426,26 @@ route_build_appointment (Request          *req,
   return crn_fhir_appointment_build (booking, &options);
 }
 
+/* The Appointment route_build_appointment() builds, written straight into @bundle. */
+void
+route_bundle_add_appointment (Request              *req,
+                              CrnFhirBundleBuilder *bundle,
+                              const CrnBooking     *booking,
+                              CrnFhirSearchMode     mode)
+{
+  g_autofree char *identifier_system = route_sid (req, "appointment");
+  g_autofree char *place = place_of_slot (req, booking->slot_id);
+  g_autofree char *role = NULL;
+  CrnFhirAppointmentOptions options = { 0 };
+
+  if (place != NULL)
+    role = crn_fhir_practitioner_role_id (booking->practitioner, place);
+  options.identifier_system = identifier_system;
+  options.role_id = role;
+  options.cpts = TRUE;
+  crn_fhir_bundle_builder_add_appointment (bundle, booking, &options, mode);
+}
+
 JsonNode *
 route_build_schedule (Request           *req,
                 const CrnTemplate *template)

@@ -94,6 +94,10 @@ JsonNode *route_build_slot (Request *req,
                            gboolean sas);
 JsonNode *route_build_appointment (Request *req,
                                    const CrnBooking *booking);
+void route_bundle_add_appointment (Request *req,
+                                   CrnFhirBundleBuilder *bundle,
+                                   const CrnBooking *booking,
+                                   CrnFhirSearchMode mode);
 JsonNode *route_build_schedule (Request *req,
                                 const CrnTemplate *template);
 JsonNode *route_build_practitioner (Request *req,

@@ -942,8 +942,8 @@ appointment_search (Request *req)
     goto fail;
   bundle = bundle_new (req, NULL);
   for (guint i = 0; i < list->len; i++)
-    add_node (bundle, route_build_appointment (req, g_ptr_array_index (list, i)),
-              CRN_FHIR_SEARCH_MODE_MATCH);
+    route_bundle_add_appointment (req, bundle, g_ptr_array_index (list, i),
+                                  CRN_FHIR_SEARCH_MODE_MATCH);
   seen = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < list->len; i++)
     {
@@ -1256,7 +1256,7 @@ system_search (Request *req)
                                             CRN_FHIR_SEARCH_MODE_MATCH);
           break;
         default:
-          add_node (bundle, route_build_appointment (req, row), CRN_FHIR_SEARCH_MODE_MATCH);
+          route_bundle_add_appointment (req, bundle, row, CRN_FHIR_SEARCH_MODE_MATCH);
           break;
         }
       last.lu_ms = best_lu;
