@@ -388,24 +388,23 @@ route_build_slot (Request       *req,
   return crn_fhir_slot_build (slot, route_slot_options_for (req, &o, slot, sas));
 }
 
+/* Once per Appointment of an answer: the statement is kept, not prepared each time. */
 static char *
 place_of_slot (Request    *req,
                const char *slot_id)
 {
-  sqlite3 *db = crn_server_db_get_handle (req->ctx->db);
-  sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *stmt;
   char *place = NULL;
 
   if (slot_id == NULL)
     return NULL;
-  if (sqlite3_prepare_v2 (db, "SELECT place_id FROM slots WHERE id = ?1", -1, &stmt, NULL)
-      == SQLITE_OK)
-    {
-      sqlite3_bind_text (stmt, 1, slot_id, -1, SQLITE_TRANSIENT);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        place = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-    }
-  sqlite3_finalize (stmt);
+  stmt = _crn_db_prepare_cached (req->ctx->db, "SELECT place_id FROM slots WHERE id = ?1", NULL);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, slot_id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    place = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  _crn_db_release (req->ctx->db, stmt);
   return place;
 }
 
