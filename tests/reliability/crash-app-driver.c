@@ -22,14 +22,43 @@
 static CrnStore *store;
 static CrnSync *sync_;
 static gboolean syncing;
+static char *last_error;     /* of the last sync, NULL when it succeeded */
+static gboolean signed_out;  /* the last sync found the session ended */
+static char **args;
 
 static void
 sync_done_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  crn_sync_sync_finish (CRN_SYNC (source), result, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (&last_error, g_free);
+  if (!crn_sync_sync_finish (CRN_SYNC (source), result, &error))
+    last_error = g_strdup (error->message);
+  signed_out = g_error_matches (error, CRN_SYNC_ERROR, CRN_SYNC_ERROR_SIGNED_OUT);
   syncing = FALSE;
+}
+
+/* What the app asks of the user when the session ended: sign in again with the password.
+ * A kill between the server's rotation of the refresh token and the keyring's copy of the
+ * new one leaves the keyring with a token the server no longer takes. */
+static void
+sign_in_again (void)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_clear_object (&sync_);
+  crn_sync_sign_in_async (store, args[2], args[3], args[4], args[5], NULL,
+                          sync_test_result_cb, &result);
+  sync_ = crn_sync_sign_in_finish (sync_test_wait (&result), &error);
+  if (sync_ == NULL)
+    g_error ("signing in again: %s", error->message);
+  crn_sync_set_retry_delays (sync_, 10, 100);
+  signed_out = FALSE;
+  printf ("SIGNED-IN-AGAIN\n");
+  fflush (stdout);
 }
 
 static void
@@ -103,6 +132,7 @@ main (int   argc,
       return 2;
     }
   mode = argv[6];
+  args = argv;
   store = sync_test_open_store (argv[1]);
   if (g_str_equal (mode, "sign-in"))
     {
@@ -132,10 +162,14 @@ main (int   argc,
     {
       for (guint i = 0; i < 50 && (i < 2 || unsent () > 0); i++)
         {
+          if (signed_out)
+            sign_in_again ();
           start_sync ();
           while (syncing)
             g_main_context_iteration (NULL, TRUE);
         }
+      if (last_error != NULL)
+        fprintf (stderr, "crash-app-driver: the last sync failed: %s\n", last_error);
       printf ("DONE %u\n", unsent ());
       fflush (stdout);
       g_clear_object (&sync_);
@@ -148,6 +182,8 @@ main (int   argc,
   fflush (stdout);
   for (guint n = 0;; n++)
     {
+      if (signed_out && !syncing)
+        sign_in_again ();
       save_one (n);
       start_sync ();
       for (guint k = g_random_int_range (0, 30); k > 0; k--)

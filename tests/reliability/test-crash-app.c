@@ -5,7 +5,10 @@
  * Each trial starts it (signing in the first time, resuming the session after), lets it
  * work for a random 50–800 ms and kills it with SIGKILL; the app's SQLite file must pass
  * PRAGMA integrity_check after every kill. At the end the driver runs once more to finish
- * the sync, and every change it printed as saved must be on the server exactly once.
+ * the sync, and every change it printed as saved must be on the server exactly once. When a
+ * kill lands between the server's rotation of the refresh token and the keyring's copy of the
+ * new one, the session ends: the driver signs in again with the password, as the app asks
+ * its user to, and the count is reported.
  *
  *   test-crash-app [--trials N] [--seed S]     (default 5 trials; the seed is printed)
  *
@@ -26,6 +29,7 @@ static guint64 seed;
 typedef struct
 {
   GPtrArray *saved;
+  guint      signed_in_again;
   gboolean   ready;
   gboolean   eof;
   char      *done;
@@ -48,6 +52,8 @@ read_line_cb (GObject      *source,
     }
   if (g_str_has_prefix (line, "SAVED "))
     g_ptr_array_add (reader->saved, g_strdup (line + 6));
+  else if (g_str_equal (line, "SIGNED-IN-AGAIN"))
+    reader->signed_in_again++;
   else if (g_str_equal (line, "READY"))
     reader->ready = TRUE;
   else if (g_str_has_prefix (line, "DONE "))
@@ -69,6 +75,7 @@ run_driver (CrnTestServer *server,
             const char    *mode,
             guint          kill_after_ms,
             GPtrArray     *saved,
+            guint         *signed_in_again,
             char         **done)
 {
   g_autoptr(GError) error = NULL;
@@ -102,6 +109,7 @@ run_driver (CrnTestServer *server,
     g_main_context_iteration (NULL, TRUE);
   if (kill_after_ms == 0)
     g_assert_true (g_subprocess_get_if_exited (driver) && g_subprocess_get_exit_status (driver) == 0);
+  *signed_in_again += reader.signed_in_again;
   if (done != NULL)
     *done = reader.done;
   else
@@ -137,6 +145,7 @@ test_kill_app (void)
   g_autofree char *store_path = g_build_filename (dir, "creneaux.db", NULL);
   g_autofree char *done = NULL;
   guint landed = 0;
+  guint signed_in_again = 0;
 
   g_assert_no_error (error);
   for (guint t = 0; t < trials; t++)
@@ -145,13 +154,17 @@ test_kill_app (void)
       guint delay = g_rand_int_range (rand, 50, 800);
       g_autofree char *check = NULL;
 
-      run_driver (server, store_path, t == 0 ? "sign-in" : "resume", delay, saved, NULL);
+      guint again_before = signed_in_again;
+
+      run_driver (server, store_path, t == 0 ? "sign-in" : "resume", delay, saved,
+                  &signed_in_again, NULL);
       check = integrity (store_path);
       g_assert_cmpstr (check, ==, "ok");
-      g_test_message ("trial %u: killed after %u ms, %u changes saved", t, delay,
-                      saved->len - before);
+      g_test_message ("trial %u: killed after %u ms, %u changes saved%s", t, delay,
+                      saved->len - before,
+                      signed_in_again > again_before ? " (signed in again first)" : "");
     }
-  run_driver (server, store_path, "finish", 0, saved, &done);
+  run_driver (server, store_path, "finish", 0, saved, &signed_in_again, &done);
   g_assert_cmpstr (done, ==, "0");
   for (guint i = 0; i < saved->len; i++)
     {
@@ -194,7 +207,9 @@ test_kill_app (void)
     sqlite3_close (app_db);
   }
   g_test_message ("%u kills (seed %" G_GUINT64_FORMAT "): integrity_check ok after each, %u "
-                  "saved changes each on the server exactly once", trials, seed, landed);
+                  "saved changes each on the server exactly once; the session ended %u "
+                  "times (a kill during the refresh token's rotation) and the app signed in "
+                  "again", trials, seed, landed, signed_in_again);
   crn_test_server_free (server);
   {
     g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
