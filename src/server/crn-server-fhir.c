@@ -916,7 +916,6 @@ appointment_search (Request *req)
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(CrnFhirBundleBuilder) bundle = NULL;
   g_autoptr(GHashTable) seen = NULL;
-  g_auto(RouteSlotOptions) slot_options = { 0 };
   CrnServerQuery query;
   Includes inc;
   guint total = 0;
