@@ -38,12 +38,8 @@ export_color (const GdkRGBA *color)
   return (CrnExportColor) { color->red, color->green, color->blue, color->alpha };
 }
 
-/**
- * crn_chart_draw:
- *
- * Draws the chart with crn_export_chart_draw(), the drawing the PDF export uses too.
- */
-void
+/* Draws the chart with crn_export_chart_draw(), the drawing the PDF export uses too. */
+static void
 crn_chart_draw (cairo_t       *cr,
                 double         width,
                 double         height,

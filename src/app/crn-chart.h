@@ -22,16 +22,5 @@ void        crn_chart_set_data    (CrnChart      *self,
                                    const char    *first_name,
                                    const char    *second_name);
 const char *crn_chart_get_summary (CrnChart      *self);
-void        crn_chart_draw        (cairo_t       *cr,
-                                   double         width,
-                                   double         height,
-                                   const char   **labels,
-                                   const guint   *first,
-                                   const guint   *second,
-                                   guint          n,
-                                   const char    *first_name,
-                                   const char    *second_name,
-                                   const GdkRGBA *foreground,
-                                   const GdkRGBA *accent);
 
 G_END_DECLS
