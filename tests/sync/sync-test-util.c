@@ -120,6 +120,31 @@ sync_test_open_store (const char *path)
   return store;
 }
 
+CrnBooking *
+sync_test_week_booking (CrnStore   *store,
+                        const char *idnps,
+                        const char *slot_id)
+{
+  const char *gps[] = { idnps, NULL };
+  CrnInstant now = crn_time_now ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) week = NULL;
+
+  crn_store_week_async (store, gps, now - 7 * 86400, now + 60 * 86400, NULL,
+                        sync_test_result_cb, &result);
+  week = crn_store_week_finish (store, sync_test_wait (&result), &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < week->len; i++)
+    {
+      CrnWeekEntry *entry = g_ptr_array_index (week, i);
+
+      if (g_strcmp0 (entry->slot->id, slot_id) == 0 && entry->booking != NULL)
+        return crn_booking_copy (entry->booking);
+    }
+  return NULL;
+}
+
 CrnInstant
 sync_test_utc (int year, int month, int day, int hour, int minute)
 {

@@ -30,6 +30,11 @@ void          sync_test_spin        (guint          ms);
 char         *sync_test_tmpdir      (void);
 void          sync_test_rmrf        (const char    *path);
 CrnStore     *sync_test_open_store  (const char    *path);
+/* The booking holding @slot_id in @store's week view of @idnps (a week back, 60 days
+ * ahead), a copy, or NULL. */
+CrnBooking   *sync_test_week_booking (CrnStore     *store,
+                                      const char   *idnps,
+                                      const char   *slot_id);
 
 CrnInstant    sync_test_utc         (int year, int month, int day, int hour, int minute);
 CrnSlot      *sync_test_slot        (const char    *id,

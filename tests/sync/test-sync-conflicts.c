@@ -277,24 +277,7 @@ static CrnBooking *
 booking_on (App        *app,
             const char *slot_id)
 {
-  const char *gps[] = { GP_IDNPS, NULL };
-  CrnInstant now = crn_time_now ();
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) week = NULL;
-
-  crn_store_week_async (app->store, gps, now - 7 * 86400, now + 60 * 86400, NULL,
-                        sync_test_result_cb, &result);
-  week = crn_store_week_finish (app->store, sync_test_wait (&result), &error);
-  g_assert_no_error (error);
-  for (guint i = 0; i < week->len; i++)
-    {
-      CrnWeekEntry *entry = g_ptr_array_index (week, i);
-
-      if (g_strcmp0 (entry->slot->id, slot_id) == 0 && entry->booking != NULL)
-        return crn_booking_copy (entry->booking);
-    }
-  return NULL;
+  return sync_test_week_booking (app->store, GP_IDNPS, slot_id);
 }
 
 static CrnBooking *
