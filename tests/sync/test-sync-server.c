@@ -743,7 +743,7 @@ test_live_reconnect (Fixture       *f,
   crn_sync_start (sync);
   while (!crn_sync_is_live (sync) || crn_sync_get_status (sync) != CRN_SYNC_STATUS_IDLE)
     sync_test_spin (20);
-  slot = free_slot (f, 3, 7);
+  slot = free_slot (f, 3, 0);
 
   /* The server dies: the socket drops, the app goes offline and keeps trying. */
   data_dir = g_strdup (f->server->data_dir);
@@ -758,7 +758,7 @@ test_live_reconnect (Fixture       *f,
   g_assert_cmpint (crn_sync_get_offline_since (sync), >, 0);
 
   /* Offline, the GP keeps working: the change is saved locally and queued. */
-  edited = free_slot (f, 3, 8);
+  edited = free_slot (f, 3, 1);
   edited_version = edited->version;
   edited->modalities = CRN_MODALITY_AMB | CRN_MODALITY_HH;
   save_slot_change (f, CRN_CHANGE_SLOT_UPDATE, edited);
