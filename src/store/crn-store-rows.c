@@ -537,6 +537,13 @@ write_template (CrnStoreDb         *db,
     "  restriction_text)"
     " VALUES (:id, :template_id, :position, :kind, :start, :end, :reason, :slot_minutes,"
     "  :n_patients, :modalities, :visibility, :restriction, :restriction_text)";
+  /* Slots of this template stored before it: one pull sorts by lastUpdated, so a template
+   * edited after its slots were made arrives after them. Without their template they would
+   * escape the next re-expansion (a removed slot kept, a booked one never flagged). */
+  static const char adopt_sql[] =
+    "UPDATE slots SET template_id = :id WHERE template_id IS NULL AND template_block_id IN"
+    " (SELECT id FROM template_blocks WHERE template_id = :id"
+    "  UNION ALL SELECT id FROM template_exceptions WHERE template_id = :id)";
   sqlite3_stmt *stmt;
   const char *clears[] = { clear_blocks_sql, clear_exceptions_sql };
 
@@ -645,6 +652,13 @@ write_template (CrnStoreDb         *db,
       if (!_crn_store_db_step_done (db, stmt, error))
         return FALSE;
     }
+
+  stmt = _crn_store_db_prepare (db, adopt_sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  _crn_store_bind_text (stmt, ":id", template->id);
+  if (!_crn_store_db_step_done (db, stmt, error))
+    return FALSE;
 
   *applied = TRUE;
   return TRUE;

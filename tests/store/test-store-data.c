@@ -1120,6 +1120,63 @@ test_sync_state (StoreFixture  *fixture,
   _crn_store_db_close (db);
 }
 
+/* One pull sorts by lastUpdated: a template edited after its slots were made arrives after
+ * them. The slots must still count as the template's when it is next re-expanded: an
+ * absence removes them, a booked one is flagged. */
+static void
+test_template_after_its_slots (StoreFixture  *fixture,
+                               gconstpointer  data)
+{
+  CrnStoreDb *db = store_test_open (fixture->path);
+  g_autoptr(CrnTemplate) template = make_template ();
+  g_autoptr(CrnTemplate) changed = NULL;
+  g_autoptr(GPtrArray) slots = NULL;
+  g_autoptr(GPtrArray) page = NULL;
+  g_autoptr(GError) error = NULL;
+  CrnTemplateException *absence = crn_template_exception_new ();
+  GDate from, to;
+  guint n_removed = 99, n_flagged = 99;
+  guint n_slots;
+
+  g_date_set_dmy (&from, 2, G_DATE_MARCH, 2026);
+  g_date_set_dmy (&to, 29, G_DATE_MARCH, 2026);
+  slots = crn_template_expand (template, &from, &to);
+  n_slots = slots->len;
+  g_assert_cmpuint (n_slots, >, 4);
+
+  /* The slots' page first (their template unknown yet), then the template's. */
+  g_assert_true (_crn_store_db_upsert_slots (db, slots, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (store_test_db_int (db, "SELECT count (*) FROM slots WHERE template_id IS NULL"),
+                   ==, n_slots);
+  page = g_ptr_array_new ();
+  g_ptr_array_add (page, template);
+  g_assert_true (_crn_store_db_upsert_templates (db, page, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (store_test_db_int (db, "SELECT count (*) FROM slots WHERE template_id IS NULL"),
+                   ==, 0);
+
+  /* The GP is away the whole month: every future slot goes. */
+  changed = crn_template_copy (template);
+  g_free (absence->id);
+  absence->id = g_strdup ("e0000000-0000-4000-8000-000000000002");
+  absence->start = T0 - 86400;
+  absence->end = T0 + 40 * 86400;
+  absence->reason = g_strdup ("Formation");
+  crn_template_add_exception (changed, absence);
+  g_clear_pointer (&slots, g_ptr_array_unref);
+  slots = crn_template_expand (changed, &from, &to);
+  g_assert_cmpuint (slots->len, ==, 0);
+  g_assert_true (_crn_store_db_replace_template_slots (db, changed->id, slots, T0 - 86400,
+                                                      &n_removed, &n_flagged, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_removed, ==, n_slots);
+  g_assert_cmpuint (n_flagged, ==, 0);
+  g_assert_cmpint (store_test_db_int (db, "SELECT count (*) FROM slots"), ==, 0);
+
+  _crn_store_db_close (db);
+}
+
 /* A slot the local template change removed (it was free here) but that the server booked
  * meanwhile comes back with the pull: kept, and flagged for the practice to decide; the
  * flag survives the next pages. */
@@ -1282,6 +1339,7 @@ main (int    argc,
   ADD ("/store/outbox/user-action-one-transaction", test_user_action_one_transaction);
   ADD ("/store/conflict/template-change-keeps-booked", test_template_conflict);
   ADD ("/store/conflict/template-removed-then-booked", test_template_removed_then_booked);
+  ADD ("/store/conflict/template-after-its-slots", test_template_after_its_slots);
   ADD ("/store/query/week", test_week);
   ADD ("/store/query/figures-sql-vs-c", test_figures_sql_vs_c);
   ADD ("/store/query/inbox", test_inbox);
