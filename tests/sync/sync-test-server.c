@@ -7,8 +7,10 @@
 #include "config.h"
 
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "crn-fhir.h"
 #include "sync-test-server.h"
 #include "sync-test-util.h"
 
@@ -68,6 +70,58 @@ sync_server_start_on (const char *data_dir,
   return server;
 }
 
+static char *prepared_dir;
+
+static void
+remove_prepared_dir (void)
+{
+  sync_test_rmrf (prepared_dir);
+  g_clear_pointer (&prepared_dir, g_free);
+}
+
+SyncServer *
+sync_server_start_prepared (void)
+{
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GError) error = NULL;
+  char *data_dir;
+  const char *name;
+
+  if (prepared_dir == NULL)
+    {
+      SyncServer *first = sync_server_start (NULL);
+
+      sync_server_set_policy (first, FALSE);
+      sync_server_add_evening (first, "dr.morel", "899700100011");
+      prepared_dir = g_strdup (first->data_dir);
+      sync_server_stop (first, TRUE);
+      atexit (remove_prepared_dir);
+    }
+
+  data_dir = sync_test_tmpdir ();
+  dir = g_dir_open (prepared_dir, 0, &error);
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *from_path = g_build_filename (prepared_dir, name, NULL);
+      g_autofree char *to_path = g_build_filename (data_dir, name, NULL);
+      g_autoptr(GFile) from = g_file_new_for_path (from_path);
+      g_autoptr(GFile) to = g_file_new_for_path (to_path);
+
+      if (!g_file_test (from_path, G_FILE_TEST_IS_REGULAR))
+        continue;
+      g_file_copy (from, to, G_FILE_COPY_NONE, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+    }
+
+  {
+    SyncServer *server = sync_server_start (data_dir);
+
+    g_free (data_dir);
+    return server;
+  }
+}
+
 void
 sync_server_stop (SyncServer *server,
                   gboolean    keep_data)
@@ -110,6 +164,125 @@ sync_server_password (SyncServer *server,
 
   g_assert_nonnull (password);
   return password;
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* Talking to it                                                                       */
+
+CrnClient *
+sync_server_client (SyncServer *server,
+                    const char *login)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(CrnAccount) account = NULL;
+  CrnClient *client = crn_client_new (server->url, g_getenv ("CRN_TEST_TLS_CERT"), &error);
+
+  g_assert_no_error (error);
+  crn_client_sign_in_async (client, login, sync_server_password (server, login), NULL,
+                            sync_test_result_cb, &result);
+  account = crn_client_sign_in_finish (client, sync_test_wait (&result), &error);
+  g_assert_no_error (error);
+  return client;
+}
+
+CrnResponse *
+sync_server_request (CrnClient  *client,
+                     const char *method,
+                     const char *path,
+                     const char *if_none_exist,
+                     JsonNode   *body)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  CrnResponse *response;
+
+  crn_client_request_async (client, method, path, NULL, if_none_exist, body, NULL,
+                            sync_test_result_cb, &result);
+  response = crn_client_request_finish (client, sync_test_wait (&result), &error);
+  g_assert_no_error (error);
+  return response;
+}
+
+void
+sync_server_set_policy (SyncServer *server,
+                        gboolean    needs_confirmation)
+{
+  g_autoptr(CrnClient) coord = sync_server_client (server, "coordination.cpts");
+  g_autoptr(CrnResponse) current = sync_server_request (coord, "GET", "/fhir/Parameters/policy",
+                                                        NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrnPolicy) policy = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(CrnResponse) put = NULL;
+
+  g_assert_cmpuint (current->status, ==, 200);
+  policy = crn_fhir_policy_parse (current->body, &error);
+  g_assert_no_error (error);
+  policy->needs_confirmation = needs_confirmation;
+  for (guint wd = 1; wd <= 7; wd++)
+    {
+      policy->snp_open[wd] = 0;
+      policy->snp_close[wd] = 24 * 60;
+    }
+  body = crn_fhir_policy_build (policy, "policy");
+  put = sync_server_request (coord, "PUT", "/fhir/Parameters/policy", NULL, body);
+  g_assert_cmpuint (put->status, ==, 200);
+}
+
+void
+sync_server_add_evening (SyncServer *server,
+                         const char *login,
+                         const char *idnps)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrnClient) gp = sync_server_client (server, login);
+  g_autofree char *query = g_strdup_printf ("/fhir/Schedule?actor=Practitioner/pract-%s", idnps);
+  g_autoptr(CrnResponse) found = sync_server_request (gp, "GET", query, NULL, NULL);
+  g_autoptr(CrnFhirBundleReader) reader = NULL;
+  g_autoptr(CrnTemplate) template = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(CrnResponse) put = NULL;
+  g_autoptr(GTimeZone) paris = g_time_zone_new_identifier ("Europe/Paris");
+  g_autoptr(GDateTime) now = g_date_time_new_now (paris);
+  g_autoptr(GDateTime) tomorrow = g_date_time_add_days (now, 1);
+  g_autoptr(GDateTime) evening = NULL;
+  g_auto(CrnFhirScheduleInfo) info = { 0 };
+  g_autofree char *path = NULL;
+  CrnTemplateException *extra = crn_template_exception_new ();
+  guint iter = 0;
+  JsonNode *node;
+
+  g_assert_cmpuint (found->status, ==, 200);
+  reader = crn_fhir_bundle_reader_new (found->body, &error);
+  g_assert_no_error (error);
+  node = crn_fhir_bundle_reader_next (reader, "Schedule", &iter);
+  g_assert_nonnull (node);
+  template = crn_fhir_schedule_parse (node, &info, &error);
+  g_assert_no_error (error);
+
+  evening = g_date_time_new (paris, g_date_time_get_year (tomorrow),
+                             g_date_time_get_month (tomorrow),
+                             g_date_time_get_day_of_month (tomorrow), 21, 0, 0);
+  g_free (extra->id);
+  extra->id = crn_uuid_new ();
+  extra->kind = CRN_EXCEPTION_EXTRA;
+  extra->start = g_date_time_to_unix (evening);
+  extra->end = extra->start + 2 * 3600;
+  extra->slot_minutes = 10;
+  extra->modalities = CRN_MODALITY_AMB;
+  extra->visibility = CRN_VISIBILITY_SNP | CRN_VISIBILITY_CPTS;
+  crn_template_add_exception (template, extra);
+  body = crn_fhir_schedule_build (template, NULL);
+  path = g_strdup_printf ("/fhir/Schedule/%s",
+                          json_object_get_string_member (json_node_get_object (body), "id"));
+  put = sync_server_request (gp, "PUT", path, NULL, body);
+  if (put->status != 200)
+    {
+      g_autofree char *message = crn_response_dup_message (put);
+
+      g_error ("The evening could not be added: %u %s", put->status, message);
+    }
 }
 
 /* ---------------------------------------------------------------------------------- */

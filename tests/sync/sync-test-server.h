@@ -7,6 +7,8 @@
 
 #include <libsoup/soup.h>
 
+#include "crn-sync.h"
+
 G_BEGIN_DECLS
 
 typedef struct
@@ -24,6 +26,11 @@ SyncServer *sync_server_start    (const char *data_dir);
 /* Same, on a given port of 127.0.0.1 (0 = any). */
 SyncServer *sync_server_start_on (const char *data_dir,
                                   guint       port);
+/* A server on a copy of a data folder made once per process: the demo CPTS, SNP hours all
+ * day (sync_server_set_policy()) and an evening of SNP slots for Dr Morel
+ * (sync_server_add_evening()), so that regulation can book whatever the time of day;
+ * cheaper than seeding the demo for every test. */
+SyncServer *sync_server_start_prepared (void);
 /* SIGKILL and wait; the folder is kept. */
 void        sync_server_kill     (SyncServer *server);
 /* SIGTERM and wait; removes the folder unless @keep_data. */
@@ -31,6 +38,27 @@ void        sync_server_stop     (SyncServer *server,
                                   gboolean    keep_data);
 const char *sync_server_password (SyncServer *server,
                                   const char *login);
+
+/* A client of @server signed in as @login (a demo account); fails the test otherwise. */
+CrnClient   *sync_server_client      (SyncServer *server,
+                                      const char *login);
+/* One request; fails the test on a transport error (any HTTP status is returned). */
+CrnResponse *sync_server_request     (CrnClient  *client,
+                                      const char *method,
+                                      const char *path,
+                                      const char *if_none_exist,
+                                      JsonNode   *body);
+/* The coordinator opens the SNP hours all day, every day, and sets whether the practice
+ * confirms regulation bookings; the rest of the CPTS policy is kept. */
+void         sync_server_set_policy  (SyncServer *server,
+                                      gboolean    needs_confirmation);
+/* Regulation books within the next 48 hours only, and the demo agenda may have few SNP
+ * slots there (a weekend, late in the day): @login adds to @idnps's agenda an evening of
+ * 10-minute SNP slots tomorrow 21:00-23:00 Paris time, i.e. 21 to 46 hours ahead whatever
+ * the time now: 12 slots. Needs sync_server_set_policy() first (SNP hours). */
+void         sync_server_add_evening (SyncServer *server,
+                                      const char *login,
+                                      const char *idnps);
 
 typedef enum
 {

@@ -27,7 +27,6 @@
 #define GP_IDNPS    "899700100011"
 #define SEC_LOGIN   "secretariat.tilleuls"
 #define REG_LOGIN   "regulation.sas41"
-#define COORD_LOGIN "coordination.cpts"
 
 typedef struct
 {
@@ -113,136 +112,13 @@ app_close (App *app)
   g_clear_pointer (&app->path, g_free);
 }
 
-static CrnClient *
-client_for (SyncServer *server,
-            const char *login)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(CrnAccount) account = NULL;
-  CrnClient *client = crn_client_new (server->url, g_getenv ("CRN_TEST_TLS_CERT"), &error);
-
-  g_assert_no_error (error);
-  crn_client_sign_in_async (client, login, sync_server_password (server, login), NULL,
-                            sync_test_result_cb, &result);
-  account = crn_client_sign_in_finish (client, sync_test_wait (&result), &error);
-  g_assert_no_error (error);
-  return client;
-}
-
-static CrnResponse *
-request (CrnClient  *client,
-         const char *method,
-         const char *path,
-         JsonNode   *body)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  CrnResponse *response;
-
-  crn_client_request_async (client, method, path, NULL, NULL, body, NULL, sync_test_result_cb,
-                            &result);
-  response = crn_client_request_finish (client, sync_test_wait (&result), &error);
-  g_assert_no_error (error);
-  return response;
-}
-
-/* The coordinator asks the practice to confirm regulation bookings (or not). */
-static void
-set_confirmation (gboolean confirmation)
-{
-  g_autoptr(CrnClient) coord = client_for (the_server, COORD_LOGIN);
-  g_autoptr(CrnResponse) current = request (coord, "GET", "/fhir/Parameters/policy", NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CrnPolicy) policy = NULL;
-  g_autoptr(JsonNode) body = NULL;
-  g_autoptr(CrnResponse) put = NULL;
-
-  g_assert_cmpuint (current->status, ==, 200);
-  policy = crn_fhir_policy_parse (current->body, &error);
-  g_assert_no_error (error);
-  policy->needs_confirmation = confirmation;
-  for (guint wd = 1; wd <= 7; wd++)
-    {
-      policy->snp_open[wd] = 0;
-      policy->snp_close[wd] = 24 * 60;
-    }
-  body = crn_fhir_policy_build (policy, "policy");
-  put = request (coord, "PUT", "/fhir/Parameters/policy", body);
-  g_assert_cmpuint (put->status, ==, 200);
-}
-
-/* Regulation books within the next 48 hours only, and the demo agenda may have few SNP
- * slots there at some hours: the GP adds an evening of 10-minute SNP slots tomorrow (Paris
- * time), 21 to 46 hours ahead whatever the time now, enough for every test. */
-static void
-add_evening (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(CrnAccount) account = NULL;
-  g_autoptr(CrnClient) gp = crn_client_new (the_server->url, g_getenv ("CRN_TEST_TLS_CERT"),
-                                            &error);
-  g_autoptr(CrnResponse) found = NULL;
-  g_autoptr(CrnFhirBundleReader) reader = NULL;
-  g_autoptr(CrnTemplate) template = NULL;
-  g_autoptr(JsonNode) body = NULL;
-  g_autoptr(CrnResponse) put = NULL;
-  g_autoptr(GTimeZone) paris = g_time_zone_new_identifier ("Europe/Paris");
-  g_autoptr(GDateTime) now = g_date_time_new_now (paris);
-  g_autoptr(GDateTime) tomorrow = g_date_time_add_days (now, 1);
-  g_autoptr(GDateTime) evening = NULL;
-  g_auto(CrnFhirScheduleInfo) info = { 0 };
-  g_autofree char *path = NULL;
-  CrnTemplateException *extra = crn_template_exception_new ();
-  guint iter = 0;
-  JsonNode *node;
-
-  g_assert_no_error (error);
-  crn_client_sign_in_async (gp, GP_LOGIN, sync_server_password (the_server, GP_LOGIN), NULL,
-                            sync_test_result_cb, &result);
-  account = crn_client_sign_in_finish (gp, sync_test_wait (&result), &error);
-  g_assert_no_error (error);
-  found = request (gp, "GET", "/fhir/Schedule?actor=Practitioner/pract-" GP_IDNPS, NULL);
-  g_assert_cmpuint (found->status, ==, 200);
-  reader = crn_fhir_bundle_reader_new (found->body, &error);
-  g_assert_no_error (error);
-  node = crn_fhir_bundle_reader_next (reader, "Schedule", &iter);
-  g_assert_nonnull (node);
-  template = crn_fhir_schedule_parse (node, &info, &error);
-  g_assert_no_error (error);
-
-  evening = g_date_time_new (paris, g_date_time_get_year (tomorrow),
-                             g_date_time_get_month (tomorrow),
-                             g_date_time_get_day_of_month (tomorrow), 21, 0, 0);
-  g_free (extra->id);
-  extra->id = crn_uuid_new ();
-  extra->kind = CRN_EXCEPTION_EXTRA;
-  extra->start = g_date_time_to_unix (evening);
-  extra->end = extra->start + 2 * 3600;
-  extra->slot_minutes = 10;
-  extra->modalities = CRN_MODALITY_AMB;
-  extra->visibility = CRN_VISIBILITY_SNP | CRN_VISIBILITY_CPTS;
-  crn_template_add_exception (template, extra);
-  body = crn_fhir_schedule_build (template, NULL);
-  path = g_strdup_printf ("/fhir/Schedule/%s",
-                          json_object_get_string_member (json_node_get_object (body), "id"));
-  put = request (gp, "PUT", path, body);
-  if (put->status != 200)
-    {
-      g_autofree char *message = crn_response_dup_message (put);
-
-      g_error ("The evening could not be added: %u %s", put->status, message);
-    }
-}
-
 static void
 setup (Fixture       *f,
        gconstpointer  data)
 {
   f->server = the_server;
   f->dir = sync_test_tmpdir ();
-  set_confirmation (GPOINTER_TO_INT (data));
+  sync_server_set_policy (the_server, GPOINTER_TO_INT (data));
   app_open (f, &f->gp, GP_LOGIN);
   app_open (f, &f->sec, SEC_LOGIN);
   sync_ok (&f->gp);
@@ -299,9 +175,9 @@ static CrnBooking *
 server_booking (Fixture    *f,
                 const char *id)
 {
-  g_autoptr(CrnClient) gp = client_for (f->server, GP_LOGIN);
+  g_autoptr(CrnClient) gp = sync_server_client (f->server, GP_LOGIN);
   g_autofree char *path = g_strdup_printf ("/fhir/Appointment/%s", id);
-  g_autoptr(CrnResponse) response = request (gp, "GET", path, NULL);
+  g_autoptr(CrnResponse) response = sync_server_request (gp, "GET", path, NULL, NULL);
   g_auto(CrnFhirAppointmentInfo) info = { 0 };
   g_autoptr(GError) error = NULL;
   CrnBooking *booking;
@@ -345,7 +221,7 @@ regulation_booking (Fixture *f)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) week = NULL;
-  g_autoptr(CrnClient) regulator = client_for (f->server, REG_LOGIN);
+  g_autoptr(CrnClient) regulator = sync_server_client (f->server, REG_LOGIN);
   g_autoptr(CrnBooking) booking = crn_booking_new ();
   g_autoptr(JsonNode) body = NULL;
   g_autoptr(CrnResponse) response = NULL;
@@ -386,7 +262,7 @@ regulation_booking (Fixture *f)
   booking->practitioner_status = CRN_PARTICIPATION_ACCEPTED;
   booking->created_at = now;
   body = crn_change_build_booking (booking, f->server->url);
-  response = request (regulator, "POST", "/fhir/Appointment", body);
+  response = sync_server_request (regulator, "POST", "/fhir/Appointment", NULL, body);
   if (response->status != 201)
     {
       g_autofree char *message = crn_response_dup_message (response);
@@ -730,8 +606,8 @@ main (int   argc,
 
   used_slots = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   the_server = sync_server_start (NULL);
-  set_confirmation (FALSE);
-  add_evening ();
+  sync_server_set_policy (the_server, FALSE);
+  sync_server_add_evening (the_server, GP_LOGIN, GP_IDNPS);
   status = g_test_run ();
   sync_server_stop (the_server, FALSE);
   g_hash_table_unref (used_slots);
