@@ -40,6 +40,12 @@ struct _CrnWindow
   AdwToastOverlay      *toast_overlay;
   AdwViewStack         *view_stack;
   CrnWeekPage          *week_page;
+  AdwBin               *availability_bin;
+  AdwBin               *bookings_bin;
+  AdwBin               *activity_bin;
+  AdwBin               *review_bin;
+
+  /* The other pages, built when first shown (NULL until then): each is the child of its bin */
   CrnAvailabilityPage  *availability_page;
   CrnBookingsPage      *bookings_page;
   CrnActivityPage      *activity_page;
@@ -47,7 +53,8 @@ struct _CrnWindow
   GtkSpinner           *sync_spinner;
   GtkLabel             *offline_label;
   GtkStack             *main_stack;
-  CrnFirstRun          *first_run;
+  AdwBin               *first_run_bin;
+  CrnFirstRun          *first_run;       /* built when first needed: the child of first_run_bin */
   GtkWidget            *sign_in_again_button;
   GtkWidget            *paris_label;
 };
@@ -149,6 +156,72 @@ set_page_mapping (const GValue       *value,
   const char *name = g_value_get_string (value);
 
   return g_variant_new_string (name != NULL ? name : "week");
+}
+
+/*
+ * The pages
+ */
+
+/* The pages other than the week are built when first shown, or when the window is asked for
+ * one: building their templates and measuring their hidden content (AdwViewStack measures
+ * every page) took a third of the time to the first frame, for pages nobody sees yet. Each
+ * page's place in the stack is an AdwBin, so that the view switcher has its five buttons
+ * from the start. */
+static GtkWidget *
+ensure_page (CrnWindow  *self,
+             const char *name)
+{
+  if (g_strcmp0 (name, "bookings") == 0)
+    {
+      if (self->bookings_page == NULL)
+        {
+          self->bookings_page = g_object_new (CRN_TYPE_BOOKINGS_PAGE, NULL);
+          adw_bin_set_child (self->bookings_bin, GTK_WIDGET (self->bookings_page));
+          crn_bookings_page_set_agenda (self->bookings_page, self->agenda);
+        }
+      return GTK_WIDGET (self->bookings_page);
+    }
+  if (g_strcmp0 (name, "availability") == 0)
+    {
+      if (self->availability_page == NULL)
+        {
+          self->availability_page = g_object_new (CRN_TYPE_AVAILABILITY_PAGE, NULL);
+          adw_bin_set_child (self->availability_bin, GTK_WIDGET (self->availability_page));
+          crn_availability_page_set_agenda (self->availability_page, self->agenda);
+        }
+      return GTK_WIDGET (self->availability_page);
+    }
+  if (g_strcmp0 (name, "review") == 0)
+    {
+      if (self->review_page == NULL)
+        {
+          self->review_page = g_object_new (CRN_TYPE_REVIEW_PAGE, NULL);
+          adw_bin_set_child (self->review_bin, GTK_WIDGET (self->review_page));
+          crn_review_page_set_agenda (self->review_page, self->agenda);
+        }
+      return GTK_WIDGET (self->review_page);
+    }
+  if (g_strcmp0 (name, "activity") == 0)
+    {
+      if (self->activity_page == NULL)
+        {
+          self->activity_page = g_object_new (CRN_TYPE_ACTIVITY_PAGE, NULL);
+          adw_bin_set_child (self->activity_bin, GTK_WIDGET (self->activity_page));
+          crn_activity_page_set_agenda (self->activity_page, self->agenda);
+        }
+      return GTK_WIDGET (self->activity_page);
+    }
+
+  return GTK_WIDGET (self->week_page);
+}
+
+static void
+on_visible_page_cb (CrnWindow *self)
+{
+  const char *name = adw_view_stack_get_visible_child_name (self->view_stack);
+
+  if (name != NULL)
+    ensure_page (self, name);
 }
 
 /*
@@ -493,12 +566,38 @@ on_session_sync_cb (CrnWindow *self)
 }
 
 static void
+on_first_run_done_cb (CrnWindow *self)
+{
+  gtk_stack_set_visible_child_name (self->main_stack, "agenda");
+}
+
+/* The first-run pages are built when nobody is signed in, not for the first frame: whether
+ * somebody is is known only once the agenda file is open. */
+static CrnFirstRun *
+ensure_first_run (CrnWindow *self)
+{
+  if (self->first_run == NULL)
+    {
+      self->first_run = g_object_new (CRN_TYPE_FIRST_RUN, NULL);
+      adw_bin_set_child (self->first_run_bin, GTK_WIDGET (self->first_run));
+      if (self->session != NULL)
+        {
+          crn_first_run_set_session (self->first_run, self->session);
+          g_signal_connect_object (self->first_run, "done", G_CALLBACK (on_first_run_done_cb), self,
+                                   G_CONNECT_SWAPPED);
+        }
+    }
+
+  return self->first_run;
+}
+
+static void
 on_session_state_cb (CrnWindow *self)
 {
   switch (crn_session_get_state (self->session))
     {
     case CRN_SESSION_STATE_NO_ACCOUNT:
-      crn_first_run_reset (self->first_run);
+      crn_first_run_reset (ensure_first_run (self));
       gtk_stack_set_visible_child_name (self->main_stack, "first-run");
       if (self->demo_server != NULL)
         {
@@ -515,19 +614,13 @@ on_session_state_cb (CrnWindow *self)
       if (self->settings != NULL)
         g_settings_set_string (self->settings, "ca-file",
                                crn_session_get_ca_file (self->session) != NULL ? crn_session_get_ca_file (self->session) : "");
-      if (!crn_first_run_is_busy (self->first_run))
+      if (self->first_run == NULL || !crn_first_run_is_busy (self->first_run))
         gtk_stack_set_visible_child_name (self->main_stack, "agenda");
       break;
     case CRN_SESSION_STATE_STARTING:
     default:
       break;
     }
-}
-
-static void
-on_first_run_done_cb (CrnWindow *self)
-{
-  gtk_stack_set_visible_child_name (self->main_stack, "agenda");
 }
 
 static void
@@ -631,10 +724,10 @@ crn_window_constructed (GObject *object)
                            G_CONNECT_SWAPPED);
 
   crn_week_page_set_agenda (self->week_page, self->agenda);
-  crn_availability_page_set_agenda (self->availability_page, self->agenda);
-  crn_bookings_page_set_agenda (self->bookings_page, self->agenda);
-  crn_activity_page_set_agenda (self->activity_page, self->agenda);
-  crn_review_page_set_agenda (self->review_page, self->agenda);
+  /* The page shown (the week, or the one the settings remember) is built now, the others
+   * when first shown. */
+  g_signal_connect_object (self->view_stack, "notify::visible-child", G_CALLBACK (on_visible_page_cb),
+                           self, G_CONNECT_SWAPPED);
 
   self->settings = new_settings ();
   if (self->settings != NULL)
@@ -656,6 +749,8 @@ crn_window_constructed (GObject *object)
 
   /* Times are shown in Europe/Paris whatever the machine's zone: say so when they differ. */
   gtk_widget_set_visible (self->paris_label, !crn_window_local_time_is_paris ());
+
+  on_visible_page_cb (self);
 }
 
 static void
@@ -672,6 +767,9 @@ crn_window_dispose (GObject *object)
   if (self->shown_toast != NULL)
     g_signal_handlers_disconnect_by_data (self->shown_toast, self);
   g_clear_object (&self->shown_toast);
+  /* Taking the pages apart changes the visible one: no page is built for that. */
+  if (self->view_stack != NULL)
+    g_signal_handlers_disconnect_by_func (self->view_stack, on_visible_page_cb, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), CRN_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->agenda);
@@ -747,25 +845,20 @@ crn_window_class_init (CrnWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (CRN_TYPE_WEEK_PAGE);
-  g_type_ensure (CRN_TYPE_AVAILABILITY_PAGE);
-  g_type_ensure (CRN_TYPE_BOOKINGS_PAGE);
-  g_type_ensure (CRN_TYPE_ACTIVITY_PAGE);
-  g_type_ensure (CRN_TYPE_REVIEW_PAGE);
-  g_type_ensure (CRN_TYPE_FIRST_RUN);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/creneaux/Creneaux/ui/crn-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CrnWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, CrnWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, CrnWindow, week_page);
-  gtk_widget_class_bind_template_child (widget_class, CrnWindow, availability_page);
-  gtk_widget_class_bind_template_child (widget_class, CrnWindow, bookings_page);
-  gtk_widget_class_bind_template_child (widget_class, CrnWindow, activity_page);
-  gtk_widget_class_bind_template_child (widget_class, CrnWindow, review_page);
+  gtk_widget_class_bind_template_child (widget_class, CrnWindow, availability_bin);
+  gtk_widget_class_bind_template_child (widget_class, CrnWindow, bookings_bin);
+  gtk_widget_class_bind_template_child (widget_class, CrnWindow, activity_bin);
+  gtk_widget_class_bind_template_child (widget_class, CrnWindow, review_bin);
   gtk_widget_class_bind_template_child (widget_class, CrnWindow, sync_spinner);
   gtk_widget_class_bind_template_child (widget_class, CrnWindow, offline_label);
   gtk_widget_class_bind_template_child (widget_class, CrnWindow, main_stack);
-  gtk_widget_class_bind_template_child (widget_class, CrnWindow, first_run);
+  gtk_widget_class_bind_template_child (widget_class, CrnWindow, first_run_bin);
   gtk_widget_class_bind_template_child (widget_class, CrnWindow, sign_in_again_button);
   gtk_widget_class_bind_template_child (widget_class, CrnWindow, paris_label);
 
@@ -854,56 +947,56 @@ crn_window_get_week_page (CrnWindow *self)
  * crn_window_get_availability_page:
  * @self: a #CrnWindow
  *
- * Returns: (transfer none): the Availability page
+ * Returns: (transfer none): the Availability page, built now if it was not shown yet
  */
 CrnAvailabilityPage *
 crn_window_get_availability_page (CrnWindow *self)
 {
   g_return_val_if_fail (CRN_IS_WINDOW (self), NULL);
 
-  return self->availability_page;
+  return CRN_AVAILABILITY_PAGE (ensure_page (self, "availability"));
 }
 
 /**
  * crn_window_get_bookings_page:
  * @self: a #CrnWindow
  *
- * Returns: (transfer none): the Bookings page
+ * Returns: (transfer none): the Bookings page, built now if it was not shown yet
  */
 CrnBookingsPage *
 crn_window_get_bookings_page (CrnWindow *self)
 {
   g_return_val_if_fail (CRN_IS_WINDOW (self), NULL);
 
-  return self->bookings_page;
+  return CRN_BOOKINGS_PAGE (ensure_page (self, "bookings"));
 }
 
 /**
  * crn_window_get_review_page:
  * @self: a #CrnWindow
  *
- * Returns: (transfer none): the Review page
+ * Returns: (transfer none): the Review page, built now if it was not shown yet
  */
 CrnReviewPage *
 crn_window_get_review_page (CrnWindow *self)
 {
   g_return_val_if_fail (CRN_IS_WINDOW (self), NULL);
 
-  return self->review_page;
+  return CRN_REVIEW_PAGE (ensure_page (self, "review"));
 }
 
 /**
  * crn_window_get_activity_page:
  * @self: a #CrnWindow
  *
- * Returns: (transfer none): the Activity page
+ * Returns: (transfer none): the Activity page, built now if it was not shown yet
  */
 CrnActivityPage *
 crn_window_get_activity_page (CrnWindow *self)
 {
   g_return_val_if_fail (CRN_IS_WINDOW (self), NULL);
 
-  return self->activity_page;
+  return CRN_ACTIVITY_PAGE (ensure_page (self, "activity"));
 }
 
 /**
@@ -1014,12 +1107,15 @@ crn_window_set_session (CrnWindow  *self,
   g_return_if_fail (CRN_IS_SESSION (session));
 
   g_set_object (&self->session, session);
-  crn_first_run_set_session (self->first_run, session);
+  if (self->first_run != NULL)
+    {
+      crn_first_run_set_session (self->first_run, session);
+      g_signal_connect_object (self->first_run, "done", G_CALLBACK (on_first_run_done_cb), self,
+                               G_CONNECT_SWAPPED);
+    }
   g_signal_connect_object (session, "notify::state", G_CALLBACK (on_session_state_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (session, "notify::sync", G_CALLBACK (on_session_sync_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->first_run, "done", G_CALLBACK (on_first_run_done_cb), self,
                            G_CONNECT_SWAPPED);
   on_session_sync_cb (self);
   on_session_state_cb (self);
@@ -1054,14 +1150,14 @@ crn_window_set_demo_account (CrnWindow  *self,
  * crn_window_get_first_run:
  * @self: a #CrnWindow
  *
- * Returns: (transfer none): the first-run pages
+ * Returns: (transfer none): the first-run pages, built now if they were not needed yet
  */
 CrnFirstRun *
 crn_window_get_first_run (CrnWindow *self)
 {
   g_return_val_if_fail (CRN_IS_WINDOW (self), NULL);
 
-  return self->first_run;
+  return ensure_first_run (self);
 }
 
 /**
@@ -1094,5 +1190,5 @@ crn_window_show_booking (CrnWindow  *self,
 
   gtk_stack_set_visible_child_name (self->main_stack, "agenda");
   crn_window_show_page (self, "bookings");
-  crn_bookings_page_select_booking (self->bookings_page, id);
+  crn_bookings_page_select_booking (crn_window_get_bookings_page (self), id);
 }

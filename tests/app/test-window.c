@@ -20,6 +20,14 @@ test_window_pages (void)
   crn_test_wait_mapped (GTK_WIDGET (window));
 
   g_assert_true (crn_window_get_agenda (window) == agenda);
+  /* Only the page shown is built before the first frame; the others when first shown. */
+  for (guint i = 1; i < G_N_ELEMENTS (names); i++)
+    g_assert_null (adw_bin_get_child (ADW_BIN (adw_view_stack_get_child_by_name (stack, names[i]))));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "review"));
+  g_assert_true (CRN_IS_REVIEW_PAGE (adw_bin_get_child (ADW_BIN (adw_view_stack_get_child_by_name (stack, "review")))));
+  g_assert_null (adw_bin_get_child (ADW_BIN (adw_view_stack_get_child_by_name (stack, "activity"))));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "week"));
+
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
       GtkWidget *child = adw_view_stack_get_child_by_name (stack, names[i]);
@@ -34,8 +42,9 @@ test_window_pages (void)
   g_assert_true (CRN_IS_BOOKINGS_PAGE (crn_window_get_bookings_page (window)));
   g_assert_true (CRN_IS_REVIEW_PAGE (crn_window_get_review_page (window)));
   g_assert_true (CRN_IS_ACTIVITY_PAGE (crn_window_get_activity_page (window)));
-  g_assert_true (adw_view_stack_get_child_by_name (stack, "bookings") ==
-                 GTK_WIDGET (crn_window_get_bookings_page (window)));
+  /* A page not shown yet is built when asked for, in its place in the stack. */
+  g_assert_true (gtk_widget_is_ancestor (GTK_WIDGET (crn_window_get_bookings_page (window)),
+                                         adw_view_stack_get_child_by_name (stack, "bookings")));
   g_assert_true (CRN_IS_WEEK_PAGE (crn_window_get_week_page (window)));
   g_assert_true (CRN_IS_AVAILABILITY_PAGE (crn_window_get_availability_page (window)));
   g_assert_true (crn_week_page_get_agenda (crn_window_get_week_page (window)) == agenda);
