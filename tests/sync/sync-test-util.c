@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "crn-fhir.h"
+#include "crn-secret-store.h"
 #include "sync-test-util.h"
 
 /* ---------------------------------------------------------------------------------- */
@@ -143,6 +144,73 @@ sync_test_week_booking (CrnStore   *store,
         return crn_booking_copy (entry->booking);
     }
   return NULL;
+}
+
+GError *
+sync_test_run (CrnSync *sync)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  GError *error = NULL;
+
+  crn_sync_sync_async (sync, NULL, sync_test_result_cb, &result);
+  crn_sync_sync_finish (sync, sync_test_wait (&result), &error);
+  return error;
+}
+
+void
+sync_test_clear_keyring (const char *url,
+                         const char *login)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  crn_secret_store_clear_async (url, login, NULL, sync_test_result_cb, &result);
+  crn_secret_store_clear_finish (sync_test_wait (&result), NULL);
+}
+
+guint
+sync_test_outbox_count (CrnStore       *store,
+                        CrnOutboxState  state)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint count = 0;
+
+  crn_store_outbox_count_async (store, state, NULL, sync_test_result_cb, &result);
+  crn_store_outbox_count_finish (store, sync_test_wait (&result), &count, &error);
+  g_assert_no_error (error);
+  return count;
+}
+
+CrnSlot *
+sync_test_stored_slot (CrnStore   *store,
+                       const char *id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  CrnSlot *slot;
+
+  crn_store_get_slot_async (store, id, NULL, sync_test_result_cb, &result);
+  slot = crn_store_get_slot_finish (store, sync_test_wait (&result), &error);
+  if (g_error_matches (error, CRN_STORE_ERROR, CRN_STORE_ERROR_NOT_FOUND))
+    return NULL;
+  g_assert_no_error (error);
+  return slot;
+}
+
+CrnBooking *
+sync_test_stored_booking (CrnStore   *store,
+                          const char *id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  CrnBooking *booking;
+
+  crn_store_get_booking_async (store, id, NULL, sync_test_result_cb, &result);
+  booking = crn_store_get_booking_finish (store, sync_test_wait (&result), &error);
+  if (g_error_matches (error, CRN_STORE_ERROR, CRN_STORE_ERROR_NOT_FOUND))
+    return NULL;
+  g_assert_no_error (error);
+  return booking;
 }
 
 CrnInstant

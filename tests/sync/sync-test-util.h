@@ -8,6 +8,7 @@
 
 #include "crn-core.h"
 #include "crn-store.h"
+#include "crn-sync.h"
 
 G_BEGIN_DECLS
 
@@ -35,6 +36,19 @@ CrnStore     *sync_test_open_store  (const char    *path);
 CrnBooking   *sync_test_week_booking (CrnStore     *store,
                                       const char   *idnps,
                                       const char   *slot_id);
+
+/* One sync cycle; its error, if any. */
+GError       *sync_test_run         (CrnSync       *sync);
+/* Forgets the keyring's tokens of @login at @url. */
+void          sync_test_clear_keyring (const char  *url,
+                                       const char  *login);
+guint         sync_test_outbox_count (CrnStore     *store,
+                                      CrnOutboxState state);
+/* What @store holds under @id (a copy), or NULL when it holds nothing. */
+CrnSlot      *sync_test_stored_slot (CrnStore      *store,
+                                     const char    *id);
+CrnBooking   *sync_test_stored_booking (CrnStore   *store,
+                                        const char *id);
 
 CrnInstant    sync_test_utc         (int year, int month, int day, int hour, int minute);
 CrnSlot      *sync_test_slot        (const char    *id,

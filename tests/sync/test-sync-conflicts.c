@@ -63,21 +63,10 @@ on_refused_cb (CrnSync    *sync,
   g_ptr_array_add (app->refused, g_strdup (message));
 }
 
-static GError *
-run_sync (App *app)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  GError *error = NULL;
-
-  crn_sync_sync_async (app->sync, NULL, sync_test_result_cb, &result);
-  crn_sync_sync_finish (app->sync, sync_test_wait (&result), &error);
-  return error;
-}
-
 static void
 sync_ok (App *app)
 {
-  g_autoptr(GError) error = run_sync (app);
+  g_autoptr(GError) error = sync_test_run (app->sync);
 
   g_assert_no_error (error);
 }
@@ -126,21 +115,11 @@ setup (Fixture       *f,
 }
 
 static void
-clear_keyring (const char *url,
-               const char *login)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  crn_secret_store_clear_async (url, login, NULL, sync_test_result_cb, &result);
-  crn_secret_store_clear_finish (sync_test_wait (&result), NULL);
-}
-
-static void
 teardown (Fixture       *f,
           gconstpointer  data)
 {
-  clear_keyring (f->server->url, GP_LOGIN);
-  clear_keyring (f->server->url, SEC_LOGIN);
+  sync_test_clear_keyring (f->server->url, GP_LOGIN);
+  sync_test_clear_keyring (f->server->url, SEC_LOGIN);
   app_close (&f->gp);
   app_close (&f->sec);
   sync_test_spin (20);
@@ -154,20 +133,6 @@ booking_on (App        *app,
             const char *slot_id)
 {
   return sync_test_week_booking (app->store, GP_IDNPS, slot_id);
-}
-
-static CrnBooking *
-stored_booking (App        *app,
-                const char *id)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  CrnBooking *booking;
-
-  crn_store_get_booking_async (app->store, id, NULL, sync_test_result_cb, &result);
-  booking = crn_store_get_booking_finish (app->store, sync_test_wait (&result), &error);
-  g_assert_no_error (error);
-  return booking;
 }
 
 /* The server's copy, read as the GP. */
@@ -195,20 +160,6 @@ server_version (Fixture    *f,
   g_autoptr(CrnBooking) booking = server_booking (f, id);
 
   return booking->version;
-}
-
-static guint
-outbox_count (App            *app,
-              CrnOutboxState  state)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  guint count = 0;
-
-  crn_store_outbox_count_async (app->store, state, NULL, sync_test_result_cb, &result);
-  crn_store_outbox_count_finish (app->store, sync_test_wait (&result), &count, &error);
-  g_assert_no_error (error);
-  return count;
 }
 
 /* Regulation books a free regulation slot of the GP; both computers pull it. Returns the
@@ -285,7 +236,7 @@ change (App              *app,
         CrnBookingAction  action,
         gint64            made_ms)
 {
-  g_autoptr(CrnBooking) booking = stored_booking (app, id);
+  g_autoptr(CrnBooking) booking = sync_test_stored_booking (app->store, id);
   g_autoptr(CrnOutboxEntry) entry = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
@@ -309,8 +260,8 @@ assert_refused (App        *app,
   if (strstr (g_ptr_array_index (app->refused, 0), words) == NULL)
     g_error ("%s was told “%s”, expected a sentence with “%s”", app->login,
              (char *) g_ptr_array_index (app->refused, 0), words);
-  g_assert_cmpuint (outbox_count (app, CRN_OUTBOX_FAILED), ==, 1);
-  g_assert_cmpuint (outbox_count (app, CRN_OUTBOX_PENDING), ==, 0);
+  g_assert_cmpuint (sync_test_outbox_count (app->store, CRN_OUTBOX_FAILED), ==, 1);
+  g_assert_cmpuint (sync_test_outbox_count (app->store, CRN_OUTBOX_PENDING), ==, 0);
 }
 
 static void
@@ -318,8 +269,8 @@ assert_applied (App *app)
 {
   if (app->refused->len > 0)
     g_error ("%s was refused: %s", app->login, (char *) g_ptr_array_index (app->refused, 0));
-  g_assert_cmpuint (outbox_count (app, CRN_OUTBOX_FAILED), ==, 0);
-  g_assert_cmpuint (outbox_count (app, CRN_OUTBOX_PENDING), ==, 0);
+  g_assert_cmpuint (sync_test_outbox_count (app->store, CRN_OUTBOX_FAILED), ==, 0);
+  g_assert_cmpuint (sync_test_outbox_count (app->store, CRN_OUTBOX_PENDING), ==, 0);
 }
 
 /* ---------------------------------------------------------------------------------- */
@@ -347,7 +298,8 @@ test_first_decision_wins (Fixture       *f,
   server = server_booking (f, booking->id);
   g_assert_cmpint (server->practitioner_status, ==, CRN_PARTICIPATION_ACCEPTED);
   g_assert_cmpint (server->version, ==, version);   /* the decline never landed */
-  sec = stored_booking (&f->sec, booking->id);      /* the secretary sees the confirmation */
+  /* the secretary sees the confirmation */
+  sec = sync_test_stored_booking (f->sec.store, booking->id);
   g_assert_cmpint (sec->practitioner_status, ==, CRN_PARTICIPATION_ACCEPTED);
   g_assert_cmpint (sec->version, ==, version);
 }
@@ -366,7 +318,7 @@ test_same_decision (Fixture       *f,
   change (&f->sec, booking->id, CRN_CHANGE_BOOKING_ACCEPT, CRN_BOOKING_ACTION_ACCEPT, 0);
   sync_ok (&f->sec);
   assert_applied (&f->sec);
-  g_assert_cmpuint (outbox_count (&f->sec, CRN_OUTBOX_DONE), ==, 1);
+  g_assert_cmpuint (sync_test_outbox_count (f->sec.store, CRN_OUTBOX_DONE), ==, 1);
   g_assert_cmpint (server_version (f, booking->id), ==, version);   /* not sent */
 }
 
@@ -389,7 +341,7 @@ test_cancel_before_confirm (Fixture       *f,
   server = server_booking (f, booking->id);
   g_assert_cmpint (server->status, ==, CRN_APPOINTMENT_STATUS_CANCELLED);
   g_assert_cmpint (server->practitioner_status, !=, CRN_PARTICIPATION_ACCEPTED);
-  gp = stored_booking (&f->gp, booking->id);
+  gp = sync_test_stored_booking (f->gp.store, booking->id);
   g_assert_cmpint (gp->status, ==, CRN_APPOINTMENT_STATUS_CANCELLED);
 }
 
@@ -417,7 +369,7 @@ test_cancel_after_confirm (Fixture       *f,
   g_assert_cmpint (server->status, ==, CRN_APPOINTMENT_STATUS_CANCELLED);
   g_assert_cmpint (server->version, ==, version + 1);   /* re-applied once */
   sync_ok (&f->gp);
-  gp = stored_booking (&f->gp, booking->id);
+  gp = sync_test_stored_booking (f->gp.store, booking->id);
   g_assert_cmpint (gp->status, ==, CRN_APPOINTMENT_STATUS_CANCELLED);
 }
 
@@ -440,7 +392,7 @@ test_cancel_loses_to_later_outcome (Fixture       *f,
   assert_refused (&f->sec, "after your change");
   server = server_booking (f, booking->id);
   g_assert_cmpint (server->status, ==, CRN_APPOINTMENT_STATUS_FULFILLED);
-  sec = stored_booking (&f->sec, booking->id);
+  sec = sync_test_stored_booking (f->sec.store, booking->id);
   g_assert_cmpint (sec->status, ==, CRN_APPOINTMENT_STATUS_FULFILLED);
 }
 
@@ -467,7 +419,7 @@ test_outcome_server_later (Fixture       *f,
   assert_refused (&f->gp, "after your change");
   server = server_booking (f, booking->id);
   g_assert_cmpint (server->status, ==, CRN_APPOINTMENT_STATUS_NOSHOW);
-  gp = stored_booking (&f->gp, booking->id);
+  gp = sync_test_stored_booking (f->gp.store, booking->id);
   g_assert_cmpint (gp->status, ==, CRN_APPOINTMENT_STATUS_NOSHOW);
 }
 
@@ -495,7 +447,7 @@ test_outcome_ours_later (Fixture       *f,
   g_assert_cmpint (server->status, ==, CRN_APPOINTMENT_STATUS_FULFILLED);
   g_assert_cmpint (server->version, ==, first->version + 1);
   sync_ok (&f->sec);
-  sec = stored_booking (&f->sec, booking->id);
+  sec = sync_test_stored_booking (f->sec.store, booking->id);
   g_assert_cmpint (sec->status, ==, CRN_APPOINTMENT_STATUS_FULFILLED);
 }
 
@@ -518,7 +470,7 @@ test_patient_merged (Fixture       *f,
   change (&f->gp, booking->id, CRN_CHANGE_BOOKING_OUTCOME, CRN_BOOKING_ACTION_ARRIVE, 0);
   sync_ok (&f->gp);
   assert_applied (&f->gp);
-  edited = stored_booking (&f->sec, booking->id);
+  edited = sync_test_stored_booking (f->sec.store, booking->id);
   g_free (edited->patient.phone);
   edited->patient.phone = g_strdup ("0699887766");
   entry = crn_change_new_booking (CRN_CHANGE_BOOKING_EDIT, edited);
@@ -558,14 +510,15 @@ test_stale_if_match (Fixture       *f,
   g_assert_cmpint (first->version, >, booking->version);
   change (&f->gp, booking->id, CRN_CHANGE_BOOKING_OUTCOME, CRN_BOOKING_ACTION_SEEN,
           first->last_updated_ms - 60000);
-  local = stored_booking (&f->gp, booking->id);   /* shown at once, before the push */
+  /* shown at once, before the push */
+  local = sync_test_stored_booking (f->gp.store, booking->id);
   g_assert_cmpint (local->status, ==, CRN_APPOINTMENT_STATUS_FULFILLED);
   g_assert_cmpint (local->version, ==, booking->version);
   sync_ok (&f->gp);
 
   /* The user is told, once; the app holds the server's copy; nothing was applied. */
   assert_refused (&f->gp, "cancelled");
-  gp = stored_booking (&f->gp, booking->id);
+  gp = sync_test_stored_booking (f->gp.store, booking->id);
   g_assert_cmpint (gp->status, ==, CRN_APPOINTMENT_STATUS_CANCELLED);
   g_assert_cmpint (gp->version, ==, first->version);
   server = server_booking (f, booking->id);
@@ -576,7 +529,7 @@ test_stale_if_match (Fixture       *f,
   sync_ok (&f->gp);
   sync_ok (&f->gp);
   g_assert_cmpuint (f->gp.refused->len, ==, 1);
-  g_assert_cmpuint (outbox_count (&f->gp, CRN_OUTBOX_FAILED), ==, 1);
+  g_assert_cmpuint (sync_test_outbox_count (f->gp.store, CRN_OUTBOX_FAILED), ==, 1);
   g_clear_pointer (&server, crn_booking_free);
   server = server_booking (f, booking->id);
   g_assert_cmpint (server->version, ==, first->version);

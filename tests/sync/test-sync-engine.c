@@ -75,17 +75,6 @@ teardown (Fixture       *f,
   g_ptr_array_unref (f->refused);
 }
 
-static GError *
-run_sync (Fixture *f)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  GError *error = NULL;
-
-  crn_sync_sync_async (f->sync, NULL, sync_test_result_cb, &result);
-  crn_sync_sync_finish (f->sync, sync_test_wait (&result), &error);
-  return error;
-}
-
 static void
 seed_slots (Fixture *f,
             guint    n)
@@ -101,41 +90,11 @@ seed_slots (Fixture *f,
     }
 }
 
-static CrnSlot *
-local_slot (Fixture    *f,
-            const char *id)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  CrnSlot *slot;
-
-  crn_store_get_slot_async (f->store, id, NULL, sync_test_result_cb, &result);
-  slot = crn_store_get_slot_finish (f->store, sync_test_wait (&result), &error);
-  if (g_error_matches (error, CRN_STORE_ERROR, CRN_STORE_ERROR_NOT_FOUND))
-    return NULL;
-  g_assert_no_error (error);
-  return slot;
-}
-
-static guint
-outbox_count (Fixture        *f,
-              CrnOutboxState  state)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  guint count = 0;
-
-  crn_store_outbox_count_async (f->store, state, NULL, sync_test_result_cb, &result);
-  crn_store_outbox_count_finish (f->store, sync_test_wait (&result), &count, &error);
-  g_assert_no_error (error);
-  return count;
-}
-
 static void
 save_reclaim (Fixture    *f,
               const char *id)
 {
-  g_autoptr(CrnSlot) slot = local_slot (f, id);
+  g_autoptr(CrnSlot) slot = sync_test_stored_slot (f->store, id);
   g_autoptr(CrnOutboxEntry) entry = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
@@ -159,15 +118,15 @@ test_pull_pages (Fixture       *f,
   g_autoptr(CrnSlot) last = NULL;
 
   seed_slots (f, 25);
-  error = run_sync (f);
+  error = sync_test_run (f->sync);
   g_assert_no_error (error);
 
   /* 25 slots, 10 a page: three pages of one search of the server, following next. */
   g_assert_cmpuint (sync_fake_count (f->fake, "GET /fhir?"), ==, 3);
   g_assert_cmpuint (sync_fake_count (f->fake, "GET /fhir?_type=Schedule,Slot,Appointment&_sort=_lastUpdated&_count=10&_offset=20"),
                     ==, 1);
-  first = local_slot (f, "slot-00");
-  last = local_slot (f, "slot-24");
+  first = sync_test_stored_slot (f->store, "slot-00");
+  last = sync_test_stored_slot (f->store, "slot-24");
   g_assert_nonnull (first);
   g_assert_nonnull (last);
   g_assert_cmpint (last->version, ==, 1);
@@ -187,19 +146,19 @@ test_pull_interrupted (Fixture       *f,
   /* The second page comes back garbled (the first is stored, no third is asked for). */
   f->fake->fail_skip = 1;
   f->fake->fail_malformed = 1;
-  error = run_sync (f);
+  error = sync_test_run (f->sync);
   g_assert_error (error, CRN_SYNC_ERROR, CRN_SYNC_ERROR_INVALID_RESPONSE);
   g_clear_error (&error);
-  first = local_slot (f, "slot-00");
-  last = local_slot (f, "slot-24");
+  first = sync_test_stored_slot (f->store, "slot-00");
+  last = sync_test_stored_slot (f->store, "slot-24");
   g_assert_nonnull (first);
   g_assert_null (last);
 
   /* The next sync starts from the first page's watermark and gets the rest. */
   sync_fake_clear_log (f->fake);
-  error = run_sync (f);
+  error = sync_test_run (f->sync);
   g_assert_no_error (error);
-  last = local_slot (f, "slot-24");
+  last = sync_test_stored_slot (f->store, "slot-24");
   g_assert_nonnull (last);
   g_assert_cmpuint (sync_fake_count (f->fake, "GET /fhir?_type=Schedule,Slot,Appointment&_sort=_lastUpdated&_count=10&_lastUpdated=gt"),
                     ==, 1);
@@ -215,12 +174,12 @@ test_pull_no_change (Fixture       *f,
   CrnSlot *server;
 
   seed_slots (f, 12);
-  error = run_sync (f);
+  error = sync_test_run (f->sync);
   g_assert_no_error (error);
 
   /* Nothing changed: one small request for the three types, nothing else. */
   sync_fake_clear_log (f->fake);
-  error = run_sync (f);
+  error = sync_test_run (f->sync);
   g_assert_no_error (error);
   g_assert_cmpuint (f->fake->log->len, ==, 1);
   g_assert_cmpuint (sync_fake_count (f->fake, "GET /fhir?_type=Schedule,Slot,Appointment&_sort=_lastUpdated&_count=10&_lastUpdated=gt"),
@@ -232,10 +191,10 @@ test_pull_no_change (Fixture       *f,
   sync_fake_put_slot (f->fake, server);
   crn_slot_free (server);
   sync_fake_clear_log (f->fake);
-  error = run_sync (f);
+  error = sync_test_run (f->sync);
   g_assert_no_error (error);
   g_assert_cmpuint (f->fake->log->len, ==, 1);
-  changed = local_slot (f, "slot-05");
+  changed = sync_test_stored_slot (f->store, "slot-05");
   g_assert_cmpint (changed->status, ==, CRN_SLOT_STATUS_BUSY);
   g_assert_cmpint (changed->version, ==, 2);
 }
@@ -282,7 +241,7 @@ test_pull_old_watermarks (Fixture       *f,
   set_watermark (f, "Slot", oldest);
   set_watermark (f, "Appointment", oldest + 50000);
   sync_fake_clear_log (f->fake);
-  error = run_sync (f);
+  error = sync_test_run (f->sync);
   g_assert_no_error (error);
   iso = crn_fhir_format_instant_ms (oldest);
   escaped = g_uri_escape_string (iso, NULL, FALSE);
@@ -290,12 +249,12 @@ test_pull_old_watermarks (Fixture       *f,
                               "&_count=10&_lastUpdated=gt%s", escaped);
   g_assert_cmpuint (sync_fake_count (f->fake, "GET /fhir?"), ==, 1);
   g_assert_cmpuint (sync_fake_count (f->fake, expected), ==, 1);
-  before = local_slot (f, "slot-05");
-  after = local_slot (f, "slot-06");
+  before = sync_test_stored_slot (f->store, "slot-05");
+  after = sync_test_stored_slot (f->store, "slot-06");
   g_assert_null (before);      /* at or before the old watermark: not asked for again */
   g_assert_nonnull (after);
   g_clear_pointer (&after, crn_slot_free);
-  after = local_slot (f, "slot-11");
+  after = sync_test_stored_slot (f->store, "slot-11");
   g_assert_nonnull (after);
 
   crn_store_get_sync_state_async (f->store, CRN_SYNC_PULL_RESOURCE, NULL, sync_test_result_cb,
@@ -314,23 +273,23 @@ test_push_if_match (Fixture       *f,
   g_autoptr(CrnSlot) local = NULL;
 
   seed_slots (f, 3);
-  error = run_sync (f);
+  error = sync_test_run (f->sync);
   g_assert_no_error (error);
 
   save_reclaim (f, "slot-01");
-  g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_PENDING), ==, 1);
+  g_assert_cmpuint (sync_test_outbox_count (f->store, CRN_OUTBOX_PENDING), ==, 1);
   sync_fake_clear_log (f->fake);
-  error = run_sync (f);
+  error = sync_test_run (f->sync);
   g_assert_no_error (error);
 
   g_assert_cmpuint (sync_fake_count (f->fake, "PUT /fhir/Slot/slot-01"), ==, 1);
   g_assert_cmpuint (f->fake->if_match_log->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (f->fake->if_match_log, 0), ==, "W/\"1\"");
   g_assert_cmpint (sync_fake_get_slot (f->fake, "slot-01")->visibility, ==, CRN_VISIBILITY_NONE);
-  g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_PENDING), ==, 0);
-  g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_SENT), ==, 0);
-  g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_DONE), ==, 1);
-  local = local_slot (f, "slot-01");
+  g_assert_cmpuint (sync_test_outbox_count (f->store, CRN_OUTBOX_PENDING), ==, 0);
+  g_assert_cmpuint (sync_test_outbox_count (f->store, CRN_OUTBOX_SENT), ==, 0);
+  g_assert_cmpuint (sync_test_outbox_count (f->store, CRN_OUTBOX_DONE), ==, 1);
+  local = sync_test_stored_slot (f->store, "slot-01");
   g_assert_cmpint (local->version, ==, 2);
   g_assert_cmpint (local->visibility, ==, CRN_VISIBILITY_NONE);
   g_assert_cmpuint (f->refused->len, ==, 0);
@@ -348,7 +307,7 @@ test_push_booked_first (Fixture       *f,
   CrnSlot *server;
 
   seed_slots (f, 3);
-  error = run_sync (f);
+  error = sync_test_run (f->sync);
   g_assert_no_error (error);
 
   /* Offline, the GP reclaims slot-02; meanwhile regulation books it on the server. */
@@ -359,7 +318,7 @@ test_push_booked_first (Fixture       *f,
   crn_slot_free (server);
 
   sync_fake_clear_log (f->fake);
-  error = run_sync (f);
+  error = sync_test_run (f->sync);
   g_assert_no_error (error);
 
   /* 412, re-read, refused: the booking is kept and the user is told why. */
@@ -378,7 +337,7 @@ test_push_booked_first (Fixture       *f,
   g_assert_cmpstr (entry->last_error, ==, g_ptr_array_index (f->refused, 0));
   g_assert_cmpint (sync_fake_get_slot (f->fake, "slot-02")->status, ==, CRN_SLOT_STATUS_BUSY);
   g_assert_cmpint (sync_fake_get_slot (f->fake, "slot-02")->visibility, ==, CRN_VISIBILITY_SNP);
-  local = local_slot (f, "slot-02");
+  local = sync_test_stored_slot (f->store, "slot-02");
   g_assert_cmpint (local->status, ==, CRN_SLOT_STATUS_BUSY);
   g_assert_cmpint (local->version, ==, 2);
 }
@@ -390,22 +349,22 @@ test_push_refused (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   seed_slots (f, 2);
-  error = run_sync (f);
+  error = sync_test_run (f->sync);
   g_assert_no_error (error);
 
   save_reclaim (f, "slot-00");
   f->fake->put_status = 422;
-  error = run_sync (f);
+  error = sync_test_run (f->sync);
   g_assert_no_error (error);
   g_assert_cmpuint (f->refused->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (f->refused, 0), ==,
                    "Too late: a slot can be reclaimed until 2 hours before it starts.");
-  g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_FAILED), ==, 1);
-  g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_PENDING), ==, 0);
+  g_assert_cmpuint (sync_test_outbox_count (f->store, CRN_OUTBOX_FAILED), ==, 1);
+  g_assert_cmpuint (sync_test_outbox_count (f->store, CRN_OUTBOX_PENDING), ==, 0);
 
   /* A refused change is not sent again. */
   sync_fake_clear_log (f->fake);
-  error = run_sync (f);
+  error = sync_test_run (f->sync);
   g_assert_no_error (error);
   g_assert_cmpuint (sync_fake_count (f->fake, "PUT "), ==, 0);
 }
@@ -444,7 +403,7 @@ test_offline_then_back (Fixture       *f,
   guint attempts;
 
   seed_slots (f, 2);
-  error = run_sync (f);
+  error = sync_test_run (f->sync);
   g_assert_no_error (error);
 
   /* The server fails (500) for a while: the change waits, the state says offline. */
@@ -454,15 +413,15 @@ test_offline_then_back (Fixture       *f,
   wait_status (f, CRN_SYNC_STATUS_OFFLINE);
   g_assert_cmpint (crn_sync_get_offline_since (f->sync), >, 0);
   g_assert_nonnull (crn_sync_get_last_error (f->sync));
-  g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_PENDING), ==, 1);
-  local = local_slot (f, "slot-01");
+  g_assert_cmpuint (sync_test_outbox_count (f->store, CRN_OUTBOX_PENDING), ==, 1);
+  local = sync_test_stored_slot (f->store, "slot-01");
   g_assert_cmpint (local->visibility, ==, CRN_VISIBILITY_NONE);
 
   /* It retries by itself (backoff) and gets through once the server answers again. */
   wait_status (f, CRN_SYNC_STATUS_IDLE);
   g_assert_cmpint (crn_sync_get_offline_since (f->sync), ==, 0);
   g_assert_null (crn_sync_get_last_error (f->sync));
-  g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_DONE), ==, 1);
+  g_assert_cmpuint (sync_test_outbox_count (f->store, CRN_OUTBOX_DONE), ==, 1);
   g_assert_cmpuint (f->fake->fail_500, ==, 0);
   attempts = sync_fake_count (f->fake, "PUT /fhir/Slot/slot-01");
   g_assert_cmpuint (attempts, ==, 4);
@@ -477,11 +436,11 @@ test_malformed_then_back (Fixture       *f,
 
   seed_slots (f, 4);
   f->fake->fail_malformed = 1;
-  error = run_sync (f);
+  error = sync_test_run (f->sync);
   g_assert_error (error, CRN_SYNC_ERROR, CRN_SYNC_ERROR_INVALID_RESPONSE);
   g_assert_cmpint (crn_sync_get_status (f->sync), ==, CRN_SYNC_STATUS_OFFLINE);
   g_clear_error (&error);
-  error = run_sync (f);
+  error = sync_test_run (f->sync);
   g_assert_no_error (error);
   g_assert_cmpint (crn_sync_get_status (f->sync), ==, CRN_SYNC_STATUS_IDLE);
 }
@@ -540,18 +499,18 @@ test_signed_out (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   seed_slots (f, 2);
-  error = run_sync (f);
+  error = sync_test_run (f->sync);
   g_assert_no_error (error);
 
   save_reclaim (f, "slot-00");
   g_clear_pointer (&f->fake->refresh, g_free);
   f->fake->fail_401 = 1;
-  error = run_sync (f);
+  error = sync_test_run (f->sync);
   g_assert_error (error, CRN_SYNC_ERROR, CRN_SYNC_ERROR_SIGNED_OUT);
   g_assert_cmpint (crn_sync_get_status (f->sync), ==, CRN_SYNC_STATUS_SIGNED_OUT);
   /* The unsent change is kept for after the next sign-in. */
-  g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_PENDING), ==, 1);
-  g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_FAILED), ==, 0);
+  g_assert_cmpuint (sync_test_outbox_count (f->store, CRN_OUTBOX_PENDING), ==, 1);
+  g_assert_cmpuint (sync_test_outbox_count (f->store, CRN_OUTBOX_FAILED), ==, 0);
 }
 
 int

@@ -77,20 +77,10 @@ setup (Fixture       *f,
 }
 
 static void
-clear_keyring (const char *url,
-               const char *login)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  crn_secret_store_clear_async (url, login, NULL, sync_test_result_cb, &result);
-  crn_secret_store_clear_finish (sync_test_wait (&result), NULL);
-}
-
-static void
 teardown (Fixture       *f,
           gconstpointer  data)
 {
-  clear_keyring (f->server->url, GP_LOGIN);
+  sync_test_clear_keyring (f->server->url, GP_LOGIN);
   g_clear_object (&f->store);
   sync_test_spin (20);
   sync_server_stop (f->server, FALSE);
@@ -123,17 +113,6 @@ sign_in (Fixture     *f,
       crn_sync_set_page_size (sync, 100);
     }
   return sync;
-}
-
-static GError *
-run_sync (CrnSync *sync)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  GError *error = NULL;
-
-  crn_sync_sync_async (sync, NULL, sync_test_result_cb, &result);
-  crn_sync_sync_finish (sync, sync_test_wait (&result), &error);
-  return error;
 }
 
 static char *
@@ -199,36 +178,6 @@ count_week (Fixture *f)
   return week->len;
 }
 
-static CrnSlot *
-stored_slot (Fixture    *f,
-             const char *id)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  CrnSlot *slot;
-
-  crn_store_get_slot_async (f->store, id, NULL, sync_test_result_cb, &result);
-  slot = crn_store_get_slot_finish (f->store, sync_test_wait (&result), &error);
-  g_assert_no_error (error);
-  return slot;
-}
-
-static CrnBooking *
-stored_booking (Fixture    *f,
-                const char *id)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  CrnBooking *booking;
-
-  crn_store_get_booking_async (f->store, id, NULL, sync_test_result_cb, &result);
-  booking = crn_store_get_booking_finish (f->store, sync_test_wait (&result), &error);
-  if (g_error_matches (error, CRN_STORE_ERROR, CRN_STORE_ERROR_NOT_FOUND))
-    return NULL;
-  g_assert_no_error (error);
-  return booking;
-}
-
 /* The booking holding @slot_id in the week view, if any (a copy). */
 static CrnBooking *
 week_booking (Fixture    *f,
@@ -246,20 +195,6 @@ count_unsent (Fixture *f)
 
   crn_store_count_unsent_async (f->store, NULL, sync_test_result_cb, &result);
   crn_store_count_unsent_finish (f->store, sync_test_wait (&result), &count, &error);
-  g_assert_no_error (error);
-  return count;
-}
-
-static guint
-outbox_count (Fixture        *f,
-              CrnOutboxState  state)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  guint count = 0;
-
-  crn_store_outbox_count_async (f->store, state, NULL, sync_test_result_cb, &result);
-  crn_store_outbox_count_finish (f->store, sync_test_wait (&result), &count, &error);
   g_assert_no_error (error);
   return count;
 }
@@ -368,7 +303,7 @@ add_private_block (Fixture *f,
                                         &result);
   crn_store_save_template_change_finish (f->store, sync_test_wait (&result), &error);
   g_assert_no_error (error);
-  error = run_sync (sync);
+  error = sync_test_run (sync);
   g_assert_no_error (error);
   if (f->refused->len > 0)
     g_error ("The template was refused: %s", (char *) g_ptr_array_index (f->refused, 0));
@@ -482,7 +417,7 @@ test_first_sign_in (Fixture       *f,
   g_assert_cmpstr (stored->ca_file, ==, g_getenv ("CRN_TEST_TLS_CERT"));
 
   /* Initial sync: the demo agenda arrives. */
-  error = run_sync (sync);
+  error = sync_test_run (sync);
   g_assert_no_error (error);
   n = count_week (f);
   g_assert_cmpuint (n, >, 10);
@@ -498,7 +433,7 @@ test_first_sign_in (Fixture       *f,
   g_assert_no_error (error);
   g_clear_object (&result);
   g_assert_cmpint (crn_sync_get_status (resumed), ==, CRN_SYNC_STATUS_IDLE);
-  error = run_sync (resumed);
+  error = sync_test_run (resumed);
   g_assert_no_error (error);
   g_assert_cmpuint (count_week (f), ==, n);
 
@@ -515,7 +450,7 @@ test_first_sign_in (Fixture       *f,
   resumed = crn_sync_resume_finish (sync_test_wait (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpint (crn_sync_get_status (resumed), ==, CRN_SYNC_STATUS_SIGNED_OUT);
-  error = run_sync (resumed);
+  error = sync_test_run (resumed);
   g_assert_error (error, CRN_SYNC_ERROR, CRN_SYNC_ERROR_SIGNED_OUT);
 }
 
@@ -546,7 +481,7 @@ test_same_account (Fixture       *f,
   stored = g_ptr_array_index (accounts, 0);
   g_assert_cmpstr (stored->id, ==, first_id);
   g_assert_cmpstr (stored->username, ==, GP_LOGIN);
-  error = run_sync (second);
+  error = sync_test_run (second);
   g_assert_no_error (error);
 
   /* Forgetting it (as the second sign-in knows it) forgets the one stored account. */
@@ -687,7 +622,7 @@ test_live_booking (Fixture       *f,
   regulation_books (f, slot, "Livetest");
   sync_test_wait_flag (&arrived, 20000);
   sync_test_spin (200);
-  after = stored_slot (f, slot->id);
+  after = sync_test_stored_slot (f->store, slot->id);
   g_assert_cmpint (after->status, ==, CRN_SLOT_STATUS_BUSY);
   crn_sync_stop (sync);
 }
@@ -744,14 +679,14 @@ test_live_reconnect (Fixture       *f,
   while (!crn_sync_is_live (sync) || crn_sync_get_status (sync) != CRN_SYNC_STATUS_IDLE)
     sync_test_spin (20);
   g_assert_cmpint (crn_sync_get_offline_since (sync), ==, 0);
-  after = stored_slot (f, slot->id);
+  after = sync_test_stored_slot (f->store, slot->id);
   g_assert_cmpint (after->status, ==, CRN_SLOT_STATUS_BUSY);
   /* The change made offline went out once reconnected, exactly once. */
   while (count_unsent (f) > 0 || crn_sync_get_status (sync) != CRN_SYNC_STATUS_IDLE)
     sync_test_spin (20);
-  g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_DONE), ==, 1);
+  g_assert_cmpuint (sync_test_outbox_count (f->store, CRN_OUTBOX_DONE), ==, 1);
   g_clear_pointer (&after, crn_slot_free);
-  after = stored_slot (f, edited->id);
+  after = sync_test_stored_slot (f->store, edited->id);
   g_assert_cmpint (after->version, ==, edited_version + 1);
   g_assert_cmpint (after->modalities, ==, CRN_MODALITY_AMB | CRN_MODALITY_HH);
   crn_sync_stop (sync);
@@ -768,7 +703,7 @@ test_reclaim_conflict (Fixture       *f,
   g_autofree char *expected_time = NULL;
 
   g_assert_no_error (error);
-  error = run_sync (sync);
+  error = sync_test_run (sync);
   g_assert_no_error (error);
 
   /* Offline, the GP takes the slot back; regulation books it meanwhile. */
@@ -777,10 +712,10 @@ test_reclaim_conflict (Fixture       *f,
   save_slot_change (f, CRN_CHANGE_SLOT_RECLAIM, slot);
   regulation_books (f, slot, "Conflit");
 
-  error = run_sync (sync);
+  error = sync_test_run (sync);
   g_assert_no_error (error);
   g_assert_cmpuint (f->refused->len, ==, 1);
-  after = stored_slot (f, slot->id);
+  after = sync_test_stored_slot (f->store, slot->id);
   g_assert_cmpint (after->status, ==, CRN_SLOT_STATUS_BUSY);
   expected_time = crn_conflict_format_time (after->last_updated_ms);
   {
@@ -790,7 +725,7 @@ test_reclaim_conflict (Fixture       *f,
 
     g_assert_cmpstr (g_ptr_array_index (f->refused, 0), ==, expected);
   }
-  g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_FAILED), ==, 1);
+  g_assert_cmpuint (sync_test_outbox_count (f->store, CRN_OUTBOX_FAILED), ==, 1);
   /* The slot is the server's again (still offered to regulation), and the booking is kept
    * and shown on it. */
   g_assert_true (after->visibility & CRN_VISIBILITY_SNP);
@@ -802,10 +737,10 @@ test_reclaim_conflict (Fixture       *f,
     g_assert_true (crn_booking_holds_slot (kept));
   }
   /* A later sync changes nothing of that. */
-  error = run_sync (sync);
+  error = sync_test_run (sync);
   g_assert_no_error (error);
   g_clear_pointer (&after, crn_slot_free);
-  after = stored_slot (f, slot->id);
+  after = sync_test_stored_slot (f->store, slot->id);
   g_assert_cmpint (after->status, ==, CRN_SLOT_STATUS_BUSY);
   g_assert_true (after->visibility & CRN_VISIBILITY_SNP);
   g_assert_cmpuint (f->refused->len, ==, 1);
@@ -822,7 +757,7 @@ test_refused_reclaim (Fixture       *f,
   g_autoptr(CrnSlot) after = NULL;
 
   g_assert_no_error (error);
-  error = run_sync (sync);
+  error = sync_test_run (sync);
   g_assert_no_error (error);
 
   /* Days before the slot: outside the CPTS's reclaim window, the server says no (422). */
@@ -830,18 +765,18 @@ test_refused_reclaim (Fixture       *f,
   before = crn_slot_copy (slot);
   slot->visibility = CRN_VISIBILITY_NONE;
   save_slot_change (f, CRN_CHANGE_SLOT_RECLAIM, slot);
-  error = run_sync (sync);
+  error = sync_test_run (sync);
   g_assert_no_error (error);
   g_assert_cmpuint (f->refused->len, ==, 1);
   /* The server's own sentence, not a generic one. */
   g_assert_false (g_str_has_prefix (g_ptr_array_index (f->refused, 0),
                                     "The server refused the change"));
   g_assert_cmpstr (g_ptr_array_index (f->refused, 0), !=, "");
-  g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_FAILED), ==, 1);
-  g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_PENDING), ==, 0);
+  g_assert_cmpuint (sync_test_outbox_count (f->store, CRN_OUTBOX_FAILED), ==, 1);
+  g_assert_cmpuint (sync_test_outbox_count (f->store, CRN_OUTBOX_PENDING), ==, 0);
   /* The optimistic reclaim is undone: the slot is as the server has it, still offered to
    * regulation, same version. */
-  after = stored_slot (f, slot->id);
+  after = sync_test_stored_slot (f->store, slot->id);
   g_assert_cmpint (after->version, ==, slot->version);
   g_assert_cmpuint (after->visibility, ==, before->visibility);
   g_assert_true (after->visibility & CRN_VISIBILITY_SNP);
@@ -867,25 +802,25 @@ test_refused_booking (Fixture       *f,
   g_autoptr(CrnBooking) kept = NULL;
 
   g_assert_no_error (error);
-  error = run_sync (sync);
+  error = sync_test_run (sync);
   g_assert_no_error (error);
   add_private_block (f, sync);
   slot = private_slot (f, 0);
   booking = new_booking (slot, "Refustest", CRN_REFERRER_OWN_PATIENT);
   save_booking_create (f, booking);
-  error = run_sync (sync);
+  error = sync_test_run (sync);
   g_assert_no_error (error);
 
   /* Cancelled (accepted by the server)… */
-  cancelled = stored_booking (f, booking->id);
+  cancelled = sync_test_stored_booking (f->store, booking->id);
   g_assert_true (crn_booking_apply (cancelled, CRN_BOOKING_ACTION_CANCEL, "Test", &error));
   g_assert_no_error (error);
   save_booking_change (f, CRN_CHANGE_BOOKING_CANCEL, cancelled);
-  error = run_sync (sync);
+  error = sync_test_run (sync);
   g_assert_no_error (error);
   g_assert_cmpuint (f->refused->len, ==, 0);
   g_clear_pointer (&cancelled, crn_booking_free);
-  cancelled = stored_booking (f, booking->id);
+  cancelled = sync_test_stored_booking (f->store, booking->id);
   g_assert_cmpint (cancelled->status, ==, CRN_APPOINTMENT_STATUS_CANCELLED);
 
   /* …then marked "seen" from a stale screen: the server says no (422), the booking is the
@@ -893,14 +828,14 @@ test_refused_booking (Fixture       *f,
   stale = crn_booking_copy (cancelled);
   stale->status = CRN_APPOINTMENT_STATUS_FULFILLED;
   save_booking_change (f, CRN_CHANGE_BOOKING_OUTCOME, stale);
-  after = stored_booking (f, booking->id);
+  after = sync_test_stored_booking (f->store, booking->id);
   g_assert_cmpint (after->status, ==, CRN_APPOINTMENT_STATUS_FULFILLED);
   g_clear_pointer (&after, crn_booking_free);
-  error = run_sync (sync);
+  error = sync_test_run (sync);
   g_assert_no_error (error);
   g_assert_cmpuint (f->refused->len, ==, 1);
-  g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_FAILED), ==, 1);
-  after = stored_booking (f, booking->id);
+  g_assert_cmpuint (sync_test_outbox_count (f->store, CRN_OUTBOX_FAILED), ==, 1);
+  after = sync_test_stored_booking (f->store, booking->id);
   g_assert_cmpint (after->status, ==, CRN_APPOINTMENT_STATUS_CANCELLED);
   g_assert_cmpint (after->version, ==, cancelled->version);
 
@@ -910,10 +845,10 @@ test_refused_booking (Fixture       *f,
   regulation_books (f, taken, "Premier");
   late = new_booking (taken, "Secondtest", CRN_REFERRER_OWN_PATIENT);
   save_booking_create (f, late);
-  error = run_sync (sync);
+  error = sync_test_run (sync);
   g_assert_no_error (error);
   g_assert_cmpuint (f->refused->len, ==, 2);
-  gone = stored_booking (f, late->id);
+  gone = sync_test_stored_booking (f->store, late->id);
   g_assert_null (gone);
   kept = week_booking (f, taken->id);
   g_assert_nonnull (kept);
@@ -947,7 +882,7 @@ test_template_removed_booked (Fixture       *f,
   gboolean found = FALSE;
 
   g_assert_no_error (error);
-  error = run_sync (sync);
+  error = sync_test_run (sync);
   g_assert_no_error (error);
   slot = free_slot (f, 3, 4);
   regulation_books (f, slot, "Gardetest");
@@ -988,7 +923,7 @@ test_template_removed_booked (Fixture       *f,
   g_clear_object (&result);
 
   /* Back online: the template goes out, the booked slot comes back, flagged. */
-  error = run_sync (sync);
+  error = sync_test_run (sync);
   g_assert_no_error (error);
   g_assert_cmpuint (f->refused->len, ==, 0);
   for (guint round = 0; round < 2; round++)
@@ -1014,7 +949,7 @@ test_template_removed_booked (Fixture       *f,
       g_assert_true (found);
       g_clear_pointer (&week, g_ptr_array_unref);
       /* …and stays flagged through the next sync. */
-      error = run_sync (sync);
+      error = sync_test_run (sync);
       g_assert_no_error (error);
     }
 }
@@ -1033,7 +968,7 @@ test_lost_answers (Fixture       *f,
   gint64 version;
 
   g_assert_no_error (error);
-  error = run_sync (sync);
+  error = sync_test_run (sync);
   g_assert_no_error (error);
 
   /* A booking for the practice's own patient: the server commits, the answer is lost. */
@@ -1042,21 +977,22 @@ test_lost_answers (Fixture       *f,
   booking = new_booking (slot, "Perdu", CRN_REFERRER_OWN_PATIENT);
   save_booking_create (f, booking);
   sync_proxy_set_mode (proxy, SYNC_PROXY_DROP_ANSWER, "POST /fhir/Appointment", 1);
-  error = run_sync (sync);
+  error = sync_test_run (sync);
   g_assert_nonnull (error);
   g_assert_true (crn_sync_error_is_transient (error));
   g_assert_cmpint (crn_sync_get_status (sync), ==, CRN_SYNC_STATUS_OFFLINE);
   g_clear_error (&error);
   g_assert_cmpuint (proxy->n_matched, ==, 1);
   g_assert_cmpint (server_count (f, booking->id), ==, 1);
-  g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_PENDING), ==, 1);
+  g_assert_cmpuint (sync_test_outbox_count (f->store, CRN_OUTBOX_PENDING), ==, 1);
 
   /* The retry finds it (If-None-Exist): still exactly one booking. */
-  error = run_sync (sync);
+  error = sync_test_run (sync);
   g_assert_no_error (error);
   g_assert_cmpint (server_count (f, booking->id), ==, 1);
-  g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_PENDING), ==, 0);
-  g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_DONE), ==, 2);   /* the template, the booking */
+  g_assert_cmpuint (sync_test_outbox_count (f->store, CRN_OUTBOX_PENDING), ==, 0);
+  /* the template, the booking */
+  g_assert_cmpuint (sync_test_outbox_count (f->store, CRN_OUTBOX_DONE), ==, 2);
 
   /* A slot update whose answer is lost: it is sent again (libsoup re-sends a PUT whose
    * kept-alive connection closed; the app would on its next attempt), gets 412, reads the
@@ -1066,31 +1002,31 @@ test_lost_answers (Fixture       *f,
   other->modalities = CRN_MODALITY_AMB | CRN_MODALITY_VR;
   save_slot_change (f, CRN_CHANGE_SLOT_UPDATE, other);
   sync_proxy_set_mode (proxy, SYNC_PROXY_DROP_ANSWER, "PUT /fhir/Slot/", 1);
-  error = run_sync (sync);
+  error = sync_test_run (sync);
   if (error != NULL)
     {
       g_assert_true (crn_sync_error_is_transient (error));
       g_clear_error (&error);
-      error = run_sync (sync);
+      error = sync_test_run (sync);
     }
   g_assert_no_error (error);
   g_assert_cmpuint (proxy->n_matched, ==, 2);
-  after = stored_slot (f, other->id);
+  after = sync_test_stored_slot (f->store, other->id);
   g_assert_cmpint (after->version, ==, version + 1);
   g_assert_cmpint (after->modalities, ==, CRN_MODALITY_AMB | CRN_MODALITY_VR);
-  g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_DONE), ==, 3);
+  g_assert_cmpuint (sync_test_outbox_count (f->store, CRN_OUTBOX_DONE), ==, 3);
   g_assert_cmpuint (f->refused->len, ==, 0);
 
   /* 500 and a truncated body: offline, then back. */
   sync_proxy_set_mode (proxy, SYNC_PROXY_FAIL_500, "GET /fhir", 1);
-  error = run_sync (sync);
+  error = sync_test_run (sync);
   g_assert_error (error, CRN_SYNC_ERROR, CRN_SYNC_ERROR_SERVER);
   g_clear_error (&error);
   sync_proxy_set_mode (proxy, SYNC_PROXY_MALFORMED, "GET /fhir", 1);
-  error = run_sync (sync);
+  error = sync_test_run (sync);
   g_assert_error (error, CRN_SYNC_ERROR, CRN_SYNC_ERROR_INVALID_RESPONSE);
   g_clear_error (&error);
-  error = run_sync (sync);
+  error = sync_test_run (sync);
   g_assert_no_error (error);
   g_assert_cmpint (crn_sync_get_status (sync), ==, CRN_SYNC_STATUS_IDLE);
 
@@ -1098,7 +1034,7 @@ test_lost_answers (Fixture       *f,
    * since then with a reason, not stuck; the next attempt goes through. */
   crn_client_set_timeout (crn_sync_get_client (sync), 1);
   sync_proxy_set_mode (proxy, SYNC_PROXY_HOLD_ANSWER, "GET /fhir", 1);
-  error = run_sync (sync);
+  error = sync_test_run (sync);
   g_assert_error (error, CRN_SYNC_ERROR, CRN_SYNC_ERROR_NETWORK);
   g_assert_true (crn_sync_error_is_transient (error));
   g_clear_error (&error);
@@ -1106,7 +1042,7 @@ test_lost_answers (Fixture       *f,
   g_assert_cmpint (crn_sync_get_offline_since (sync), >, 0);
   g_assert_nonnull (crn_sync_get_last_error (sync));
   g_assert_cmpuint (proxy->held->len, >, 0);
-  error = run_sync (sync);
+  error = sync_test_run (sync);
   g_assert_no_error (error);
   g_assert_cmpint (crn_sync_get_status (sync), ==, CRN_SYNC_STATUS_IDLE);
   g_assert_cmpint (crn_sync_get_offline_since (sync), ==, 0);
@@ -1129,7 +1065,7 @@ test_refresh (Fixture       *f,
   before = keyring_secret (f->server->url, GP_LOGIN);
   /* The access token expired: renewed silently, the new refresh token kept. */
   crn_client_expire_access_token (crn_sync_get_client (sync));
-  error = run_sync (sync);
+  error = sync_test_run (sync);
   g_assert_no_error (error);
   sync_test_spin (300);
   after = keyring_secret (f->server->url, GP_LOGIN);
@@ -1153,7 +1089,7 @@ test_revoked (Fixture       *f,
   gint64 version;
 
   g_assert_no_error (error);
-  error = run_sync (sync);
+  error = sync_test_run (sync);
   g_assert_no_error (error);
   slot = free_slot (f, 3, 5);
   version = slot->version;
@@ -1162,15 +1098,16 @@ test_revoked (Fixture       *f,
 
   crn_client_set_refresh_token (crn_sync_get_client (sync), "revoked-refresh-token-test");
   crn_client_expire_access_token (crn_sync_get_client (sync));
-  error = run_sync (sync);
+  error = sync_test_run (sync);
   g_assert_error (error, CRN_SYNC_ERROR, CRN_SYNC_ERROR_SIGNED_OUT);
   g_clear_error (&error);
   g_assert_cmpint (crn_sync_get_status (sync), ==, CRN_SYNC_STATUS_SIGNED_OUT);
   g_assert_nonnull (crn_sync_get_last_error (sync));
-  g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_PENDING) + outbox_count (f, CRN_OUTBOX_SENT),
+  g_assert_cmpuint (sync_test_outbox_count (f->store, CRN_OUTBOX_PENDING) +
+                    sync_test_outbox_count (f->store, CRN_OUTBOX_SENT),
                     ==, 1);
-  g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_FAILED), ==, 0);
-  after = stored_slot (f, slot->id);
+  g_assert_cmpuint (sync_test_outbox_count (f->store, CRN_OUTBOX_FAILED), ==, 0);
+  after = sync_test_stored_slot (f->store, slot->id);
   g_assert_cmpint (after->version, ==, version);
   g_clear_pointer (&after, crn_slot_free);
 
@@ -1178,12 +1115,13 @@ test_revoked (Fixture       *f,
                                 sync_test_result_cb, &result);
   crn_sync_sign_in_again_finish (sync, sync_test_wait (&result), &error);
   g_assert_no_error (error);
-  error = run_sync (sync);
+  error = sync_test_run (sync);
   g_assert_no_error (error);
   g_assert_cmpint (crn_sync_get_status (sync), ==, CRN_SYNC_STATUS_IDLE);
-  g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_PENDING) + outbox_count (f, CRN_OUTBOX_SENT),
+  g_assert_cmpuint (sync_test_outbox_count (f->store, CRN_OUTBOX_PENDING) +
+                    sync_test_outbox_count (f->store, CRN_OUTBOX_SENT),
                     ==, 0);
-  after = stored_slot (f, slot->id);
+  after = sync_test_stored_slot (f->store, slot->id);
   g_assert_cmpint (after->version, ==, version + 1);
   g_assert_cmpint (after->modalities, ==, CRN_MODALITY_AMB | CRN_MODALITY_VR);
 }
@@ -1201,7 +1139,7 @@ test_crash_before_push (Fixture       *f,
   g_autoptr(CrnSlot) slot = NULL;
 
   g_assert_no_error (error);
-  error = run_sync (sync);
+  error = sync_test_run (sync);
   g_assert_no_error (error);
   add_private_block (f, sync);
   slot = private_slot (f, 0);
@@ -1263,13 +1201,13 @@ test_crash_before_push (Fixture       *f,
       g_assert_no_error (error);
       g_clear_object (&result);
       g_clear_object (&account);
-      g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_PENDING) +
-                        outbox_count (f, CRN_OUTBOX_SENT), ==, 1);
-      error = run_sync (restarted);
+      g_assert_cmpuint (sync_test_outbox_count (f->store, CRN_OUTBOX_PENDING) +
+                        sync_test_outbox_count (f->store, CRN_OUTBOX_SENT), ==, 1);
+      error = sync_test_run (restarted);
       g_assert_no_error (error);
       g_assert_cmpint (server_count (f, booking_id), ==, 1);
-      g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_PENDING) +
-                        outbox_count (f, CRN_OUTBOX_SENT), ==, 0);
+      g_assert_cmpuint (sync_test_outbox_count (f->store, CRN_OUTBOX_PENDING) +
+                        sync_test_outbox_count (f->store, CRN_OUTBOX_SENT), ==, 0);
       g_clear_object (&restarted);
       g_clear_object (&f->store);
       sync_test_spin (50);
@@ -1363,7 +1301,7 @@ test_pull_killed (Fixture       *f,
     g_autoptr(CrnAccount) gp_account = crn_account_new (f->server->url, GP_LOGIN);
 
     other = crn_sync_new (fresh, gp, gp_account);
-    error = run_sync (other);
+    error = sync_test_run (other);
     g_assert_no_error (error);
   }
   reference = store_contents (fresh);
@@ -1391,7 +1329,7 @@ test_pull_killed (Fixture       *f,
   g_assert_no_error (error);
   g_clear_object (&result);
   crn_sync_set_page_size (sync, 5);
-  error = run_sync (sync);
+  error = sync_test_run (sync);
   g_assert_no_error (error);
   resumed = store_contents (f->store);
   g_assert_cmpuint (g_hash_table_size (resumed), ==, g_hash_table_size (reference));
@@ -1478,15 +1416,15 @@ test_no_secrets (Fixture       *f,
 
   /* A full session: initial sync, a booking with a patient, a token refresh, live
    * notifications, sign-out. */
-  error = run_sync (sync);
+  error = sync_test_run (sync);
   g_assert_no_error (error);
   slot = free_slot (f, 3, 6);
   booking = new_booking (slot, PATIENT, CRN_REFERRER_OWN_PATIENT);
   save_booking_create (f, booking);
-  error = run_sync (sync);
+  error = sync_test_run (sync);
   g_assert_no_error (error);
   crn_client_expire_access_token (crn_sync_get_client (sync));
-  error = run_sync (sync);
+  error = sync_test_run (sync);
   g_assert_no_error (error);
   sync_test_spin (300);
   secret = keyring_secret (proxy->url, GP_LOGIN);
@@ -1561,13 +1499,13 @@ test_sign_out_remove_data (Fixture       *f,
   char *secret;
 
   g_assert_no_error (error);
-  error = run_sync (sync);
+  error = sync_test_run (sync);
   g_assert_no_error (error);
   add_private_block (f, sync);
   sent_slot = private_slot (f, 0);
   sent = new_booking (sent_slot, PATIENT, CRN_REFERRER_OWN_PATIENT);
   save_booking_create (f, sent);
-  error = run_sync (sync);
+  error = sync_test_run (sync);
   g_assert_no_error (error);
   g_assert_cmpuint (f->refused->len, ==, 0);
   g_assert_cmpuint (count_unsent (f), ==, 0);
@@ -1597,7 +1535,7 @@ test_sign_out_remove_data (Fixture       *f,
   secret = keyring_secret (f->server->url, GP_LOGIN);
   g_assert_null (secret);
   g_assert_cmpuint (count_unsent (f), ==, 0);
-  g_assert_cmpuint (outbox_count (f, CRN_OUTBOX_DONE), ==, 0);
+  g_assert_cmpuint (sync_test_outbox_count (f->store, CRN_OUTBOX_DONE), ==, 0);
   g_assert_cmpuint (count_week (f), ==, 0);
   crn_store_get_slot_async (f->store, sent_slot->id, NULL, sync_test_result_cb, &result);
   gone = crn_store_get_slot_finish (f->store, sync_test_wait (&result), &error);
@@ -1626,7 +1564,7 @@ test_sign_out_remove_data (Fixture       *f,
    * is on the server, the dropped one nowhere. */
   sync = sign_in (f, f->server->url, g_getenv ("CRN_TEST_TLS_CERT"), &error);
   g_assert_no_error (error);
-  error = run_sync (sync);
+  error = sync_test_run (sync);
   g_assert_no_error (error);
   g_assert_cmpuint (count_week (f), >, 10);
   g_assert_cmpint (server_count (f, sent->id), ==, 1);
