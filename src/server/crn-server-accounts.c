@@ -481,14 +481,17 @@ token_hash (const char *token)
 
 static gboolean
 insert_token (CrnServerDb  *self,
-              const char   *token,
+              const char   *hash,
               int           kind,
               gint64        account_id,
               gint64        expires_at,
+              const char   *family,
+              const char   *sibling,
               GError      **error)
 {
-  g_autofree char *hash = token_hash (token);
-  sqlite3_stmt *stmt = _crn_db_prepare (self, "INSERT INTO tokens VALUES (?1, ?2, ?3, ?4)",
+  sqlite3_stmt *stmt = _crn_db_prepare (self,
+                                        "INSERT INTO tokens (hash, kind, account_id, expires_at,"
+                                        " family, sibling) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                                         error);
   gboolean ok;
 
@@ -498,20 +501,28 @@ insert_token (CrnServerDb  *self,
   sqlite3_bind_int (stmt, 2, kind);
   sqlite3_bind_int64 (stmt, 3, account_id);
   sqlite3_bind_int64 (stmt, 4, expires_at);
+  sqlite3_bind_text (stmt, 5, family, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 6, sibling, -1, SQLITE_TRANSIENT);
   ok = _crn_db_step_done (self, stmt, error);
   sqlite3_finalize (stmt);
   return ok;
 }
 
+/* Issues an access token and a refresh token in @family (a new family when %NULL: a
+ * sign-in); @refresh_hash receives the new refresh token's hash. */
 static gboolean
 issue_pair (CrnServerDb  *self,
             gint64        account_id,
+            const char   *family,
             char        **access_token,
             char        **refresh_token,
+            char        **refresh_hash,
             GError      **error)
 {
   g_autofree char *access = token_new ();
   g_autofree char *refresh = token_new ();
+  g_autofree char *access_hash = token_hash (access);
+  g_autofree char *new_hash = token_hash (refresh);
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   sqlite3_stmt *stmt;
 
@@ -523,13 +534,17 @@ issue_pair (CrnServerDb  *self,
   sqlite3_step (stmt);
   sqlite3_finalize (stmt);
 
-  if (!insert_token (self, access, TOKEN_ACCESS, account_id, now + CRN_ACCESS_TOKEN_SECONDS,
-                     error) ||
-      !insert_token (self, refresh, TOKEN_REFRESH, account_id,
-                     now + CRN_REFRESH_TOKEN_SECONDS, error))
+  if (family == NULL)
+    family = new_hash;
+  if (!insert_token (self, access_hash, TOKEN_ACCESS, account_id,
+                     now + CRN_ACCESS_TOKEN_SECONDS, family, new_hash, error) ||
+      !insert_token (self, new_hash, TOKEN_REFRESH, account_id,
+                     now + CRN_REFRESH_TOKEN_SECONDS, family, NULL, error))
     return FALSE;
   *access_token = g_steal_pointer (&access);
   *refresh_token = g_steal_pointer (&refresh);
+  if (refresh_hash != NULL)
+    *refresh_hash = g_steal_pointer (&new_hash);
   return TRUE;
 }
 
@@ -542,7 +557,7 @@ crn_server_db_issue_tokens (CrnServerDb  *self,
 {
   if (!_crn_db_begin (self, error))
     return FALSE;
-  if (!issue_pair (self, account_id, access_token, refresh_token, error) ||
+  if (!issue_pair (self, account_id, NULL, access_token, refresh_token, NULL, error) ||
       !_crn_db_commit (self, error))
     {
       _crn_db_rollback (self);
@@ -554,8 +569,7 @@ crn_server_db_issue_tokens (CrnServerDb  *self,
 static gint64
 lookup_token (CrnServerDb *self,
               const char  *token,
-              int          kind,
-              gboolean     consume)
+              int          kind)
 {
   g_autofree char *hash = token_hash (token);
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
@@ -564,7 +578,8 @@ lookup_token (CrnServerDb *self,
 
   stmt = _crn_db_prepare (self,
                           "SELECT account_id FROM tokens"
-                          " WHERE hash = ?1 AND kind = ?2 AND expires_at > ?3", NULL);
+                          " WHERE hash = ?1 AND kind = ?2 AND expires_at > ?3 AND revoked = 0",
+                          NULL);
   if (stmt == NULL)
     return 0;
   sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_TRANSIENT);
@@ -573,20 +588,44 @@ lookup_token (CrnServerDb *self,
   if (sqlite3_step (stmt) == SQLITE_ROW)
     account_id = sqlite3_column_int64 (stmt, 0);
   sqlite3_finalize (stmt);
-
-  if (account_id != 0 && consume)
-    {
-      stmt = _crn_db_prepare (self, "DELETE FROM tokens WHERE hash = ?1", NULL);
-      if (stmt != NULL)
-        {
-          sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_TRANSIENT);
-          sqlite3_step (stmt);
-        }
-      sqlite3_finalize (stmt);
-    }
   return account_id;
 }
 
+static gboolean
+exec_with_hash (CrnServerDb  *self,
+                const char   *sql,
+                const char   *hash,
+                const char   *hash2,
+                GError      **error)
+{
+  sqlite3_stmt *stmt = _crn_db_prepare (self, sql, error);
+  gboolean ok;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_TRANSIENT);
+  if (hash2 != NULL)
+    sqlite3_bind_text (stmt, 2, hash2, -1, SQLITE_TRANSIENT);
+  ok = _crn_db_step_done (self, stmt, error);
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+/*
+ * Rotation of the single-use refresh token, as the OAuth 2.0 Security BCP (RFC 9700,
+ * section 4.14.2) describes, with a grace for a lost answer:
+ *
+ * - a refresh token is used once: the answer carries its successor (a new access token and
+ *   a new refresh token), and the used token is kept (its successor's hash noted) until it
+ *   expires;
+ * - the answer can be lost (a crash of the app before the keyring holds the successor, a
+ *   broken connection): a used token presented again while its successor has never been
+ *   used itself is taken again; the successor pair it gave is revoked and a new one issued;
+ * - a used token presented after its successor was used, or a revoked one, is a reuse
+ *   (a copy of the token in other hands, or the app's copy after it): every token of the
+ *   family (all the tokens descending from the same sign-in, access tokens included) is
+ *   revoked and the user signs in again.
+ */
 gint64
 crn_server_db_refresh_tokens (CrnServerDb  *self,
                               const char   *refresh_token,
@@ -594,25 +633,112 @@ crn_server_db_refresh_tokens (CrnServerDb  *self,
                               char        **new_refresh_token,
                               GError      **error)
 {
-  gint64 account_id;
+  g_autofree char *hash = token_hash (refresh_token);
+  g_autofree char *family = NULL;
+  g_autofree char *successor = NULL;
+  g_autofree char *new_hash = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 account_id = 0;
+  gboolean revoked = FALSE;
+  gboolean reuse = FALSE;
+  sqlite3_stmt *stmt;
 
   if (!_crn_db_begin (self, error))
     return 0;
-  account_id = lookup_token (self, refresh_token, TOKEN_REFRESH, TRUE);
-  if (account_id == 0)
+  stmt = _crn_db_prepare (self,
+                          "SELECT account_id, coalesce (family, hash), successor, revoked"
+                          " FROM tokens WHERE hash = ?1 AND kind = ?2 AND expires_at > ?3",
+                          error);
+  if (stmt == NULL)
     {
       _crn_db_rollback (self);
+      return 0;
+    }
+  sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 2, TOKEN_REFRESH);
+  sqlite3_bind_int64 (stmt, 3, now);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      account_id = sqlite3_column_int64 (stmt, 0);
+      family = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      successor = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      revoked = sqlite3_column_int (stmt, 3) != 0;
+    }
+  sqlite3_finalize (stmt);
+
+  if (account_id == 0)
+    goto refused;
+
+  if (revoked)
+    reuse = TRUE;
+  else if (successor != NULL)
+    {
+      /* Used before: taken again only if its successor was never used (nor revoked). */
+      stmt = _crn_db_prepare (self,
+                              "SELECT count(*) FROM tokens WHERE hash = ?1 AND kind = ?2"
+                              " AND successor IS NULL AND revoked = 0 AND expires_at > ?3",
+                              error);
+      if (stmt == NULL)
+        {
+          _crn_db_rollback (self);
+          return 0;
+        }
+      sqlite3_bind_text (stmt, 1, successor, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int (stmt, 2, TOKEN_REFRESH);
+      sqlite3_bind_int64 (stmt, 3, now);
+      reuse = sqlite3_step (stmt) != SQLITE_ROW || sqlite3_column_int (stmt, 0) == 0;
+      sqlite3_finalize (stmt);
+
+      if (!reuse &&
+          (!exec_with_hash (self, "UPDATE tokens SET revoked = 1 WHERE hash = ?1", successor,
+                            NULL, error) ||
+           !exec_with_hash (self, "DELETE FROM tokens WHERE sibling = ?1", successor, NULL,
+                            error)))
+        {
+          _crn_db_rollback (self);
+          return 0;
+        }
+      if (!reuse)
+        g_message ("Refresh token of account %" G_GINT64_FORMAT " presented again before its "
+                   "successor was used (a lost answer): successor revoked, new pair issued",
+                   account_id);
+    }
+
+  if (reuse)
+    {
+      /* Revoke the whole family, and say no. */
+      g_message ("Refresh token of account %" G_GINT64_FORMAT " reused after its successor "
+                 "was used: every token of that session revoked", account_id);
+      if (!exec_with_hash (self, "DELETE FROM tokens WHERE family = ?1 OR hash = ?1", family,
+                           NULL, error) ||
+          !_crn_db_commit (self, error))
+        {
+          _crn_db_rollback (self);
+          return 0;
+        }
       g_set_error (error, CRN_SERVER_ERROR, CRN_SERVER_ERROR_BAD_LOGIN,
                    _("Your session has expired or was already renewed. Sign in again."));
       return 0;
     }
-  if (!issue_pair (self, account_id, access_token, new_refresh_token, error) ||
+
+  if (!issue_pair (self, account_id, family, access_token, new_refresh_token, &new_hash,
+                   error) ||
+      !exec_with_hash (self, "UPDATE tokens SET successor = ?2 WHERE hash = ?1", hash,
+                       new_hash, error) ||
       !_crn_db_commit (self, error))
     {
       _crn_db_rollback (self);
+      g_clear_pointer (access_token, g_free);
+      g_clear_pointer (new_refresh_token, g_free);
       return 0;
     }
   return account_id;
+
+refused:
+  _crn_db_rollback (self);
+  g_set_error (error, CRN_SERVER_ERROR, CRN_SERVER_ERROR_BAD_LOGIN,
+               _("Your session has expired or was already renewed. Sign in again."));
+  return 0;
 }
 
 CrnServerAccount *
@@ -620,7 +746,7 @@ crn_server_db_account_for_token (CrnServerDb  *self,
                                  const char   *access_token,
                                  GError      **error)
 {
-  gint64 account_id = lookup_token (self, access_token, TOKEN_ACCESS, FALSE);
+  gint64 account_id = lookup_token (self, access_token, TOKEN_ACCESS);
 
   if (account_id == 0)
     {

@@ -129,6 +129,17 @@ static const char *migrations[] = {
   /* 2: the last local day (Julian) each schedule is expanded to, so that start-up and the
    * hourly pass expand only the days that are missing */
   "ALTER TABLE schedules ADD COLUMN expanded_until INTEGER NOT NULL DEFAULT 0;",
+  /* 3: refresh token rotation with a grace for a lost answer and reuse detection
+   * (crn_server_db_refresh_tokens()): the family (the first refresh token's hash, shared by
+   * every token issued from it), the hash of the refresh token that replaced a used one,
+   * replaced tokens kept as revoked until they expire, and for an access token the hash of
+   * the refresh token issued with it */
+  "ALTER TABLE tokens ADD COLUMN family TEXT;"
+  "ALTER TABLE tokens ADD COLUMN successor TEXT;"
+  "ALTER TABLE tokens ADD COLUMN revoked INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE tokens ADD COLUMN sibling TEXT;"
+  "UPDATE tokens SET family = hash;"
+  "CREATE INDEX tokens_family ON tokens (family);",
 };
 
 /* ---------------------------------------------------------------------------------- */

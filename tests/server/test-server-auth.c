@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "crn-test-server.h"
@@ -76,18 +77,213 @@ test_refresh_rotates (void)
   g_assert_cmpuint (first->status, ==, 200);
   g_assert_cmpstr (crn_test_json_string (first->json, "refresh_token"), !=, refresh);
   g_assert_cmpstr (crn_test_json_string (first->json, "access_token"), !=, access);
-  /* The old refresh token was consumed. */
-  g_assert_cmpuint (again->status, ==, 400);
-  g_assert_cmpstr (crn_test_json_string (again->json, "error"), ==, "invalid_grant");
+  /* Presented again before its successor was used: taken again (the answer may have been
+   * lost), with a new pair. */
+  g_assert_cmpuint (again->status, ==, 200);
+  g_assert_cmpstr (crn_test_json_string (again->json, "refresh_token"), !=,
+                   crn_test_json_string (first->json, "refresh_token"));
 
   new_form = g_strdup_printf ("grant_type=refresh_token&refresh_token=%s",
-                              crn_test_json_string (first->json, "refresh_token"));
+                              crn_test_json_string (again->json, "refresh_token"));
   with_new = crn_test_form (server, "/oauth/token", new_form);
   g_assert_cmpuint (with_new->status, ==, 200);
 
   /* The first access token stays valid until it expires. */
   fhir_old = crn_test_request (server, "GET", "/fhir/Practitioner", access, NULL, NULL);
   g_assert_cmpuint (fhir_old->status, ==, 200);
+}
+
+static char *
+refresh_form (const char *refresh)
+{
+  return g_strdup_printf ("grant_type=refresh_token&refresh_token=%s", refresh);
+}
+
+static CrnTestResponse *
+refresh_with (const char *refresh)
+{
+  g_autofree char *form = refresh_form (refresh);
+
+  return crn_test_form (server, "/oauth/token", form);
+}
+
+static guint
+fhir_status (const char *access)
+{
+  g_autoptr(CrnTestResponse) r = crn_test_request (server, "GET", "/fhir/Practitioner", access,
+                                                   NULL, NULL);
+
+  return r->status;
+}
+
+static void
+assert_refused (CrnTestResponse *r)
+{
+  g_assert_cmpuint (r->status, ==, 400);
+  g_assert_cmpstr (crn_test_json_string (r->json, "error"), ==, "invalid_grant");
+  g_assert_nonnull (crn_test_json_string (r->json, "error_description"));
+}
+
+/* Runs @sql on the server's database file (a second connection, as an operator's sqlite3
+ * would), with ?1 bound to the SHA-256 of @token (the server keeps only that). */
+static void
+db_exec_for_token (const char *sql,
+                   const char *token)
+{
+  g_autofree char *path = g_build_filename (server->db_dir, "creneaux-server.db", NULL);
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 10000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_TRANSIENT);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  g_assert_cmpint (sqlite3_changes (db), ==, 1);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
+/* The app sends its refresh token, the server rotates it, and the answer never reaches the
+ * keyring (the app is killed, the connection breaks): the app presents the same token
+ * again at its next start. */
+static void
+test_refresh_lost_answer (void)
+{
+  g_autofree char *refresh = NULL;
+  g_autofree char *access = crn_test_server_token (server,
+                                                   crn_test_server_login_for (server, "secretary"),
+                                                   &refresh);
+  g_autoptr(CrnTestResponse) lost = refresh_with (refresh);
+  g_autoptr(CrnTestResponse) replay = NULL;
+  g_autoptr(CrnTestResponse) replay2 = NULL;
+  g_autoptr(CrnTestResponse) next = NULL;
+  g_autoptr(CrnTestResponse) next2 = NULL;
+  const char *lost_access, *replay_refresh;
+
+  g_assert_cmpuint (lost->status, ==, 200);
+  lost_access = crn_test_json_string (lost->json, "access_token");
+  g_assert_cmpuint (fhir_status (lost_access), ==, 200);
+
+  replay = refresh_with (refresh);
+  g_assert_cmpuint (replay->status, ==, 200);
+  replay_refresh = crn_test_json_string (replay->json, "refresh_token");
+  g_assert_cmpstr (replay_refresh, !=, crn_test_json_string (lost->json, "refresh_token"));
+  g_assert_cmpstr (crn_test_json_string (replay->json, "role"), ==, "secretary");
+  g_assert_cmpuint (fhir_status (crn_test_json_string (replay->json, "access_token")), ==, 200);
+  /* The pair of the lost answer is revoked: only one live successor. */
+  g_assert_cmpuint (fhir_status (lost_access), ==, 401);
+
+  /* Lost twice in a row: still taken. */
+  replay2 = refresh_with (refresh);
+  g_assert_cmpuint (replay2->status, ==, 200);
+  g_assert_cmpuint (fhir_status (crn_test_json_string (replay->json, "access_token")), ==, 401);
+
+  /* The session goes on from the last answer, and the chain rotates as before. */
+  next = refresh_with (crn_test_json_string (replay2->json, "refresh_token"));
+  g_assert_cmpuint (next->status, ==, 200);
+  next2 = refresh_with (crn_test_json_string (next->json, "refresh_token"));
+  g_assert_cmpuint (next2->status, ==, 200);
+  g_assert_cmpuint (fhir_status (crn_test_json_string (next2->json, "access_token")), ==, 200);
+  /* The sign-in's access token lives on until it expires. */
+  g_assert_cmpuint (fhir_status (access), ==, 200);
+}
+
+/* A refresh token presented again after its successor was used is a copy in other hands
+ * (or the app's copy after the thief's): the whole session is revoked. */
+static void
+test_refresh_reuse_revokes_family (void)
+{
+  const char *login = crn_test_server_login_for (server, "regulator");
+  g_autofree char *refresh = NULL;
+  g_autofree char *other_refresh = NULL;
+  g_autofree char *access = crn_test_server_token (server, login, &refresh);
+  g_autofree char *other_access = crn_test_server_token (server, login, &other_refresh);
+  g_autoptr(CrnTestResponse) second = refresh_with (refresh);
+  g_autoptr(CrnTestResponse) third = NULL;
+  g_autoptr(CrnTestResponse) reuse = NULL;
+  g_autoptr(CrnTestResponse) successor = NULL;
+  g_autoptr(CrnTestResponse) before = NULL;
+  g_autoptr(CrnTestResponse) other = NULL;
+
+  g_assert_cmpuint (second->status, ==, 200);
+  third = refresh_with (crn_test_json_string (second->json, "refresh_token"));
+  g_assert_cmpuint (third->status, ==, 200);
+  g_assert_cmpuint (fhir_status (crn_test_json_string (third->json, "access_token")), ==, 200);
+
+  /* The first token again: its successor was used. */
+  reuse = refresh_with (refresh);
+  assert_refused (reuse);
+  /* Every token of that sign-in is gone: the successors and the access tokens. */
+  successor = refresh_with (crn_test_json_string (third->json, "refresh_token"));
+  assert_refused (successor);
+  before = refresh_with (crn_test_json_string (second->json, "refresh_token"));
+  assert_refused (before);
+  g_assert_cmpuint (fhir_status (crn_test_json_string (third->json, "access_token")), ==, 401);
+  g_assert_cmpuint (fhir_status (crn_test_json_string (second->json, "access_token")), ==, 401);
+  g_assert_cmpuint (fhir_status (access), ==, 401);
+  crn_test_server_drain_stderr (server);
+  g_assert_true (strstr (server->stderr_text->str, "reused after its successor") != NULL);
+
+  /* Another sign-in of the same account is another session, untouched. */
+  g_assert_cmpuint (fhir_status (other_access), ==, 200);
+  other = refresh_with (other_refresh);
+  g_assert_cmpuint (other->status, ==, 200);
+}
+
+/* After a replay, the pair of the lost answer may turn up (it was not lost, but copied):
+ * presenting its refresh token revokes the session too. */
+static void
+test_refresh_replaced_successor_revokes_family (void)
+{
+  g_autofree char *refresh = NULL;
+  g_autofree char *access = crn_test_server_token (server,
+                                                   crn_test_server_login_for (server, "coordinator"),
+                                                   &refresh);
+  g_autoptr(CrnTestResponse) lost = refresh_with (refresh);
+  g_autoptr(CrnTestResponse) replay = NULL;
+  g_autoptr(CrnTestResponse) stale = NULL;
+  g_autoptr(CrnTestResponse) after = NULL;
+
+  g_assert_cmpuint (lost->status, ==, 200);
+  replay = refresh_with (refresh);
+  g_assert_cmpuint (replay->status, ==, 200);
+  stale = refresh_with (crn_test_json_string (lost->json, "refresh_token"));
+  assert_refused (stale);
+  after = refresh_with (crn_test_json_string (replay->json, "refresh_token"));
+  assert_refused (after);
+  g_assert_cmpuint (fhir_status (crn_test_json_string (replay->json, "access_token")), ==, 401);
+  g_assert_cmpuint (fhir_status (access), ==, 401);
+}
+
+/* Expired tokens are refused, the grace for a lost answer included. */
+static void
+test_refresh_expired (void)
+{
+  const char *login = crn_test_server_login_for (server, "pharmacy");
+  g_autofree char *refresh = NULL;
+  g_autofree char *access = crn_test_server_token (server, login, &refresh);
+  g_autofree char *used = NULL;
+  g_autofree char *used_access = crn_test_server_token (server, login, &used);
+  g_autoptr(CrnTestResponse) expired = NULL;
+  g_autoptr(CrnTestResponse) rotated = refresh_with (used);
+  g_autoptr(CrnTestResponse) replay = NULL;
+
+  db_exec_for_token ("UPDATE tokens SET expires_at = 1000 WHERE hash = ?1", refresh);
+  expired = refresh_with (refresh);
+  assert_refused (expired);
+  db_exec_for_token ("UPDATE tokens SET expires_at = 1000 WHERE hash = ?1", access);
+  g_assert_cmpuint (fhir_status (access), ==, 401);
+
+  /* A used token whose answer was lost, expired meanwhile. */
+  g_assert_cmpuint (rotated->status, ==, 200);
+  db_exec_for_token ("UPDATE tokens SET expires_at = 1000 WHERE hash = ?1", used);
+  replay = refresh_with (used);
+  assert_refused (replay);
+  /* Its successor is not touched by that refusal. */
+  g_assert_cmpuint (fhir_status (crn_test_json_string (rotated->json, "access_token")), ==, 200);
+  g_assert_cmpuint (fhir_status (used_access), ==, 200);
 }
 
 static void
@@ -298,6 +494,12 @@ main (int   argc,
   g_test_add_func ("/server/auth/password-grant", test_password_grant);
   g_test_add_func ("/server/auth/bad-requests", test_bad_requests);
   g_test_add_func ("/server/auth/refresh-rotates", test_refresh_rotates);
+  g_test_add_func ("/server/auth/refresh-lost-answer", test_refresh_lost_answer);
+  g_test_add_func ("/server/auth/refresh-reuse-revokes-family",
+                   test_refresh_reuse_revokes_family);
+  g_test_add_func ("/server/auth/refresh-replaced-successor-revokes-family",
+                   test_refresh_replaced_successor_revokes_family);
+  g_test_add_func ("/server/auth/refresh-expired", test_refresh_expired);
   g_test_add_func ("/server/auth/bearer-required", test_bearer_required);
   g_test_add_func ("/server/auth/lockout", test_lockout);
   g_test_add_func ("/server/auth/no-secrets-in-logs", test_no_secrets_in_logs);
