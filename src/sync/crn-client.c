@@ -30,6 +30,7 @@ struct _CrnClient
 
   gboolean     refreshing;
   GPtrArray   *refresh_waiters;  /* GTask waiting for the token refresh */
+  guint        refresh_holds;    /* crn_client_hold_refresh() */
 };
 
 G_DEFINE_FINAL_TYPE (CrnClient, crn_client, G_TYPE_OBJECT)
@@ -726,6 +727,19 @@ on_refresh_cb (GObject      *source,
 }
 
 static void
+start_refresh (CrnClient *self)
+{
+  g_autoptr(GHashTable) form = g_hash_table_new (g_str_hash, g_str_equal);
+
+  self->refreshing = TRUE;
+  g_debug ("Refreshing the access token");
+  g_hash_table_insert (form, (gpointer) "grant_type", (gpointer) "refresh_token");
+  g_hash_table_insert (form, (gpointer) "refresh_token", self->refresh_token);
+  /* Not cancellable: other requests may wait for the same refresh. */
+  token_request (g_object_ref (self), form, TRUE, NULL, on_refresh_cb, NULL);
+}
+
+static void
 ensure_token_async (CrnClient           *self,
                     gboolean             force,
                     GCancellable        *cancellable,
@@ -733,7 +747,6 @@ ensure_token_async (CrnClient           *self,
                     gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(GHashTable) form = NULL;
 
   if (!force && self->access_token != NULL &&
       g_get_monotonic_time () + TOKEN_MARGIN_US < self->access_expires_us)
@@ -752,13 +765,62 @@ ensure_token_async (CrnClient           *self,
   g_ptr_array_add (self->refresh_waiters, task);
   if (self->refreshing)
     return;
-  self->refreshing = TRUE;
-  g_debug ("Refreshing the access token");
-  form = g_hash_table_new (g_str_hash, g_str_equal);
-  g_hash_table_insert (form, (gpointer) "grant_type", (gpointer) "refresh_token");
-  g_hash_table_insert (form, (gpointer) "refresh_token", self->refresh_token);
-  /* Not cancellable: other requests may wait for the same refresh. */
-  token_request (g_object_ref (self), form, TRUE, NULL, on_refresh_cb, NULL);
+  /* The keyring does not hold the current refresh token yet: presenting it would make the
+   * keyring's copy one rotation too old, which the server refuses after a crash. Wait. */
+  if (self->refresh_holds > 0)
+    {
+      g_debug ("Refresh waits for the keyring");
+      return;
+    }
+  start_refresh (self);
+}
+
+/**
+ * crn_client_hold_refresh:
+ * @self: a #CrnClient
+ *
+ * Keeps the client from presenting its refresh token to the server until
+ * crn_client_release_refresh(): called while the token announced by
+ * #CrnClient::refresh-token-changed is being written to the keyring. The server takes a
+ * refresh token again as long as its successor was never presented (an answer lost in a
+ * crash), not after, so the keyring must hold a token before it is used.
+ */
+void
+crn_client_hold_refresh (CrnClient *self)
+{
+  g_return_if_fail (CRN_IS_CLIENT (self));
+
+  self->refresh_holds++;
+}
+
+/**
+ * crn_client_release_refresh:
+ * @self: a #CrnClient
+ *
+ * Ends a crn_client_hold_refresh(); a refresh requested meanwhile starts now.
+ */
+void
+crn_client_release_refresh (CrnClient *self)
+{
+  g_return_if_fail (CRN_IS_CLIENT (self));
+  g_return_if_fail (self->refresh_holds > 0);
+
+  if (--self->refresh_holds > 0 || self->refreshing || self->refresh_waiters->len == 0)
+    return;
+  if (self->refresh_token == NULL)
+    {
+      g_autoptr(GPtrArray) waiters = g_steal_pointer (&self->refresh_waiters);
+
+      self->refresh_waiters = g_ptr_array_new ();
+      for (guint i = 0; i < waiters->len; i++)
+        {
+          g_autoptr(GTask) waiter = g_ptr_array_index (waiters, i);
+
+          g_task_return_error (waiter, signed_out_error ());
+        }
+      return;
+    }
+  start_refresh (self);
 }
 
 static gboolean

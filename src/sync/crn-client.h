@@ -53,6 +53,8 @@ void         crn_client_set_refresh_token    (CrnClient           *self,
                                               const char          *refresh_token);
 gboolean     crn_client_has_session          (CrnClient           *self);
 void         crn_client_forget_tokens        (CrnClient           *self);
+void         crn_client_hold_refresh         (CrnClient           *self);
+void         crn_client_release_refresh      (CrnClient           *self);
 /* Tests: makes the access token look expired, so the next call refreshes it first. */
 void         crn_client_expire_access_token  (CrnClient           *self);
 

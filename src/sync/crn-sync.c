@@ -412,10 +412,12 @@ on_token_saved_cb (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
+  g_autoptr(CrnClient) client = user_data;
   g_autoptr(GError) error = NULL;
 
   if (!crn_secret_store_save_finish (result, &error))
     g_warning ("The new session could not be kept in the keyring: %s", error->message);
+  crn_client_release_refresh (client);
 }
 
 void
@@ -425,9 +427,11 @@ _crn_sync_on_refresh_token_changed (CrnClient  *client,
 {
   CrnSync *self = user_data;
 
+  /* The next rotation waits until the keyring holds this token (crn_client_hold_refresh()). */
+  crn_client_hold_refresh (client);
   crn_secret_store_save_async (crn_account_get_server_url (self->account),
                                crn_account_get_username (self->account), refresh_token, NULL,
-                               on_token_saved_cb, NULL);
+                               on_token_saved_cb, g_object_ref (client));
 }
 
 /* ---------------------------------------------------------------------------------- */
