@@ -111,6 +111,25 @@ dup_week_title (const GDate *monday)
                           g_date_get_year (&saturday));
 }
 
+/* "No Slots This Week" is said only once there is something to go by: the agenda file open,
+ * or slots given. Before that (the first frame, the file being opened), the empty grid of the
+ * week is shown, and the status page, hidden, is not even measured for that frame. */
+static void
+show_week_or_empty (CrnWeekPage *self,
+                    gboolean     no_slots)
+{
+  gboolean known = self->agenda != NULL && (crn_agenda_get_store (self->agenda) != NULL ||
+                                            crn_agenda_get_n_slots (self->agenda) > 0);
+  gboolean empty = no_slots && known;
+
+  /* Shown before it is made the visible child (a hidden one cannot be). */
+  if (empty)
+    gtk_widget_set_visible (GTK_WIDGET (self->empty_page), TRUE);
+  gtk_stack_set_visible_child_name (self->stack, empty ? "empty" : "week");
+  if (!empty)
+    gtk_widget_set_visible (GTK_WIDGET (self->empty_page), FALSE);
+}
+
 static void
 reload (CrnWeekPage *self)
 {
@@ -132,7 +151,7 @@ reload (CrnWeekPage *self)
 
   if (self->agenda == NULL)
     {
-      gtk_stack_set_visible_child_name (self->stack, "empty");
+      show_week_or_empty (self, TRUE);
       update_actions (self);
       return;
     }
@@ -185,8 +204,7 @@ reload (CrnWeekPage *self)
                            (const char * const *) columns, (const char * const *) initials,
                            (const char * const *) names, crn_time_now ());
 
-  gtk_stack_set_visible_child_name (self->stack,
-                                    g_list_model_get_n_items (slots) > 0 ? "week" : "empty");
+  show_week_or_empty (self, g_list_model_get_n_items (slots) == 0);
   update_actions (self);
 
   self->last_switch_us = g_get_monotonic_time () - begin;

@@ -461,12 +461,59 @@ test_week_switch_year_of_data (void)
   crn_time_set_now_for_testing (0);
 }
 
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* "No Slots This Week" only once the agenda has something to go by: before its file is open
+ * (the first frame), the week's empty grid. */
+static void
+test_week_empty_only_once_known (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(CrnAgenda) unknown = crn_agenda_new ();
+  GtkWidget *status = find_descendant (GTK_WIDGET (fixture->page), ADW_TYPE_STATUS_PAGE);
+  GDate monday;
+
+  g_assert_nonnull (status);
+  g_assert_false (gtk_widget_get_mapped (status));
+
+  /* A week without slots, in an agenda that holds some: said so. */
+  g_date_set_dmy (&monday, 4, 1, 2027);
+  crn_week_page_set_week (fixture->page, &monday);
+  crn_test_iterate ();
+  g_assert_true (gtk_widget_get_mapped (status));
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (fixture->view)));
+
+  /* An agenda with neither a file nor slots yet: the grid, not a verdict. */
+  crn_week_page_set_agenda (fixture->page, unknown);
+  crn_test_iterate ();
+  g_assert_false (gtk_widget_get_visible (status));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (fixture->view)));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   crn_test_init (&argc, &argv);
 
+  g_test_add ("/app/week/empty-only-once-known", Fixture, NULL,
+              fixture_set_up, test_week_empty_only_once_known, fixture_tear_down);
   g_test_add ("/app/week/opens-on-current-week", Fixture, NULL,
               fixture_set_up, test_week_opens_on_current_week, fixture_tear_down);
   g_test_add ("/app/week/states-and-names", Fixture, NULL,
