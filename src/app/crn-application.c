@@ -133,8 +133,11 @@ shortcuts_action (GSimpleAction *action,
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (user_data));
 
-  if (window != NULL)
-    gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
+  if (window == NULL)
+    return;
+  if (CRN_IS_WINDOW (window))
+    crn_window_ensure_help_overlay (CRN_WINDOW (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
 }
 
 /* A notification's default action: the window, on the Bookings page, that booking selected. */

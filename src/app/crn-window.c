@@ -452,6 +452,7 @@ on_first_frame_timeout_cb (gpointer user_data)
 
   self->first_frame_timeout_id = 0;
   stop_waiting_for_first_frame (self);
+  crn_window_ensure_help_overlay (self);
   open_store (self);
   return G_SOURCE_REMOVE;
 }
@@ -476,6 +477,7 @@ open_store_after_first_frame (CrnWindow *self)
   stop_waiting_for_first_frame (self);
   if (clock == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self)))
     {
+      crn_window_ensure_help_overlay (self);
       open_store (self);
       return;
     }
@@ -1056,6 +1058,28 @@ crn_window_open_store (CrnWindow  *self,
   self->store_path = path != NULL ? g_strdup (path) : crn_store_get_default_path ();
   self->demo = !!demo;
   open_store_after_first_frame (self);
+}
+
+/**
+ * crn_window_ensure_help_overlay:
+ * @self: a #CrnWindow
+ *
+ * Gives the window its keyboard shortcuts window (win.show-help-overlay), if not done yet.
+ * Building it took a few percent of the time to the first frame: the window does it once
+ * that frame is painted, or now when the shortcuts are asked for sooner.
+ */
+void
+crn_window_ensure_help_overlay (CrnWindow *self)
+{
+  g_autoptr(GtkBuilder) builder = NULL;
+
+  g_return_if_fail (CRN_IS_WINDOW (self));
+
+  if (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (self)) != NULL)
+    return;
+  builder = gtk_builder_new_from_resource ("/io/github/creneaux/Creneaux/ui/crn-help-overlay.ui");
+  gtk_application_window_set_help_overlay (GTK_APPLICATION_WINDOW (self),
+                                           GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
 }
 
 /**

@@ -37,6 +37,7 @@ void                 crn_window_add_toast             (CrnWindow      *self,
 void                 crn_window_open_store            (CrnWindow      *self,
                                                        const char     *path,
                                                        gboolean        demo);
+void                 crn_window_ensure_help_overlay   (CrnWindow      *self);
 GtkWindow           *crn_window_get_store_dialog      (CrnWindow      *self);
 void                 crn_window_set_session           (CrnWindow      *self,
                                                        CrnSession     *session);

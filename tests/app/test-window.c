@@ -190,10 +190,18 @@ test_window_application (void)
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
   g_assert_true (CRN_IS_WINDOW (window));
   crn_test_wait_mapped (GTK_WIDGET (window));
-  /* The help overlay comes from the resources (gtk/help-overlay.ui). */
-  g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
   /* No practitioner yet: the availability page says what it will hold. */
   g_assert_null (crn_availability_page_get_template (crn_window_get_availability_page (CRN_WINDOW (window))));
+
+  /* app.shortcuts (Ctrl+?) shows the help overlay from the resources, built when the first
+   * frame is out or when asked for. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "shortcuts", NULL);
+  crn_test_iterate ();
+  g_assert_true (GTK_IS_SHORTCUTS_WINDOW (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window))));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)))));
+
+  gtk_window_close (GTK_WINDOW (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window))));
+  crn_test_iterate ();
 
   /* The preferences window opens over the main window. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
