@@ -1118,6 +1118,70 @@ system_link (Request      *req,
   return g_string_free (url, FALSE);
 }
 
+/*
+ * The validator of a system search (ETag, RFC 9110 §8.8.3), for the apps' no-change sync:
+ * W/"<instance>-<data version>-<account>". The data version is SQLite's counter of the
+ * database file (SQLITE_FCNTL_DATA_VERSION): it moves on every transaction this server
+ * commits, and on those of other processes (creneaux-server --add-user…) as soon as the
+ * server reads again, which the token check of every request does. Every change the
+ * answer can show (rows, accounts and their rights, policy, practices) is such a write, so
+ * the same validator means the same answer for the same address and account. The
+ * instance (random per process) keeps a restarted server, whose counter starts again,
+ * from ever giving an old validator back; the account keeps one account's validator from
+ * matching another's answer. Only the answer of a referrer can shrink with time (slots
+ * that start are no longer listed), never grow, so a 304 never hides a row. It is a weak
+ * validator: the same rows, not the same bytes (the total, the links).
+ */
+static char *
+system_etag (Request *req)
+{
+  static gsize instance = 0;
+  unsigned int version = 0;
+
+  if (g_once_init_enter (&instance))
+    g_once_init_leave (&instance, (gsize) g_random_int () << 1 | 1);
+  sqlite3_file_control (crn_server_db_get_handle (req->ctx->db), "main",
+                        SQLITE_FCNTL_DATA_VERSION, &version);
+  return g_strdup_printf ("W/\"%" G_GSIZE_MODIFIER "x-%u-%" G_GINT64_FORMAT "\"",
+                          instance, version, req->account->id);
+}
+
+/* If-None-Match (RFC 9110 §13.1.2) with the weak comparison: does the header name
+ * @etag, or is it "*"? */
+static gboolean
+if_none_match_hits (const char *header,
+                    const char *etag)
+{
+  const char *opaque = g_str_has_prefix (etag, "W/") ? etag + 2 : etag;
+  gsize opaque_len = strlen (opaque);
+  const char *p = header;
+
+  while (*p != '\0')
+    {
+      const char *start;
+
+      while (*p == ' ' || *p == '\t' || *p == ',')
+        p++;
+      if (*p == '\0')
+        break;
+      if (*p == '*')
+        return TRUE;
+      if (g_str_has_prefix (p, "W/"))
+        p += 2;
+      if (*p != '"')
+        return FALSE;   /* not a list of entity tags: no match, a normal answer */
+      start = p++;
+      while (*p != '\0' && *p != '"')
+        p++;
+      if (*p != '"')
+        return FALSE;
+      p++;
+      if ((gsize) (p - start) == opaque_len && strncmp (start, opaque, opaque_len) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 system_search (Request *req)
 {
@@ -1129,6 +1193,9 @@ system_search (Request *req)
   g_auto(RouteSlotOptions) slot_options = { 0 };
   g_autofree char *self_url = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *etag = NULL;
+  SoupMessageHeaders *headers;
+  const char *if_none_match;
   GPtrArray *lists[N_SYSTEM_TYPES] = { NULL, };
   guint pos[N_SYSTEM_TYPES] = { 0, };
   gboolean wanted[N_SYSTEM_TYPES] = { FALSE, };
@@ -1154,6 +1221,21 @@ system_search (Request *req)
                           _("A search of the whole server is sorted by _lastUpdated, oldest "
                             "first, and pages by its next link."));
       goto fail;
+    }
+
+  /* Nothing written since the caller's answer: 304, before any SQL or JSON. */
+  etag = system_etag (req);
+  headers = soup_server_message_get_response_headers (req->msg);
+  soup_message_headers_replace (headers, "ETag", etag);
+  soup_message_headers_replace (headers, "Cache-Control", "private, no-cache");
+  if_none_match = soup_message_headers_get_list (soup_server_message_get_request_headers
+                                                   (req->msg), "If-None-Match");
+  if (if_none_match != NULL && if_none_match_hits (if_none_match, etag))
+    {
+      soup_server_message_set_status (req->msg, SOUP_STATUS_NOT_MODIFIED, NULL);
+      g_free (cursor.id);
+      crn_server_query_clear (&query);
+      return;
     }
 
   for (guint t = 0; t < N_SYSTEM_TYPES; t++)
@@ -1292,6 +1374,10 @@ fail:
     g_clear_pointer (&lists[t], g_ptr_array_unref);
   g_free (cursor.id);
   crn_server_query_clear (&query);
+  /* A refusal is no representation of the search: no validator on it. */
+  headers = soup_server_message_get_response_headers (req->msg);
+  soup_message_headers_remove (headers, "ETag");
+  soup_message_headers_remove (headers, "Cache-Control");
   crn_server_send_error (req->msg, error, NULL);
 }
 

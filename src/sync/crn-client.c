@@ -177,6 +177,7 @@ crn_response_free (CrnResponse *response)
     return;
   g_clear_pointer (&response->body, json_node_unref);
   g_free (response->location);
+  g_free (response->etag);
   g_free (response);
 }
 
@@ -840,6 +841,7 @@ typedef struct
   char        *url;
   char        *if_match;
   char        *if_none_exist;
+  char        *if_none_match;
   GBytes      *body;
   SoupMessage *msg;
   gboolean     auth_retried;
@@ -852,6 +854,7 @@ request_free (Request *request)
   g_free (request->url);
   g_free (request->if_match);
   g_free (request->if_none_exist);
+  g_free (request->if_none_match);
   g_clear_pointer (&request->body, g_bytes_unref);
   if (request->msg != NULL)
     g_signal_handlers_disconnect_by_data (request->msg, request);
@@ -946,6 +949,7 @@ on_request_sent_cb (GObject      *source,
   response->status = status;
   response->version = crn_client_parse_etag (soup_message_headers_get_one (headers, "ETag"));
   response->location = g_strdup (soup_message_headers_get_one (headers, "Location"));
+  response->etag = g_strdup (soup_message_headers_get_one (headers, "ETag"));
   if (g_bytes_get_size (bytes) > 0)
     {
       g_autoptr(GError) parse_error = NULL;
@@ -992,6 +996,8 @@ send_request (GTask *task)
     soup_message_headers_replace (headers, "If-Match", request->if_match);
   if (request->if_none_exist != NULL)
     soup_message_headers_replace (headers, "If-None-Exist", request->if_none_exist);
+  if (request->if_none_match != NULL)
+    soup_message_headers_replace (headers, "If-None-Match", request->if_none_match);
   if (request->body != NULL)
     {
       soup_message_set_request_body_from_bytes (request->msg, "application/fhir+json",
@@ -1001,6 +1007,44 @@ send_request (GTask *task)
     }
   soup_session_send_and_read_async (self->session, request->msg, G_PRIORITY_DEFAULT,
                                     g_task_get_cancellable (task), on_request_sent_cb, task);
+}
+
+static void
+request_start (CrnClient           *self,
+               const char          *method,
+               const char          *path_or_url,
+               const char          *if_match,
+               const char          *if_none_exist,
+               const char          *if_none_match,
+               JsonNode            *body,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Request *request = g_new0 (Request, 1);
+
+  g_task_set_source_tag (task, crn_client_request_async);
+  request->method = g_strdup (method);
+  request->url = crn_client_build_url (self, path_or_url);
+  request->if_match = g_strdup (if_match);
+  request->if_none_exist = g_strdup (if_none_exist);
+  request->if_none_match = g_strdup (if_none_match);
+  if (body != NULL)
+    request->body = crn_fhir_to_bytes (body);
+  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
+
+  if (!g_str_has_prefix (request->url, self->server_url) ||
+      (request->url[strlen (self->server_url)] != '/' &&
+       request->url[strlen (self->server_url)] != '\0'))
+    {
+      g_task_return_new_error (task, CRN_SYNC_ERROR, CRN_SYNC_ERROR_INVALID_RESPONSE,
+                               _("%s gave a link to another server; it was not followed."),
+                               self->host);
+      g_object_unref (task);
+      return;
+    }
+  ensure_token_async (self, FALSE, cancellable, on_request_token_cb, task);
 }
 
 /**
@@ -1029,29 +1073,32 @@ crn_client_request_async (CrnClient           *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-  Request *request = g_new0 (Request, 1);
+  request_start (self, method, path_or_url, if_match, if_none_exist, NULL, body, cancellable,
+                 callback, user_data);
+}
 
-  g_task_set_source_tag (task, crn_client_request_async);
-  request->method = g_strdup (method);
-  request->url = crn_client_build_url (self, path_or_url);
-  request->if_match = g_strdup (if_match);
-  request->if_none_exist = g_strdup (if_none_exist);
-  if (body != NULL)
-    request->body = crn_fhir_to_bytes (body);
-  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
-
-  if (!g_str_has_prefix (request->url, self->server_url) ||
-      (request->url[strlen (self->server_url)] != '/' &&
-       request->url[strlen (self->server_url)] != '\0'))
-    {
-      g_task_return_new_error (task, CRN_SYNC_ERROR, CRN_SYNC_ERROR_INVALID_RESPONSE,
-                               _("%s gave a link to another server; it was not followed."),
-                               self->host);
-      g_object_unref (task);
-      return;
-    }
-  ensure_token_async (self, FALSE, cancellable, on_request_token_cb, task);
+/**
+ * crn_client_get_async:
+ * @self: a client
+ * @path_or_url: "/fhir?_type=…" or a `next` link of this server
+ * @if_none_match: (nullable): the If-None-Match header: the ETag of the answer the caller
+ *   holds, so that the server answers 304 Not Modified, with no body, when it is unchanged
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done; finish with crn_client_request_finish()
+ * @user_data: data for @callback
+ *
+ * A conditional GET, as crn_client_request_async() otherwise.
+ */
+void
+crn_client_get_async (CrnClient           *self,
+                      const char          *path_or_url,
+                      const char          *if_none_match,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  request_start (self, "GET", path_or_url, NULL, NULL, if_none_match, NULL, cancellable,
+                 callback, user_data);
 }
 
 /**

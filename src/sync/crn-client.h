@@ -18,6 +18,7 @@ G_BEGIN_DECLS
  * @version: the version in the ETag (W/"n"), 0 when absent
  * @body: (nullable): the JSON body
  * @location: (nullable): the Location header
+ * @etag: (nullable): the ETag header as sent (a search's validator, for If-None-Match)
  *
  * A server answer the caller has to decide about (2xx, 4xx).
  */
@@ -27,6 +28,7 @@ typedef struct
   gint64    version;
   JsonNode *body;
   char     *location;
+  char     *etag;
 } CrnResponse;
 
 void crn_response_free (CrnResponse *response);
@@ -74,6 +76,12 @@ void         crn_client_request_async        (CrnClient           *self,
                                               const char          *if_match,
                                               const char          *if_none_exist,
                                               JsonNode            *body,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+void         crn_client_get_async            (CrnClient           *self,
+                                              const char          *path_or_url,
+                                              const char          *if_none_match,
                                               GCancellable        *cancellable,
                                               GAsyncReadyCallback  callback,
                                               gpointer             user_data);

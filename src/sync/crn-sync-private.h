@@ -58,6 +58,8 @@ struct _CrnSync
   gboolean       page_storing;
   CrnResponse   *page_stash;    /* the next page, arrived while the previous is stored */
   GError        *page_stash_error;
+  char          *pull_etag;     /* the validator of the last pull's last page… */
+  gint64         pull_etag_ms;  /* …and the watermark it left: sent as If-None-Match */
 
   /* live */
   SoupWebsocketConnection *ws;

@@ -164,7 +164,8 @@ _crn_sync_target_type_name (CrnChangeTarget target)
 #define PULL_RESOURCE CRN_SYNC_PULL_RESOURCE
 
 static void request_page (CrnSync      *self,
-                          const char   *url);
+                          const char   *url,
+                          const char   *if_none_match);
 static void handle_page  (CrnSync      *self,
                           CrnResponse  *response,
                           const GError *error);
@@ -174,13 +175,30 @@ typedef struct
   CrnSync *self;
   gboolean last;
   gint64   watermark_ms;
+  char    *etag;
 } PageData;
 
 static void
 page_data_free (PageData *data)
 {
   g_object_unref (data->self);
+  g_free (data->etag);
   g_free (data);
+}
+
+/* The last page is stored: its validator stands for "nothing after this watermark" until
+ * the server writes anything, so the next pull from the same watermark can be conditional.
+ * Kept in memory only: the first pull after a start is a full answer. */
+static void
+remember_etag (CrnSync  *self,
+               PageData *data)
+{
+  g_clear_pointer (&self->pull_etag, g_free);
+  if (data->last && data->etag != NULL)
+    {
+      self->pull_etag = g_steal_pointer (&data->etag);
+      self->pull_etag_ms = data->watermark_ms;
+    }
 }
 
 static void
@@ -218,6 +236,7 @@ on_page_applied_cb (GObject      *source,
         _crn_sync_emit_store_changed (self, "Slot", n_slots);
       if (n_bookings > 0)
         _crn_sync_emit_store_changed (self, "Appointment", n_bookings);
+      remember_etag (self, data);
       page_done (self);
     }
   page_data_free (data);
@@ -252,9 +271,19 @@ handle_page (CrnSync      *self,
 
   if (error != NULL)
     {
+      g_clear_pointer (&self->pull_etag, g_free);
       _crn_sync_cycle_done (self, error);
       return;
     }
+  if (response->status == SOUP_STATUS_NOT_MODIFIED && self->pull_etag != NULL &&
+      !self->page_in_flight && self->page_max_ms == self->old_watermark_ms)
+    {
+      /* Only the first page is conditional: nothing written on the server since the last
+       * pull ended; nothing to parse, nothing to store, the watermark stays. */
+      _crn_sync_cycle_done (self, NULL);
+      return;
+    }
+  g_clear_pointer (&self->pull_etag, g_free);
   if (response->status != SOUP_STATUS_OK || response->body == NULL)
     {
       g_autofree char *message = crn_response_dup_message (response);
@@ -278,7 +307,7 @@ handle_page (CrnSync      *self,
   /* Ask for the next page now; it is applied once this one is stored. */
   next = crn_fhir_bundle_reader_get_next_link (reader);
   if (next != NULL)
-    request_page (self, next);
+    request_page (self, next, NULL);
 
   templates = g_ptr_array_new_with_free_func ((GDestroyNotify) crn_template_free);
   slots = g_ptr_array_new_with_free_func ((GDestroyNotify) crn_slot_free);
@@ -311,6 +340,7 @@ handle_page (CrnSync      *self,
   data = g_new0 (PageData, 1);
   data->self = g_object_ref (self);
   data->last = next == NULL;
+  data->etag = g_strdup (response->etag);
   self->page_max_ms = max_ms;
   /* Between pages, keep one ms of margin so that resources sharing the last instant of a
    * page are fetched again (and skipped by version) if the pull stops there. */
@@ -323,6 +353,7 @@ handle_page (CrnSync      *self,
   if (templates->len + slots->len + bookings->len == 0 &&
       data->watermark_ms == self->old_watermark_ms && data->last)
     {
+      remember_etag (self, data);
       page_data_free (data);
       page_done (self);
       return;
@@ -368,15 +399,16 @@ on_page_cb (GObject      *source,
 
 static void
 request_page (CrnSync    *self,
-              const char *url)
+              const char *url,
+              const char *if_none_match)
 {
   PageRequest *request = g_new0 (PageRequest, 1);
 
   request->self = g_object_ref (self);
   request->generation = self->generation;
   self->page_in_flight = TRUE;
-  crn_client_request_async (self->client, "GET", url, NULL, NULL, NULL, self->cancellable,
-                            on_page_cb, request);
+  crn_client_get_async (self->client, url, if_none_match, self->cancellable, on_page_cb,
+                        request);
 }
 
 static void
@@ -396,7 +428,11 @@ start_pull (CrnSync *self,
 
       g_string_append_printf (url, "&_lastUpdated=gt%s", escaped);
     }
-  request_page (self, url->str);
+  /* The validator holds only for the watermark its pull left (the store's could have been
+   * reset or moved by another path since). */
+  if (self->pull_etag != NULL && self->pull_etag_ms != watermark_ms)
+    g_clear_pointer (&self->pull_etag, g_free);
+  request_page (self, url->str, self->pull_etag);
 }
 
 /*

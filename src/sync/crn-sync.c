@@ -461,6 +461,7 @@ crn_sync_finalize (GObject *object)
   g_clear_pointer (&self->item, _crn_sync_push_item_free);
   g_clear_pointer (&self->page_stash, crn_response_free);
   g_clear_error (&self->page_stash_error);
+  g_free (self->pull_etag);
   crn_backoff_clear (&self->retry_backoff);
   crn_backoff_clear (&self->ws_backoff);
   g_clear_object (&self->cancellable);
