@@ -39,6 +39,8 @@ struct _CrnWindow
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
   AdwViewStack         *view_stack;
+  AdwViewSwitcherTitle *switcher_title;
+  AdwViewSwitcherBar   *switcher_bar;
   CrnWeekPage          *week_page;
   AdwBin               *availability_bin;
   AdwBin               *bookings_bin;
@@ -213,6 +215,16 @@ ensure_page (CrnWindow  *self,
     }
 
   return GTK_WIDGET (self->week_page);
+}
+
+/* The bottom view switcher is revealed when the window is too narrow for the one in the
+ * header bar: its buttons are made then, not for the first frame of a wide window. */
+static void
+on_title_visible_cb (CrnWindow *self)
+{
+  if (adw_view_switcher_title_get_title_visible (self->switcher_title) &&
+      adw_view_switcher_bar_get_stack (self->switcher_bar) == NULL)
+    adw_view_switcher_bar_set_stack (self->switcher_bar, self->view_stack);
 }
 
 static void
@@ -730,6 +742,9 @@ crn_window_constructed (GObject *object)
    * when first shown. */
   g_signal_connect_object (self->view_stack, "notify::visible-child", G_CALLBACK (on_visible_page_cb),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->switcher_title, "notify::title-visible",
+                           G_CALLBACK (on_title_visible_cb), self, G_CONNECT_SWAPPED);
+  on_title_visible_cb (self);
 
   self->settings = new_settings ();
   if (self->settings != NULL)
@@ -852,6 +867,8 @@ crn_window_class_init (CrnWindowClass *klass)
                                                "/io/github/creneaux/Creneaux/ui/crn-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CrnWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, CrnWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, CrnWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, CrnWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, CrnWindow, week_page);
   gtk_widget_class_bind_template_child (widget_class, CrnWindow, availability_bin);
   gtk_widget_class_bind_template_child (widget_class, CrnWindow, bookings_bin);

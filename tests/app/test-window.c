@@ -80,6 +80,48 @@ child_is_visible_label (GtkWidget  *widget,
   return FALSE;
 }
 
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* The bottom view switcher gets its buttons when a narrow window reveals it. */
+static void
+test_window_switcher_bar (void)
+{
+  g_autoptr(CrnAgenda) agenda = crn_test_agenda_new ();
+  CrnWindow *window = crn_window_new (NULL, agenda);
+  AdwViewSwitcherBar *bar = ADW_VIEW_SWITCHER_BAR (find_descendant (GTK_WIDGET (window), ADW_TYPE_VIEW_SWITCHER_BAR));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
+  gtk_window_present (GTK_WINDOW (window));
+  crn_test_wait_frames (GTK_WIDGET (window), 2);
+  g_assert_false (adw_view_switcher_bar_get_reveal (bar));
+  g_assert_null (adw_view_switcher_bar_get_stack (bar));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 600);
+  for (guint i = 0; i < 200 && !adw_view_switcher_bar_get_reveal (bar); i++)
+    crn_test_wait_frames (GTK_WIDGET (window), 1);
+  g_assert_true (adw_view_switcher_bar_get_reveal (bar));
+  g_assert_true (adw_view_switcher_bar_get_stack (bar) == crn_window_get_view_stack (window));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  crn_test_iterate ();
+}
+
 static void
 test_window_sync_indicator (void)
 {
@@ -228,6 +270,7 @@ main (int   argc,
   crn_test_init (&argc, &argv);
 
   g_test_add_func ("/app/window/pages", test_window_pages);
+  g_test_add_func ("/app/window/switcher-bar", test_window_switcher_bar);
   g_test_add_func ("/app/window/sync-indicator", test_window_sync_indicator);
   g_test_add_func ("/app/window/size-saved", test_window_size_saved);
   g_test_add_func ("/app/window/debug-info", test_window_debug_info);
