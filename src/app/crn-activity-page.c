@@ -269,6 +269,8 @@ typedef struct
   CrnFigures *target;
 } Query;
 
+static void update_actions (CrnActivityPage *self);
+
 static void
 on_figures_cb (GObject      *object,
                GAsyncResult *result,
@@ -302,6 +304,9 @@ on_figures_cb (GObject      *object,
         }
       self->loading = 0;
       rebuild (self);
+      /* Export PDF needs figures shown: a page built after the agenda's last change (the
+       * window builds it when first shown) has no later ::changed to enable it. */
+      update_actions (self);
     }
   g_clear_error (&reload->error);
   g_free (reload->activity);

@@ -413,6 +413,25 @@ on_result_cb (GObject      *source,
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
+static GtkWidget *
+find_action_button (GtkWidget  *widget,
+                    const char *action_name)
+{
+  if (GTK_IS_BUTTON (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_action_button (child, action_name);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 static void
 test_activity_figures_and_pdf (Fixture       *fixture,
                                gconstpointer  data)
@@ -428,6 +447,10 @@ test_activity_figures_and_pdf (Fixture       *fixture,
 
   crn_window_show_page (fixture->window, "activity");
   wait_activity (page);
+  crn_test_iterate ();
+  /* Built when first shown, after the agenda was loaded: Export PDF is offered once the
+   * figures are in. */
+  g_assert_true (gtk_widget_is_sensitive (find_action_button (GTK_WIDGET (page), "activity.export-pdf")));
 
   /* December 2026, as the core computes it from the same data. */
   g_date_clear (&day, 1);
