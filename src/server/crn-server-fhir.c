@@ -1354,10 +1354,15 @@ system_search (Request *req)
   if (more && n > 0)
     {
       g_autofree char *next = NULL;
+      g_autofree char *link = NULL;
 
       last.total = total;
       next = system_link (req, &last);
       crn_fhir_bundle_builder_set_next (bundle, next);
+      /* The same link in a header (RFC 8288): the app asks for the next page as soon as
+       * this one arrives, before reading its body. */
+      link = g_strdup_printf ("<%s>; rel=\"next\"", next);
+      soup_message_headers_replace (headers, "Link", link);
     }
   text = crn_fhir_bundle_builder_end_text (bundle, &len);
   soup_server_message_set_status (req->msg, SOUP_STATUS_OK, NULL);

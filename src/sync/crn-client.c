@@ -178,7 +178,53 @@ crn_response_free (CrnResponse *response)
   g_clear_pointer (&response->body, json_node_unref);
   g_free (response->location);
   g_free (response->etag);
+  g_clear_pointer (&response->raw, g_bytes_unref);
+  g_free (response->next);
   g_free (response);
+}
+
+/* Is @url (absolute) on this client's server? */
+static gboolean
+is_own_url (CrnClient  *self,
+            const char *url)
+{
+  gsize len = strlen (self->server_url);
+
+  return g_str_has_prefix (url, self->server_url) && (url[len] == '/' || url[len] == '\0');
+}
+
+/* The target of the first `rel="next"` link of a Link header (RFC 8288: `<uri>; rel=…`,
+ * comma-separated; a URI may hold commas, never ">"), or NULL. */
+static char *
+link_header_next (const char *header)
+{
+  const char *p = header;
+
+  while (p != NULL && (p = strchr (p, '<')) != NULL)
+    {
+      const char *end = strchr (p, '>');
+      const char *params;
+      const char *stop;
+      g_autofree char *text = NULL;
+      g_auto(GStrv) parts = NULL;
+
+      if (end == NULL)
+        return NULL;
+      params = end + 1;
+      stop = strchr (params, '<');
+      text = stop != NULL ? g_strndup (params, stop - params) : g_strdup (params);
+      parts = g_strsplit_set (text, ";,", -1);
+      for (guint i = 0; parts[i] != NULL; i++)
+        {
+          char *param = g_strstrip (parts[i]);
+
+          if (g_ascii_strcasecmp (param, "rel=\"next\"") == 0 ||
+              g_ascii_strcasecmp (param, "rel=next") == 0)
+            return g_strndup (p + 1, end - p - 1);
+        }
+      p = end + 1;
+    }
+  return NULL;
 }
 
 /**
@@ -842,6 +888,7 @@ typedef struct
   char        *if_match;
   char        *if_none_exist;
   char        *if_none_match;
+  gboolean     raw;           /* leave a 2xx body unparsed */
   GBytes      *body;
   SoupMessage *msg;
   gboolean     auth_retried;
@@ -950,7 +997,18 @@ on_request_sent_cb (GObject      *source,
   response->version = crn_client_parse_etag (soup_message_headers_get_one (headers, "ETag"));
   response->location = g_strdup (soup_message_headers_get_one (headers, "Location"));
   response->etag = g_strdup (soup_message_headers_get_one (headers, "ETag"));
-  if (g_bytes_get_size (bytes) > 0)
+  if (request->raw && SOUP_STATUS_IS_SUCCESSFUL (status) && g_bytes_get_size (bytes) > 0)
+    {
+      const char *link = soup_message_headers_get_list (headers, "Link");
+
+      response->raw = g_steal_pointer (&bytes);
+      response->next = link != NULL ? link_header_next (link) : NULL;
+      /* Only a link to this server (a proxy in between may rewrite the body's links but
+       * not this header): else the caller follows the body's. */
+      if (response->next != NULL && !is_own_url (self, response->next))
+        g_clear_pointer (&response->next, g_free);
+    }
+  else if (g_bytes_get_size (bytes) > 0)
     {
       g_autoptr(GError) parse_error = NULL;
 
@@ -1016,6 +1074,7 @@ request_start (CrnClient           *self,
                const char          *if_match,
                const char          *if_none_exist,
                const char          *if_none_match,
+               gboolean             raw,
                JsonNode            *body,
                GCancellable        *cancellable,
                GAsyncReadyCallback  callback,
@@ -1030,13 +1089,12 @@ request_start (CrnClient           *self,
   request->if_match = g_strdup (if_match);
   request->if_none_exist = g_strdup (if_none_exist);
   request->if_none_match = g_strdup (if_none_match);
+  request->raw = raw;
   if (body != NULL)
     request->body = crn_fhir_to_bytes (body);
   g_task_set_task_data (task, request, (GDestroyNotify) request_free);
 
-  if (!g_str_has_prefix (request->url, self->server_url) ||
-      (request->url[strlen (self->server_url)] != '/' &&
-       request->url[strlen (self->server_url)] != '\0'))
+  if (!is_own_url (self, request->url))
     {
       g_task_return_new_error (task, CRN_SYNC_ERROR, CRN_SYNC_ERROR_INVALID_RESPONSE,
                                _("%s gave a link to another server; it was not followed."),
@@ -1073,8 +1131,8 @@ crn_client_request_async (CrnClient           *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  request_start (self, method, path_or_url, if_match, if_none_exist, NULL, body, cancellable,
-                 callback, user_data);
+  request_start (self, method, path_or_url, if_match, if_none_exist, NULL, FALSE, body,
+                 cancellable, callback, user_data);
 }
 
 /**
@@ -1087,7 +1145,9 @@ crn_client_request_async (CrnClient           *self,
  * @callback: called when done; finish with crn_client_request_finish()
  * @user_data: data for @callback
  *
- * A conditional GET, as crn_client_request_async() otherwise.
+ * A conditional GET, as crn_client_request_async() otherwise, except that the body of a
+ * 2xx answer is left unparsed in the response's @raw, for the caller to read off the main
+ * thread (a pull page is close to a megabyte).
  */
 void
 crn_client_get_async (CrnClient           *self,
@@ -1097,8 +1157,8 @@ crn_client_get_async (CrnClient           *self,
                       GAsyncReadyCallback  callback,
                       gpointer             user_data)
 {
-  request_start (self, "GET", path_or_url, NULL, NULL, if_none_match, NULL, cancellable,
-                 callback, user_data);
+  request_start (self, "GET", path_or_url, NULL, NULL, if_none_match, TRUE, NULL,
+                 cancellable, callback, user_data);
 }
 
 /**

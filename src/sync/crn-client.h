@@ -19,6 +19,9 @@ G_BEGIN_DECLS
  * @body: (nullable): the JSON body
  * @location: (nullable): the Location header
  * @etag: (nullable): the ETag header as sent (a search's validator, for If-None-Match)
+ * @raw: (nullable): the body of a 2xx answer to crn_client_get_async(), not parsed (the
+ *   caller reads it, in a worker thread if it is big); @body is then %NULL
+ * @next: (nullable): the `rel="next"` link of a Link header (RFC 8288), when sent
  *
  * A server answer the caller has to decide about (2xx, 4xx).
  */
@@ -29,6 +32,8 @@ typedef struct
   JsonNode *body;
   char     *location;
   char     *etag;
+  GBytes   *raw;
+  char     *next;
 } CrnResponse;
 
 void crn_response_free (CrnResponse *response);

@@ -55,9 +55,11 @@ struct _CrnSync
   gint64         old_watermark_ms;
   guint          generation;    /* bumped when a cycle ends: late answers are dropped */
   gboolean       page_in_flight;
+  gboolean       page_parsing;  /* a page is being read in a worker thread */
   gboolean       page_storing;
-  CrnResponse   *page_stash;    /* the next page, arrived while the previous is stored */
-  GError        *page_stash_error;
+  struct _CrnPulledPage *page_stash;  /* the next page, read while the previous is stored */
+  GError        *page_stash_error;     /* …or why the pull stops, once it is stored */
+  CrnResponse   *page_raw_stash;       /* a page arrived while the previous is read */
   char          *pull_etag;     /* the validator of the last pull's last page… */
   gint64         pull_etag_ms;  /* …and the watermark it left: sent as If-None-Match */
 
@@ -104,6 +106,7 @@ void           _crn_sync_push_item_free      (PushItem        *item);
 
 /* crn-sync-pull.c */
 void           _crn_sync_pull                (CrnSync         *self);
+void           _crn_sync_pulled_page_free    (struct _CrnPulledPage *page);
 void           _crn_sync_upsert_async        (CrnSync             *self,
                                               CrnChangeTarget      target,
                                               GPtrArray           *objects,

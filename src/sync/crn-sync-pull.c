@@ -157,8 +157,10 @@ _crn_sync_target_type_name (CrnChangeTarget target)
  * page's templates, slots and bookings (in that order) and the watermark after it are
  * written in one transaction. A no-change sync is one request with an empty answer.
  *
- * Pages are pipelined: the next page is asked for as soon as one arrives, and is applied
- * (its rows and its watermark in one transaction) only after the previous one is stored.
+ * Pages are pipelined: a page's JSON is read into rows in a worker thread (the main loop
+ * only hands it over); when a page starts to be stored the next one is asked for, and is
+ * read while the store writes; a page read before the previous one is stored waits for
+ * it. Each page's rows and its watermark are applied in one transaction, in order.
  */
 
 #define PULL_RESOURCE CRN_SYNC_PULL_RESOURCE
@@ -166,9 +168,32 @@ _crn_sync_target_type_name (CrnChangeTarget target)
 static void request_page (CrnSync      *self,
                           const char   *url,
                           const char   *if_none_match);
-static void handle_page  (CrnSync      *self,
-                          CrnResponse  *response,
-                          const GError *error);
+
+/* A page read into rows, in the worker thread. */
+typedef struct _CrnPulledPage
+{
+  GPtrArray *templates;
+  GPtrArray *slots;
+  GPtrArray *bookings;
+  char      *next;
+  char      *etag;
+  gint64     max_ms;     /* the newest lastUpdated of its rows, 0 when none */
+} CrnPulledPage;
+
+void
+_crn_sync_pulled_page_free (CrnPulledPage *page)
+{
+  if (page == NULL)
+    return;
+  g_clear_pointer (&page->templates, g_ptr_array_unref);
+  g_clear_pointer (&page->slots, g_ptr_array_unref);
+  g_clear_pointer (&page->bookings, g_ptr_array_unref);
+  g_free (page->next);
+  g_free (page->etag);
+  g_free (page);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrnPulledPage, _crn_sync_pulled_page_free)
 
 typedef struct
 {
@@ -201,18 +226,59 @@ remember_etag (CrnSync  *self,
     }
 }
 
+static void apply_page (CrnSync       *self,
+                        CrnPulledPage *page);
+
+/* Ends the pull with @error, once the page being stored (if any) is stored. */
+static void
+pull_failed (CrnSync      *self,
+             const GError *error)
+{
+  g_clear_pointer (&self->pull_etag, g_free);
+  if (self->page_storing)
+    {
+      if (self->page_stash_error == NULL)
+        self->page_stash_error = g_error_copy (error);
+    }
+  else
+    _crn_sync_cycle_done (self, error);
+}
+
+static void read_page (CrnSync     *self,
+                       CrnResponse *response);
+
+/* Reads the page that waits, unless one is being read or one read waits to be stored. */
+static void
+read_waiting_page (CrnSync *self)
+{
+  if (self->page_raw_stash != NULL && !self->page_parsing && self->page_stash == NULL)
+    {
+      g_autoptr(CrnResponse) response = g_steal_pointer (&self->page_raw_stash);
+
+      read_page (self, response);
+    }
+}
+
 static void
 page_done (CrnSync *self)
 {
-  g_autoptr(CrnResponse) stash = g_steal_pointer (&self->page_stash);
+  g_autoptr(CrnPulledPage) stash = g_steal_pointer (&self->page_stash);
   g_autoptr(GError) stash_error = g_steal_pointer (&self->page_stash_error);
 
   self->page_storing = FALSE;
-  if (stash != NULL || stash_error != NULL)
-    handle_page (self, stash, stash_error);
-  else if (!self->page_in_flight)
+  if (stash_error != NULL)
+    _crn_sync_cycle_done (self, stash_error);
+  else if (stash != NULL)
+    {
+      guint generation = self->generation;
+
+      apply_page (self, g_steal_pointer (&stash));
+      if (generation == self->generation)
+        read_waiting_page (self);
+    }
+  else if (!self->page_in_flight && !self->page_parsing && self->page_raw_stash == NULL)
     _crn_sync_cycle_done (self, NULL);
-  /* else: the next page is on its way; on_page_cb() takes it. */
+  /* else: the next page is on its way or being read; on_page_read_cb() takes it. */
 }
 
 static void
@@ -252,66 +318,33 @@ target_for_type (const char *type)
   return CRN_CHANGE_TARGET_TEMPLATE;
 }
 
+/* Worker thread: the JSON of a page into rows (nothing shared with the main thread). */
 static void
-handle_page (CrnSync      *self,
-             CrnResponse  *response,
-             const GError *error)
+read_page_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
 {
-  g_autoptr(GError) local_error = NULL;
+  GBytes *bytes = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(CrnFhirBundleReader) reader = NULL;
-  g_autoptr(GPtrArray) templates = NULL;
-  g_autoptr(GPtrArray) slots = NULL;
-  g_autoptr(GPtrArray) bookings = NULL;
-  CrnSyncState state = { 0 };
-  const char *next;
-  PageData *data;
-  gint64 max_ms = self->page_max_ms;
+  g_autoptr(CrnPulledPage) page = g_new0 (CrnPulledPage, 1);
   guint iter = 0;
   JsonNode *node;
 
-  if (error != NULL)
-    {
-      g_clear_pointer (&self->pull_etag, g_free);
-      _crn_sync_cycle_done (self, error);
-      return;
-    }
-  if (response->status == SOUP_STATUS_NOT_MODIFIED && self->pull_etag != NULL &&
-      !self->page_in_flight && self->page_max_ms == self->old_watermark_ms)
-    {
-      /* Only the first page is conditional: nothing written on the server since the last
-       * pull ended; nothing to parse, nothing to store, the watermark stays. */
-      _crn_sync_cycle_done (self, NULL);
-      return;
-    }
-  g_clear_pointer (&self->pull_etag, g_free);
-  if (response->status != SOUP_STATUS_OK || response->body == NULL)
-    {
-      g_autofree char *message = crn_response_dup_message (response);
-      g_autoptr(GError) refused = g_error_new (CRN_SYNC_ERROR, CRN_SYNC_ERROR_REFUSED,
-                                               _("The server refused to send the agenda: "
-                                                 "%s"), message);
-      _crn_sync_cycle_done (self, refused);
-      return;
-    }
-  reader = crn_fhir_bundle_reader_new (response->body, &local_error);
+  root = crn_fhir_parse_bytes (bytes, &error);
+  if (root != NULL)
+    reader = crn_fhir_bundle_reader_new (root, &error);
   if (reader == NULL)
     {
-      g_autoptr(GError) unreadable =
-        g_error_new (CRN_SYNC_ERROR, CRN_SYNC_ERROR_INVALID_RESPONSE,
-                     _("The server sent an agenda that could not be read (%s). Créneaux "
-                       "will try again later."), local_error->message);
-      _crn_sync_cycle_done (self, unreadable);
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-
-  /* Ask for the next page now; it is applied once this one is stored. */
-  next = crn_fhir_bundle_reader_get_next_link (reader);
-  if (next != NULL)
-    request_page (self, next, NULL);
-
-  templates = g_ptr_array_new_with_free_func ((GDestroyNotify) crn_template_free);
-  slots = g_ptr_array_new_with_free_func ((GDestroyNotify) crn_slot_free);
-  bookings = g_ptr_array_new_with_free_func ((GDestroyNotify) crn_booking_free);
+  page->next = g_strdup (crn_fhir_bundle_reader_get_next_link (reader));
+  page->templates = g_ptr_array_new_with_free_func ((GDestroyNotify) crn_template_free);
+  page->slots = g_ptr_array_new_with_free_func ((GDestroyNotify) crn_slot_free);
+  page->bookings = g_ptr_array_new_with_free_func ((GDestroyNotify) crn_booking_free);
   while ((node = crn_fhir_bundle_reader_next (reader, NULL, &iter)) != NULL)
     {
       g_autoptr(GError) parse_error = NULL;
@@ -331,16 +364,31 @@ handle_page (CrnSync      *self,
           g_warning ("Skipped a %s from the server: %s", type, parse_error->message);
           continue;
         }
-      max_ms = MAX (max_ms, lu);
-      g_ptr_array_add (target == CRN_CHANGE_TARGET_SLOT ? slots
-                       : target == CRN_CHANGE_TARGET_BOOKING ? bookings : templates,
+      page->max_ms = MAX (page->max_ms, lu);
+      g_ptr_array_add (target == CRN_CHANGE_TARGET_SLOT ? page->slots
+                       : target == CRN_CHANGE_TARGET_BOOKING ? page->bookings
+                       : page->templates,
                        object);
     }
+  g_task_return_pointer (task, g_steal_pointer (&page),
+                         (GDestroyNotify) _crn_sync_pulled_page_free);
+}
+
+/* Main thread: stores a page read (its rows and the watermark after it, in one
+ * transaction), the previous one being stored. */
+static void
+apply_page (CrnSync       *self,
+            CrnPulledPage *page)
+{
+  g_autoptr(CrnPulledPage) owned = page;
+  CrnSyncState state = { 0 };
+  PageData *data;
+  gint64 max_ms = MAX (self->page_max_ms, page->max_ms);
 
   data = g_new0 (PageData, 1);
   data->self = g_object_ref (self);
-  data->last = next == NULL;
-  data->etag = g_strdup (response->etag);
+  data->last = page->next == NULL;
+  data->etag = g_steal_pointer (&page->etag);
   self->page_max_ms = max_ms;
   /* Between pages, keep one ms of margin so that resources sharing the last instant of a
    * page are fetched again (and skipped by version) if the pull stops there. */
@@ -350,7 +398,7 @@ handle_page (CrnSync      *self,
     data->watermark_ms = max_ms;
 
   self->page_storing = TRUE;
-  if (templates->len + slots->len + bookings->len == 0 &&
+  if (page->templates->len + page->slots->len + page->bookings->len == 0 &&
       data->watermark_ms == self->old_watermark_ms && data->last)
     {
       remember_etag (self, data);
@@ -361,8 +409,9 @@ handle_page (CrnSync      *self,
   state.resource = (char *) PULL_RESOURCE;
   state.watermark_ms = data->watermark_ms;
   state.synced_at_ms = _crn_sync_now_ms ();
-  crn_store_apply_server_page_async (self->store, g_steal_pointer (&templates),
-                                     g_steal_pointer (&slots), g_steal_pointer (&bookings),
+  crn_store_apply_server_page_async (self->store, g_steal_pointer (&page->templates),
+                                     g_steal_pointer (&page->slots),
+                                     g_steal_pointer (&page->bookings),
                                      &state, self->cancellable, on_page_applied_cb, data);
 }
 
@@ -370,7 +419,122 @@ typedef struct
 {
   CrnSync *self;
   guint    generation;
+  char    *etag;
+  gboolean next_asked;  /* the Link header gave the next page: already asked for */
 } PageRequest;
+
+static void
+page_request_free (PageRequest *request)
+{
+  g_object_unref (request->self);
+  g_free (request->etag);
+  g_free (request);
+}
+
+static void
+on_page_read_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  PageRequest *request = user_data;
+  g_autoptr(CrnSync) self = g_object_ref (request->self);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrnPulledPage) page = g_task_propagate_pointer (G_TASK (result), &error);
+  guint generation = request->generation;
+  gboolean next_asked = request->next_asked;
+
+  if (page != NULL)
+    page->etag = g_steal_pointer (&request->etag);
+  page_request_free (request);
+  if (generation != self->generation)
+    return;   /* the cycle it belonged to has ended */
+  self->page_parsing = FALSE;
+  if (page == NULL)
+    {
+      g_autoptr(GError) unreadable =
+        g_error_new (CRN_SYNC_ERROR, CRN_SYNC_ERROR_INVALID_RESPONSE,
+                     _("The server sent an agenda that could not be read (%s). Créneaux "
+                       "will try again later."), error->message);
+      pull_failed (self, unreadable);
+      return;
+    }
+
+  /* A server that gave no Link header: the next page is asked for now. */
+  if (page->next != NULL && !next_asked)
+    request_page (self, page->next, NULL);
+  if (self->page_storing)
+    {
+      g_assert (self->page_stash == NULL);
+      self->page_stash = g_steal_pointer (&page);
+    }
+  else
+    apply_page (self, g_steal_pointer (&page));
+  /* The page that came while this one was read. */
+  if (generation == self->generation)
+    read_waiting_page (self);
+}
+
+/* Reads a page in a worker thread; asks for the next one first when its Link header names
+ * it. At most one page is being stored, one read (or read and waiting to be stored), and
+ * one on its way or waiting to be read: the next page is asked for only when one starts
+ * to be read. */
+static void
+read_page (CrnSync     *self,
+           CrnResponse *response)
+{
+  g_autoptr(GTask) task = NULL;
+  PageRequest *request;
+
+  request = g_new0 (PageRequest, 1);
+  request->self = g_object_ref (self);
+  request->generation = self->generation;
+  request->etag = g_strdup (response->etag);
+  request->next_asked = response->next != NULL;
+  self->page_parsing = TRUE;
+  if (response->next != NULL)
+    request_page (self, response->next, NULL);
+  task = g_task_new (NULL, NULL, on_page_read_cb, request);
+  g_task_set_source_tag (task, read_page);
+  g_task_set_task_data (task, g_bytes_ref (response->raw), (GDestroyNotify) g_bytes_unref);
+  g_task_run_in_thread (task, read_page_thread);
+}
+
+/* Takes @response (transfer full). */
+static void
+handle_page (CrnSync      *self,
+             CrnResponse  *response,
+             const GError *error)
+{
+  g_autoptr(CrnResponse) owned = response;
+
+  if (error != NULL)
+    {
+      pull_failed (self, error);
+      return;
+    }
+  if (response->status == SOUP_STATUS_NOT_MODIFIED && self->pull_etag != NULL &&
+      !self->page_storing && self->page_max_ms == self->old_watermark_ms)
+    {
+      /* Only the first page is conditional: nothing written on the server since the last
+       * pull ended; nothing to parse, nothing to store, the watermark stays. */
+      _crn_sync_cycle_done (self, NULL);
+      return;
+    }
+  g_clear_pointer (&self->pull_etag, g_free);
+  if (response->status != SOUP_STATUS_OK || response->raw == NULL)
+    {
+      g_autofree char *message = crn_response_dup_message (response);
+      g_autoptr(GError) refused = g_error_new (CRN_SYNC_ERROR, CRN_SYNC_ERROR_REFUSED,
+                                               _("The server refused to send the agenda: "
+                                                 "%s"), message);
+      pull_failed (self, refused);
+      return;
+    }
+
+  g_assert (self->page_raw_stash == NULL);
+  self->page_raw_stash = g_steal_pointer (&owned);
+  read_waiting_page (self);
+}
 
 static void
 on_page_cb (GObject      *source,
@@ -378,23 +542,17 @@ on_page_cb (GObject      *source,
             gpointer      user_data)
 {
   PageRequest *request = user_data;
-  g_autoptr(CrnSync) self = request->self;
+  g_autoptr(CrnSync) self = g_object_ref (request->self);
   g_autoptr(GError) error = NULL;
   g_autoptr(CrnResponse) response = NULL;
   guint generation = request->generation;
 
-  g_free (request);
+  page_request_free (request);
   response = crn_client_request_finish (CRN_CLIENT (source), result, &error);
   if (generation != self->generation)
     return;   /* the cycle it belonged to has ended */
   self->page_in_flight = FALSE;
-  if (self->page_storing)
-    {
-      self->page_stash = g_steal_pointer (&response);
-      self->page_stash_error = g_steal_pointer (&error);
-      return;
-    }
-  handle_page (self, response, error);
+  handle_page (self, g_steal_pointer (&response), error);
 }
 
 static void

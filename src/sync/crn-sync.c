@@ -178,10 +178,12 @@ _crn_sync_cycle_done (CrnSync      *self,
 {
   g_clear_pointer (&self->item, _crn_sync_push_item_free);
   g_clear_pointer (&self->queue, g_ptr_array_unref);
-  g_clear_pointer (&self->page_stash, crn_response_free);
+  g_clear_pointer (&self->page_stash, _crn_sync_pulled_page_free);
   g_clear_error (&self->page_stash_error);
+  g_clear_pointer (&self->page_raw_stash, crn_response_free);
   self->generation++;
   self->page_in_flight = FALSE;
+  self->page_parsing = FALSE;
   self->page_storing = FALSE;
   self->running = FALSE;
 
@@ -459,8 +461,9 @@ crn_sync_finalize (GObject *object)
   g_ptr_array_unref (self->next_waiters);
   g_clear_pointer (&self->queue, g_ptr_array_unref);
   g_clear_pointer (&self->item, _crn_sync_push_item_free);
-  g_clear_pointer (&self->page_stash, crn_response_free);
+  g_clear_pointer (&self->page_stash, _crn_sync_pulled_page_free);
   g_clear_error (&self->page_stash_error);
+  g_clear_pointer (&self->page_raw_stash, crn_response_free);
   g_free (self->pull_etag);
   crn_backoff_clear (&self->retry_backoff);
   crn_backoff_clear (&self->ws_backoff);
