@@ -60,6 +60,8 @@ struct _CrnSync
   struct _CrnPulledPage *page_stash;  /* the next page, read while the previous is stored */
   GError        *page_stash_error;     /* …or why the pull stops, once it is stored */
   CrnResponse   *page_raw_stash;       /* a page arrived while the previous is read */
+  CrnSyncState  *cycle_state;   /* the pull's watermark, read at the start of the cycle… */
+  GError        *cycle_state_error;   /* …or why it could not be */
   char          *pull_etag;     /* the validator of the last pull's last page… */
   gint64         pull_etag_ms;  /* …and the watermark it left: sent as If-None-Match */
 

@@ -641,6 +641,26 @@ on_old_state_cb (GObject      *source,
 }
 
 static void
+pull_from_state (CrnSync            *self,
+                 const CrnSyncState *state,
+                 const GError       *error)
+{
+  /* The store answers a state never written with zeros. */
+  if (state != NULL && (state->watermark_ms > 0 || state->synced_at_ms > 0))
+    start_pull (self, state->watermark_ms);
+  else if (state != NULL || g_error_matches (error, CRN_STORE_ERROR, CRN_STORE_ERROR_NOT_FOUND))
+    {
+      OldStates *old = g_new0 (OldStates, 1);
+
+      old->self = g_object_ref (self);
+      crn_store_get_sync_state_async (old->self->store, old_resources[0],
+                                      old->self->cancellable, on_old_state_cb, old);
+    }
+  else
+    _crn_sync_cycle_done (self, error);
+}
+
+static void
 on_state_cb (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
@@ -650,19 +670,7 @@ on_state_cb (GObject      *source,
   g_autoptr(CrnSyncState) state = crn_store_get_sync_state_finish (CRN_STORE (source), result,
                                                                    &error);
 
-  /* The store answers a state never written with zeros. */
-  if (state != NULL && (state->watermark_ms > 0 || state->synced_at_ms > 0))
-    start_pull (self, state->watermark_ms);
-  else if (state != NULL || g_error_matches (error, CRN_STORE_ERROR, CRN_STORE_ERROR_NOT_FOUND))
-    {
-      OldStates *old = g_new0 (OldStates, 1);
-
-      old->self = g_steal_pointer (&self);
-      crn_store_get_sync_state_async (old->self->store, old_resources[0],
-                                      old->self->cancellable, on_old_state_cb, old);
-    }
-  else
-    _crn_sync_cycle_done (self, error);
+  pull_from_state (self, state, error);
 }
 
 /**
@@ -674,6 +682,13 @@ on_state_cb (GObject      *source,
 void
 _crn_sync_pull (CrnSync *self)
 {
-  crn_store_get_sync_state_async (self->store, PULL_RESOURCE, self->cancellable, on_state_cb,
-                                  g_object_ref (self));
+  g_autoptr(CrnSyncState) state = g_steal_pointer (&self->cycle_state);
+  g_autoptr(GError) error = g_steal_pointer (&self->cycle_state_error);
+
+  /* Read with the outbox at the start of the cycle (only a pull writes it). */
+  if (state != NULL || error != NULL)
+    pull_from_state (self, state, error);
+  else
+    crn_store_get_sync_state_async (self->store, PULL_RESOURCE, self->cancellable,
+                                    on_state_cb, g_object_ref (self));
 }

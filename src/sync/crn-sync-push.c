@@ -605,28 +605,67 @@ compare_seq (gconstpointer a,
   return ea->seq < eb->seq ? -1 : ea->seq > eb->seq;
 }
 
-static void
-on_pending_listed_cb (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
+/*
+ * The reads that start a cycle — the outbox's "sent" entries, its "pending" ones and the
+ * pull's watermark — are asked of the store thread at once: it runs them back to back, and
+ * the main loop waits for one answer instead of three in a row (a no-change sync is
+ * little more than these reads and one 304). Only a pull writes the watermark, so reading
+ * it before the push is the same as after.
+ */
+typedef struct
 {
-  g_autoptr(CrnSync) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) pending = crn_store_outbox_list_finish (CRN_STORE (source), result,
-                                                               &error);
+  CrnSync      *self;
+  guint         generation;
+  guint         remaining;
+  GPtrArray    *sent;
+  GPtrArray    *pending;
+  CrnSyncState *state;
+  GError       *error;         /* of the outbox reads */
+  GError       *state_error;
+} CycleReads;
 
-  if (pending == NULL)
+static void
+cycle_reads_free (CycleReads *reads)
+{
+  g_object_unref (reads->self);
+  g_clear_pointer (&reads->sent, g_ptr_array_unref);
+  g_clear_pointer (&reads->pending, g_ptr_array_unref);
+  g_clear_pointer (&reads->state, crn_sync_state_free);
+  g_clear_error (&reads->error);
+  g_clear_error (&reads->state_error);
+  g_free (reads);
+}
+
+static void
+cycle_reads_done (CycleReads *reads)
+{
+  CrnSync *self = reads->self;
+
+  if (--reads->remaining > 0)
+    return;
+  if (reads->generation != self->generation)
+    ;   /* the cycle has ended meanwhile */
+  else if (reads->error != NULL)
+    _crn_sync_cycle_done (self, reads->error);
+  else
     {
-      _crn_sync_cycle_done (self, error);
-      return;
+      self->cycle_state = g_steal_pointer (&reads->state);
+      self->cycle_state_error = g_steal_pointer (&reads->state_error);
+      /* Entries left "sent" by a crash or a lost answer go first, in their order. */
+      self->queue = g_ptr_array_new_with_free_func ((GDestroyNotify) crn_outbox_entry_free);
+      for (guint i = 0; i < reads->sent->len; i++)
+        g_ptr_array_add (self->queue,
+                         crn_outbox_entry_copy (g_ptr_array_index (reads->sent, i)));
+      for (guint i = 0; i < reads->pending->len; i++)
+        g_ptr_array_add (self->queue,
+                         crn_outbox_entry_copy (g_ptr_array_index (reads->pending, i)));
+      g_ptr_array_sort (self->queue, compare_seq);
+      self->queue_pos = 0;
+      if (self->queue->len > 0)
+        g_debug ("Pushing %u change(s)", self->queue->len);
+      push_next (self);
     }
-  for (guint i = 0; i < pending->len; i++)
-    g_ptr_array_add (self->queue, crn_outbox_entry_copy (g_ptr_array_index (pending, i)));
-  g_ptr_array_sort (self->queue, compare_seq);
-  self->queue_pos = 0;
-  if (self->queue->len > 0)
-    g_debug ("Pushing %u change(s)", self->queue->len);
-  push_next (self);
+  cycle_reads_free (reads);
 }
 
 static void
@@ -634,22 +673,43 @@ on_sent_listed_cb (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  g_autoptr(CrnSync) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) sent = crn_store_outbox_list_finish (CRN_STORE (source), result,
-                                                            &error);
+  CycleReads *reads = user_data;
+  GError *error = NULL;
 
-  if (sent == NULL)
-    {
-      _crn_sync_cycle_done (self, error);
-      return;
-    }
-  /* Entries left "sent" by a crash or a lost answer go first, in their order. */
-  self->queue = g_ptr_array_new_with_free_func ((GDestroyNotify) crn_outbox_entry_free);
-  for (guint i = 0; i < sent->len; i++)
-    g_ptr_array_add (self->queue, crn_outbox_entry_copy (g_ptr_array_index (sent, i)));
-  crn_store_outbox_list_async (self->store, CRN_OUTBOX_PENDING, 0, self->cancellable,
-                               on_pending_listed_cb, g_object_ref (self));
+  reads->sent = crn_store_outbox_list_finish (CRN_STORE (source), result, &error);
+  if (reads->sent == NULL && reads->error == NULL)
+    reads->error = error;
+  else
+    g_clear_error (&error);
+  cycle_reads_done (reads);
+}
+
+static void
+on_pending_listed_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  CycleReads *reads = user_data;
+  GError *error = NULL;
+
+  reads->pending = crn_store_outbox_list_finish (CRN_STORE (source), result, &error);
+  if (reads->pending == NULL && reads->error == NULL)
+    reads->error = error;
+  else
+    g_clear_error (&error);
+  cycle_reads_done (reads);
+}
+
+static void
+on_state_read_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  CycleReads *reads = user_data;
+
+  reads->state = crn_store_get_sync_state_finish (CRN_STORE (source), result,
+                                                  &reads->state_error);
+  cycle_reads_done (reads);
 }
 
 /**
@@ -661,7 +721,16 @@ on_sent_listed_cb (GObject      *source,
 void
 _crn_sync_push (CrnSync *self)
 {
+  CycleReads *reads = g_new0 (CycleReads, 1);
+
+  reads->self = g_object_ref (self);
+  reads->generation = self->generation;
+  reads->remaining = 3;
   crn_store_outbox_list_async (self->store, CRN_OUTBOX_SENT, 0, self->cancellable,
-                               on_sent_listed_cb, g_object_ref (self));
+                               on_sent_listed_cb, reads);
+  crn_store_outbox_list_async (self->store, CRN_OUTBOX_PENDING, 0, self->cancellable,
+                               on_pending_listed_cb, reads);
+  crn_store_get_sync_state_async (self->store, CRN_SYNC_PULL_RESOURCE, self->cancellable,
+                                  on_state_read_cb, reads);
 }
 

@@ -181,6 +181,8 @@ _crn_sync_cycle_done (CrnSync      *self,
   g_clear_pointer (&self->page_stash, _crn_sync_pulled_page_free);
   g_clear_error (&self->page_stash_error);
   g_clear_pointer (&self->page_raw_stash, crn_response_free);
+  g_clear_pointer (&self->cycle_state, crn_sync_state_free);
+  g_clear_error (&self->cycle_state_error);
   self->generation++;
   self->page_in_flight = FALSE;
   self->page_parsing = FALSE;
@@ -464,6 +466,8 @@ crn_sync_finalize (GObject *object)
   g_clear_pointer (&self->page_stash, _crn_sync_pulled_page_free);
   g_clear_error (&self->page_stash_error);
   g_clear_pointer (&self->page_raw_stash, crn_response_free);
+  g_clear_pointer (&self->cycle_state, crn_sync_state_free);
+  g_clear_error (&self->cycle_state_error);
   g_free (self->pull_etag);
   crn_backoff_clear (&self->retry_backoff);
   crn_backoff_clear (&self->ws_backoff);
