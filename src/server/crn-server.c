@@ -39,6 +39,7 @@ struct _CrnServer
   CrnServerContext  ctx;
   GPtrArray        *clients;             /* Client */
   guint             expand_id;
+  guint             idle_timeout;        /* seconds; 0 = none */
 };
 
 /* ---------------------------------------------------------------------------------- */
@@ -245,14 +246,95 @@ got_headers_after_cb (SoupServerMessage *msg,
     soup_server_message_set_response (msg, NULL, SOUP_MEMORY_STATIC, NULL, 0);
 }
 
+/* Idle connections ------------------------------------------------------------------ */
+
+/*
+ * libsoup 3.2 has no read timeout on the server side: a client that opens a connection and
+ * sends half a request (slowloris) keeps it, and its memory, forever. Each connection gets a
+ * timer from the moment libsoup starts waiting for a request (the TLS handshake included)
+ * until that request is read; when it fires, the socket is shut down (not closed: libsoup
+ * owns the descriptor), libsoup reads the end of the stream and drops the connection.
+ * The request's handler and the answer run without it; a kept-alive connection gets a new
+ * timer once the answer is sent, and the notifications' WebSocket (an upgraded request, read
+ * in full, its connection taken from libsoup's HTTP side) none. g_socket_set_timeout() would not do: libsoup answers a read that times
+ * out between two requests of a kept-alive connection with a 500 it never sends, and keeps
+ * the connection, unusable.
+ */
+#define IDLE_TIMER_KEY "crn-idle-timer"
+
+static gboolean
+idle_timeout_cb (gpointer user_data)
+{
+  GSocket *socket = user_data;
+
+  g_debug ("Closing a connection that sent nothing for the idle timeout");
+  if (!g_socket_is_closed (socket))
+    g_socket_shutdown (socket, TRUE, TRUE, NULL);
+  g_object_set_data (G_OBJECT (socket), IDLE_TIMER_KEY, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+idle_timer_free (gpointer data)
+{
+  g_source_destroy (data);
+  g_source_unref (data);
+}
+
+static void
+idle_timer_start (GSocket *socket,
+                  guint    seconds)
+{
+  GSource *timer = g_timeout_source_new_seconds (seconds);
+
+  /* The socket owns its timer (replacing the previous one): the timer never outlives it. */
+  g_source_set_callback (timer, idle_timeout_cb, socket, NULL);
+  g_source_set_static_name (timer, "[creneaux-server] idle connection");
+  g_source_attach (timer, NULL);
+  g_object_set_data_full (G_OBJECT (socket), IDLE_TIMER_KEY, timer, idle_timer_free);
+}
+
+static void
+request_read_cb (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 gpointer           user_data)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (socket != NULL)
+    g_object_set_data (G_OBJECT (socket), IDLE_TIMER_KEY, NULL);
+}
+
+/* The answer is sent: a kept-alive connection now waits for its next request (libsoup
+ * emits request-started only once its first bytes come). */
+static void
+request_finished_cb (SoupServer        *server,
+                     SoupServerMessage *msg,
+                     gpointer           user_data)
+{
+  CrnServer *self = user_data;
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (socket != NULL && self->idle_timeout > 0 && !g_socket_is_closed (socket))
+    idle_timer_start (socket, self->idle_timeout);
+}
+
 static void
 request_started_cb (SoupServer        *server,
                     SoupServerMessage *msg,
                     gpointer           user_data)
 {
+  CrnServer *self = user_data;
   g_autoptr(JsonNode) outcome = NULL;
   g_autofree char *text = NULL;
+  GSocket *socket = soup_server_message_get_socket (msg);
   gsize len;
+
+  /* libsoup emits this signal for the first request of a connection before its TLS
+   * handshake, and for each next request of a kept-alive connection when its first bytes
+   * come. */
+  if (socket != NULL && self->idle_timeout > 0)
+    idle_timer_start (socket, self->idle_timeout);
 
   outcome = crn_fhir_operation_outcome_new (CRN_FHIR_SEVERITY_ERROR, "invalid",
                                             _("The request could not be read: its address or "
@@ -645,8 +727,27 @@ crn_server_new (const char  *data_dir,
   self->ctx.db = db;
   self->ctx.max_body_bytes = CRN_SERVER_MAX_BODY_BYTES;
   self->ctx.priv = self;
+  self->idle_timeout = CRN_SERVER_IDLE_TIMEOUT_SECONDS;
   crn_server_db_set_change_func (db, on_change_cb, self);
   return self;
+}
+
+/**
+ * crn_server_set_idle_timeout:
+ * @self: a #CrnServer
+ * @seconds: the delay; 0 = none
+ *
+ * Sets how long the server waits for a request — from the start of the connection (TLS
+ * handshake included) or the end of the previous answer on a kept-alive connection, until
+ * the request is read in full — before it closes the connection (default
+ * %CRN_SERVER_IDLE_TIMEOUT_SECONDS). The notifications' WebSockets have none. Applies to
+ * requests that start after the call.
+ */
+void
+crn_server_set_idle_timeout (CrnServer *self,
+                             guint      seconds)
+{
+  self->idle_timeout = seconds;
 }
 
 void
@@ -724,7 +825,9 @@ crn_server_listen (CrnServer        *self,
     soup_server_set_tls_certificate (self->soup, certificate);
   self->ctx.tls = certificate != NULL;
 
-  g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started_cb), NULL);
+  g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started_cb), self);
+  g_signal_connect (self->soup, "request-read", G_CALLBACK (request_read_cb), NULL);
+  g_signal_connect (self->soup, "request-finished", G_CALLBACK (request_finished_cb), self);
   soup_server_add_early_handler (self->soup, NULL, early_handler, &self->ctx, NULL);
   soup_server_add_handler (self->soup, NULL, root_handler, &self->ctx, NULL);
   soup_server_add_handler (self->soup, "/oauth/token", oauth_token_handler, &self->ctx, NULL);

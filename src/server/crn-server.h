@@ -13,6 +13,8 @@ G_BEGIN_DECLS
 
 /* Request bodies over this are refused with 413 before they are read. */
 #define CRN_SERVER_MAX_BODY_BYTES (1024 * 1024)
+/* A connection sending nothing for this long is closed (crn_server_set_idle_timeout()). */
+#define CRN_SERVER_IDLE_TIMEOUT_SECONDS 30
 
 typedef struct _CrnServer CrnServer;
 
@@ -29,6 +31,8 @@ CrnServer        *crn_server_new            (const char       *data_dir,
                                              GError          **error);
 void              crn_server_free           (CrnServer        *self);
 CrnServerDb      *crn_server_get_db         (CrnServer        *self);
+void              crn_server_set_idle_timeout (CrnServer      *self,
+                                               guint           seconds);
 CrnServerContext *crn_server_get_context    (CrnServer        *self);
 
 /**

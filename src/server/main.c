@@ -227,6 +227,7 @@ main (int   argc,
   const char *language;
   CrnServer *server;
   guint port = 8443;
+  int idle_timeout = G_MININT;   /* not given */
   GOptionEntry entries[] = {
     { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, N_("Folder of the server's database"), N_("DIR") },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, N_("Address and port (default 127.0.0.1:8443; port 0 = any free one)"), N_("HOST:PORT") },
@@ -240,6 +241,7 @@ main (int   argc,
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("Display name of the new account or place"), N_("NAME") },
     { "add-place", 0, 0, G_OPTION_ARG_STRING, &add_place_id, N_("Create a practice and its place of consultation"), N_("ID") },
     { "address", 0, 0, G_OPTION_ARG_STRING, &address, N_("Address of the place: \"LINE, POSTCODE CITY\""), N_("ADDRESS") },
+    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout, N_("Close a connection that sends nothing for this long (default 30 s; 0 = never; or CRN_SERVER_IDLE_TIMEOUT)"), N_("SECONDS") },
     { NULL }
   };
 
@@ -287,6 +289,24 @@ main (int   argc,
     }
   if (host == NULL)
     host = g_strdup ("127.0.0.1");
+  if (idle_timeout == G_MININT && g_getenv ("CRN_SERVER_IDLE_TIMEOUT") != NULL)
+    {
+      guint64 value = 0;
+
+      if (!g_ascii_string_to_unsigned (g_getenv ("CRN_SERVER_IDLE_TIMEOUT"), 10, 0, 86400,
+                                       &value, NULL))
+        {
+          g_printerr (_("CRN_SERVER_IDLE_TIMEOUT must be a number of seconds from 0 to "
+                        "86400.\n"));
+          return 2;
+        }
+      idle_timeout = (int) value;
+    }
+  if (idle_timeout != G_MININT && (idle_timeout < 0 || idle_timeout > 86400))
+    {
+      g_printerr (_("Give --idle-timeout as a number of seconds from 0 to 86400.\n"));
+      return 2;
+    }
 
   server = crn_server_new (data_dir, &error);
   if (server == NULL)
@@ -338,6 +358,8 @@ main (int   argc,
         }
     }
 
+  if (idle_timeout != G_MININT)
+    crn_server_set_idle_timeout (server, (guint) idle_timeout);
   if (!crn_server_listen (server, host, port, certificate, &error))
     {
       g_printerr ("%s\n", error->message);
