@@ -207,10 +207,21 @@ test_kill_app (void)
     sqlite3_finalize (stmt);
     sqlite3_close (app_db);
   }
-  g_test_message ("%u kills (seed %" G_GUINT64_FORMAT "): integrity_check ok after each, %u "
-                  "saved changes each on the server exactly once; the session ended %u "
-                  "times (a kill during the refresh token's rotation) and the app signed in "
-                  "again", trials, seed, landed, signed_in_again);
+  {
+    const char *p;
+    guint replays = 0;
+
+    /* The server logs each refresh token taken again after a lost answer. */
+    crn_test_server_drain_stderr (server);
+    for (p = server->stderr_text->str; (p = strstr (p, "before its successor was used")) != NULL;
+         p++)
+      replays++;
+    g_test_message ("%u kills (seed %" G_GUINT64_FORMAT "): integrity_check ok after each, %u "
+                    "saved changes each on the server exactly once; %u refresh tokens taken "
+                    "again after a rotation whose answer was lost; the session ended %u times "
+                    "and the app signed in again", trials, seed, landed, replays,
+                    signed_in_again);
+  }
   /* The server takes a refresh token again while its successor was never presented, and the
    * app presents a token only once the keyring holds it: a kill never ends the session. */
   g_assert_cmpuint (signed_in_again, ==, 0);
