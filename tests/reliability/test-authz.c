@@ -605,6 +605,24 @@ slot_at (gint64 start)
   return slot_at_length (start, 20);
 }
 
+/* Does Dr Morel's agenda already have a slot overlapping [@start, @start + @minutes)? The
+ * demo seeds one, 90 to 105 minutes after the server started, next to where the targets
+ * go; a target sharing its start would be ambiguous (slot_at() finds two). Demo slots are
+ * 20 minutes long. */
+static gboolean
+agenda_taken (gint64 start,
+              guint  minutes)
+{
+  g_autofree char *from = crn_test_iso_param (start - 19 * 60);
+  g_autofree char *to = crn_test_iso_param (start + minutes * 60);
+  g_autofree char *path = g_strdup_printf ("/fhir/Slot?actor=Practitioner/pract-%s"
+                                           "&start=ge%s&start=lt%s", GP_A, from, to);
+  g_autoptr(CrnTestResponse) r = get (role_index ("practitioner"), path);
+
+  g_assert_cmpuint (r->status, ==, 200);
+  return crn_test_json_int (r->json, "total") != 0;
+}
+
 static void
 setup_targets (void)
 {
@@ -619,6 +637,8 @@ setup_targets (void)
   g_autoptr(CrnTestResponse) put = NULL;
   guint status;
 
+  while (agenda_taken (one, 60))
+    one = rel_pick_start_after (one + 5 * 60, 60);
   extra_block (near, 14, 5, REG);
   extra_block (one, 1, 20, REG);
   extra_block (one + 20 * 60, 1, 20, CRN_VISIBILITY_PRO);
