@@ -243,8 +243,8 @@ crn_server_db_add_account (CrnServerDb         *self,
     }
 
   if (crypto_pwhash_str (hash, password, strlen (password),
-                         crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                         crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+                         CRN_PWHASH_OPSLIMIT,
+                         CRN_PWHASH_MEMLIMIT) != 0)
     {
       g_set_error (error, CRN_SERVER_ERROR, CRN_SERVER_ERROR_DATABASE,
                    _("Not enough memory to hash the password."));

@@ -7,6 +7,7 @@
 
 #include <sqlite3.h>
 
+#include "crn-server-config.h"
 #include "crn-server-db.h"
 
 G_BEGIN_DECLS
@@ -16,6 +17,16 @@ G_BEGIN_DECLS
 /* Lifetimes (seconds) */
 #define CRN_ACCESS_TOKEN_SECONDS  3600
 #define CRN_REFRESH_TOKEN_SECONDS (30 * 24 * 3600)
+
+/* Cost of the argon2id password hashes. The fuzz build's minimal cost is never the real
+ * server's: main() refuses to start in such a build. */
+#ifdef CRN_FUZZING_WEAK_PASSWORD_HASH
+#define CRN_PWHASH_OPSLIMIT crypto_pwhash_OPSLIMIT_MIN
+#define CRN_PWHASH_MEMLIMIT crypto_pwhash_MEMLIMIT_MIN
+#else
+#define CRN_PWHASH_OPSLIMIT crypto_pwhash_OPSLIMIT_INTERACTIVE
+#define CRN_PWHASH_MEMLIMIT crypto_pwhash_MEMLIMIT_INTERACTIVE
+#endif
 
 /* Rate limiting of sign-ins */
 #define CRN_LOGIN_MAX_FAILURES    5

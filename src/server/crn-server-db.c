@@ -644,8 +644,8 @@ crn_server_db_open (const char  *path,
    * not tell which logins exist. */
   self->dummy_hash = g_malloc0 (crypto_pwhash_STRBYTES);
   if (crypto_pwhash_str (self->dummy_hash, "not a password", strlen ("not a password"),
-                         crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                         crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+                         CRN_PWHASH_OPSLIMIT,
+                         CRN_PWHASH_MEMLIMIT) != 0)
     {
       g_set_error (error, CRN_SERVER_ERROR, CRN_SERVER_ERROR_DATABASE,
                    _("Not enough memory to hash passwords."));

@@ -263,6 +263,12 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
+#ifdef CRN_FUZZING_WEAK_PASSWORD_HASH
+  g_printerr ("This creneaux-server was built for fuzzing, with weak password hashes: "
+              "build it without -fsanitize=fuzzer-no-link.\n");
+  return 1;
+#endif
+
   context = g_option_context_new (NULL);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context, _("The CPTS shared agenda server (FHIR R4)."));
