@@ -56,6 +56,7 @@ typedef struct
   CrnTestServer *server;
   char          *reg;
   char          *doc;
+  gint64         tokens_at;    /* monotonic µs when reg and doc were issued */
   App            apps[2];
   gsize          log_checked;  /* bytes of the server's log already checked */
 } Session;
@@ -366,6 +367,23 @@ put_policy (CrnTestServer *server,
   g_assert_cmpuint (r->status, ==, 200);
 }
 
+/* Regulation's and the GP's access tokens, again every half hour: they last an hour, and the
+ * long mode runs for longer. */
+static void
+session_tokens (Session *session)
+{
+  if (session->reg != NULL &&
+      g_get_monotonic_time () - session->tokens_at < 30 * 60 * G_USEC_PER_SEC)
+    return;
+  g_free (session->reg);
+  g_free (session->doc);
+  session->reg = crn_test_server_token (session->server,
+                                        crn_test_server_login_for (session->server, "regulator"),
+                                        NULL);
+  session->doc = crn_test_server_token (session->server, "dr.morel", NULL);
+  session->tokens_at = g_get_monotonic_time ();
+}
+
 /* Once for all runs: the server, the tokens, the CPTS rules and both apps, synced. */
 static void
 setup_session (Session *session)
@@ -373,10 +391,7 @@ setup_session (Session *session)
   g_autofree char *coord = NULL;
 
   session->server = crn_test_server_start (NULL);
-  session->reg = crn_test_server_token (session->server,
-                                        crn_test_server_login_for (session->server, "regulator"),
-                                        NULL);
-  session->doc = crn_test_server_token (session->server, "dr.morel", NULL);
+  session_tokens (session);
   coord = crn_test_server_token (session->server,
                                  crn_test_server_login_for (session->server, "coordinator"),
                                  NULL);
@@ -442,6 +457,7 @@ setup_run (Session *session,
   gint64 first = run_first_start (index);
   GDate from, to;
 
+  session_tokens (session);
   run->session = session;
   run->server = session->server;
   run->reg = session->reg;
