@@ -386,7 +386,10 @@ test('booking page in headless Chromium', { timeout: 240000 }, async (t) => {
     await shot(page, 'my-bookings');
     await Promise.all([page.waitForLoadState('load'), row.locator('a.danger-link').click()]);
     assert.ok(await page.$('form[action$="/annuler/' + bookingId + '"]'));
-    await Promise.all([page.waitForLoadState('load'), page.click('button.danger')]);
+    // Wait for the answer's page itself: waitForLoadState() alone can resolve on the form's
+    // page, already loaded, before the POST has come back (seen under the sanitizers).
+    await Promise.all([page.waitForURL(/\/reservation\/mes-reservations$/, { waitUntil: 'load' }),
+                       page.click('button.danger')]);
     assert.match(page.url(), /\/reservation\/mes-reservations$/);
     assert.ok(await page.$('.notice.success[role="status"]'), 'a confirmation is shown');
     assert.equal(await page.getAttribute(`tr[data-booking="${bookingId}"] [data-status]`,
