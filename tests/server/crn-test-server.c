@@ -573,15 +573,19 @@ crn_test_add_slot (CrnTestServer *server,
 
   search = crn_test_request (server, "GET", path, token, NULL, NULL);
   g_assert_cmpuint (search->status, ==, 200);
+  /* (The one there before may be gone: the PUT replaces the whole agenda, and @agenda may
+   * not hold the block that made it.) */
   total = crn_test_json_int (search->json, "total");
-  g_assert_cmpint (total, ==, g_hash_table_size (there) + 1);
   for (gint64 i = 0; i < total; i++)
     {
       g_autofree char *member = g_strdup_printf ("entry[%" G_GINT64_FORMAT "].resource.id", i);
       const char *id = crn_test_json_string (search->json, member);
 
       if (!g_hash_table_contains (there, id))
-        found = id;
+        {
+          g_assert_null (found);
+          found = id;
+        }
     }
   g_assert_nonnull (found);
   return g_strdup (found);
