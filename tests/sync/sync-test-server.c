@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,13 @@ SyncServer *
 sync_server_start (const char *data_dir)
 {
   return sync_server_start_on (data_dir, 0);
+}
+
+/* A test that aborts must not leave its server running. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
 SyncServer *
@@ -40,6 +48,7 @@ sync_server_start_on (const char *data_dir,
   server->passwords = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   g_subprocess_launcher_set_stderr_file_path (launcher, server->stderr_path);
   server->process = g_subprocess_launcher_spawn (launcher, &error, exe,
                                                  "--data-dir", server->data_dir,

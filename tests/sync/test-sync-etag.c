@@ -149,23 +149,6 @@ teardown (Fixture       *f,
   g_free (f->dir);
 }
 
-static CrnClient *
-client_for (Fixture    *f,
-            const char *login)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(CrnAccount) account = NULL;
-  CrnClient *client = crn_client_new (f->server->url, g_getenv ("CRN_TEST_TLS_CERT"), &error);
-
-  g_assert_no_error (error);
-  crn_client_sign_in_async (client, login, sync_server_password (f->server, login), NULL,
-                            sync_test_result_cb, &result);
-  account = crn_client_sign_in_finish (client, sync_test_wait (&result), &error);
-  g_assert_no_error (error);
-  return client;
-}
-
 static CrnResponse *
 get (CrnClient  *client,
      const char *path,
@@ -196,7 +179,7 @@ add_private_hour (Fixture    *f,
                   const char *login,
                   gint64     *version)
 {
-  g_autoptr(CrnClient) client = client_for (f, login);
+  g_autoptr(CrnClient) client = sync_server_client (f->server, login);
   g_autoptr(CrnResponse) found = get (client, "/fhir/Schedule?_count=10", NULL);
   g_autoptr(CrnFhirBundleReader) reader = NULL;
   g_autoptr(GError) error = NULL;
@@ -378,8 +361,8 @@ static void
 test_if_none_match (Fixture       *f,
                     gconstpointer  data)
 {
-  g_autoptr(CrnClient) secretary = client_for (f, SECRETARY);
-  g_autoptr(CrnClient) gp = client_for (f, GP_LOGIN);
+  g_autoptr(CrnClient) secretary = sync_server_client (f->server, SECRETARY);
+  g_autoptr(CrnClient) gp = sync_server_client (f->server, GP_LOGIN);
   g_autoptr(CrnResponse) first = get (secretary, SEARCH, NULL);
   g_autofree char *strong = NULL;
   g_autofree char *listed = NULL;
