@@ -34,6 +34,9 @@ CrnBooking    *crn_test_booking_new     (const CrnSlot          *slot,
 CrnAgenda     *crn_test_agenda_new      (void);
 void           crn_test_wait_mapped     (GtkWidget    *widget);
 void           crn_test_iterate         (void);
+/* The first widget of @type in @widget's tree (depth first, @widget included), or NULL. */
+GtkWidget     *crn_test_find_descendant (GtkWidget    *widget,
+                                         GType         type);
 void           crn_test_wait_frames     (GtkWidget    *widget,
                                          guint         n);
 gboolean       crn_test_save_png        (GtkWidget    *widget,

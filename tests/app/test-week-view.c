@@ -461,24 +461,6 @@ test_week_switch_year_of_data (void)
   crn_time_set_now_for_testing (0);
 }
 
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 /* "No Slots This Week" only once the agenda has something to go by: before its file is open
  * (the first frame), the week's empty grid. */
 static void
@@ -486,7 +468,7 @@ test_week_empty_only_once_known (Fixture       *fixture,
                                  gconstpointer  data)
 {
   g_autoptr(CrnAgenda) unknown = crn_agenda_new ();
-  GtkWidget *status = find_descendant (GTK_WIDGET (fixture->page), ADW_TYPE_STATUS_PAGE);
+  GtkWidget *status = crn_test_find_descendant (GTK_WIDGET (fixture->page), ADW_TYPE_STATUS_PAGE);
   GDate monday;
 
   g_assert_nonnull (status);

@@ -80,31 +80,13 @@ child_is_visible_label (GtkWidget  *widget,
   return FALSE;
 }
 
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 /* The bottom view switcher gets its buttons when a narrow window reveals it. */
 static void
 test_window_switcher_bar (void)
 {
   g_autoptr(CrnAgenda) agenda = crn_test_agenda_new ();
   CrnWindow *window = crn_window_new (NULL, agenda);
-  AdwViewSwitcherBar *bar = ADW_VIEW_SWITCHER_BAR (find_descendant (GTK_WIDGET (window), ADW_TYPE_VIEW_SWITCHER_BAR));
+  AdwViewSwitcherBar *bar = ADW_VIEW_SWITCHER_BAR (crn_test_find_descendant (GTK_WIDGET (window), ADW_TYPE_VIEW_SWITCHER_BAR));
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
   gtk_window_present (GTK_WINDOW (window));
