@@ -153,20 +153,58 @@ date_matches (const CrnTemplateBlock *block,
          (block->months == 0 || (block->months & (1u << (month - 1))) != 0);
 }
 
+/* Whether @minute_of_day (up to 24 * 60) is a wall-clock time of @date, i.e. not in the
+ * hour skipped when Paris moves to summer time. */
+static gboolean
+local_time_exists (const GDate *date,
+                   guint        minute_of_day)
+{
+  GDate expected = *date;
+  GDate back;
+  guint back_minute;
+
+  g_date_add_days (&expected, minute_of_day / (24 * 60));
+  g_date_clear (&back, 1);
+  crn_time_to_local (crn_time_from_local (date, minute_of_day), &back, &back_minute, NULL);
+  return g_date_compare (&back, &expected) == 0 && back_minute == minute_of_day % (24 * 60);
+}
+
+/* The first day the block applies, on which its hours exist: the window's start and end
+ * carry the hours, so a day where 02:30 does not exist would turn it into 03:00. The
+ * validity travels on its own (validFrom), so skipping that day loses nothing. */
 static void
 first_occurrence (const CrnTemplateBlock *block,
                   GDate                  *out)
 {
-  g_date_clear (out, 1);
-  if (g_date_valid (&block->valid_from))
-    *out = block->valid_from;
-  else
-    g_date_set_dmy (out, CRN_FHIR_OPEN_REFERENCE_DAY, CRN_FHIR_OPEN_REFERENCE_MONTH,
-                    CRN_FHIR_OPEN_REFERENCE_YEAR);
+  GDate day;
+  GDate first_match;
 
-  /* a matching day exists within a year whenever weekdays != 0 */
-  for (guint i = 0; i < 366 && !date_matches (block, out); i++)
-    g_date_add_days (out, 1);
+  g_date_clear (&day, 1);
+  g_date_clear (&first_match, 1);
+  if (g_date_valid (&block->valid_from))
+    day = block->valid_from;
+  else
+    g_date_set_dmy (&day, CRN_FHIR_OPEN_REFERENCE_DAY, CRN_FHIR_OPEN_REFERENCE_MONTH,
+                    CRN_FHIR_OPEN_REFERENCE_YEAR);
+  *out = day;
+
+  /* A matching day exists within a year whenever weekdays != 0, and Europe/Paris skips an
+   * hour once a year, so the year after has one whose hours exist. */
+  for (guint i = 0; i < 2 * 366; i++, g_date_add_days (&day, 1))
+    {
+      if (!date_matches (block, &day))
+        continue;
+      if (!g_date_valid (&first_match))
+        first_match = day;
+      if (local_time_exists (&day, block->start_minute) &&
+          local_time_exists (&day, block->end_minute))
+        {
+          *out = day;
+          return;
+        }
+    }
+  if (g_date_valid (&first_match))
+    *out = first_match;
 }
 
 static JsonObject *

@@ -505,6 +505,52 @@ test_local_extension_errors (void)
     }
 }
 
+/* A block whose first day is the spring-forward Sunday (28 March 2027, 02:00 -> 03:00 in
+ * Paris) and whose hours fall in the missing hour: the written start/end must be a day
+ * on which those hours exist, or 02:30 comes back as 03:00 (a fuzz finding in CI). */
+static void
+test_first_day_in_dst_gap (void)
+{
+  static const struct { const char *from, *to; } hours[] = {
+    { "02:30", "04:00" },   /* starts in the gap */
+    { "01:00", "02:30" },   /* ends in the gap */
+    { "02:00", "02:59" },   /* both */
+    { "02:30", "03:30" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (hours); i++)
+    {
+      g_autoptr(CrnTemplate) t = new_template ();
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = NULL;
+      g_autoptr(JsonNode) reparsed = NULL;
+      g_autoptr(CrnTemplate) back = NULL;
+      g_autofree char *text = NULL;
+      CrnTemplateBlock *b = block ("b-gap", CRN_WEEKDAY_BIT (G_DATE_SUNDAY), hours[i].from,
+                                   hours[i].to, 15, 0);
+      const char *start;
+
+      g_test_message ("%s-%s", hours[i].from, hours[i].to);
+      g_date_set_dmy (&b->valid_from, 28, G_DATE_MARCH, 2027);
+      b->months = 1u << (G_DATE_MARCH - 1);   /* the next Sunday in March is in 2028 */
+      crn_template_add_block (t, b);
+      crn_template_validate (t, &error);
+      g_assert_no_error (error);
+
+      node = crn_fhir_schedule_build (t, &options);
+      start = crn_test_string_at (sub (find_availability (node, "b-gap"), "start", 0),
+                                  "valueDateTime");
+      g_assert_nonnull (start);
+      g_assert_true (g_str_has_prefix (start, "2028-03-05T"));
+      text = crn_fhir_to_string (node, FALSE);
+      reparsed = crn_fhir_parse (text, -1, &error);
+      g_assert_no_error (error);
+      back = crn_fhir_schedule_parse (reparsed, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_true (crn_template_equal (t, back));
+    }
+}
+
 static void
 test_build_sas (void)
 {
@@ -531,6 +577,7 @@ main (int   argc,
   g_test_add_func ("/fhir/schedule/malformed", test_malformed);
   g_test_add_func ("/fhir/schedule/local-extension-errors", test_local_extension_errors);
   g_test_add_func ("/fhir/schedule/build-sas", test_build_sas);
+  g_test_add_func ("/fhir/schedule/first-day-in-dst-gap", test_first_day_in_dst_gap);
 
   return g_test_run ();
 }
