@@ -72,7 +72,7 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CrnFhirScheduleInfo, crn_fhir_schedule_info_cl
  *
  * - a block: type `free`, identifier = block id, start/end = its first occurrence (first
  *   matching weekday on or after valid_from, or after %CRN_FHIR_OPEN_REFERENCE_YEAR-01-01
- *   when open), rrule freq `WEEKLY`, one `byDay` (MO…SU) per weekday, one `byMonth` per
+ *   when open, on which its hours exist: not in the hour skipped for summer time), rrule freq `WEEKLY`, one `byDay` (MO…SU) per weekday, one `byMonth` per
  *   month when @months is not 0, `until` = valid_until 23:59:59 local when set;
  * - an absence: type `busy-unavailable`, priority 1, start/end, unavailabilityReason.text;
  * - an extra block: type `free`, start/end, no rrule.
