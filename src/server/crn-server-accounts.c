@@ -126,7 +126,7 @@ load_account (CrnServerDb  *self,
                          " a.password_hash, p.practice_id"
                          " FROM accounts a LEFT JOIN practitioners p ON p.idnps = a.idnps"
                          " WHERE %s", where);
-  stmt = _crn_db_prepare (self, sql, error);
+  stmt = _crn_db_prepare_cached (self, sql, error);
   if (stmt == NULL)
     return NULL;
   if (login != NULL)
@@ -155,14 +155,14 @@ load_account (CrnServerDb  *self,
   else
     g_set_error (error, CRN_SERVER_ERROR, CRN_SERVER_ERROR_NOT_FOUND,
                  _("This account does not exist any more. Sign in again."));
-  sqlite3_finalize (stmt);
+  _crn_db_release (self, stmt);
   if (account == NULL)
     return NULL;
 
-  stmt = _crn_db_prepare (self,
-                          "SELECT f.idnps, p.practice_id FROM account_acts_for f"
-                          " LEFT JOIN practitioners p ON p.idnps = f.idnps"
-                          " WHERE f.account_id = ?1 ORDER BY f.idnps", error);
+  stmt = _crn_db_prepare_cached (self,
+                                 "SELECT f.idnps, p.practice_id FROM account_acts_for f"
+                                 " LEFT JOIN practitioners p ON p.idnps = f.idnps"
+                                 " WHERE f.account_id = ?1 ORDER BY f.idnps", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, account->id);
@@ -172,7 +172,7 @@ load_account (CrnServerDb  *self,
       if (account->practice_id == NULL)
         account->practice_id = _crn_db_column_dup (stmt, 1);
     }
-  sqlite3_finalize (stmt);
+  _crn_db_release (self, stmt);
   return g_steal_pointer (&account);
 }
 
@@ -576,10 +576,10 @@ lookup_token (CrnServerDb *self,
   sqlite3_stmt *stmt;
   gint64 account_id = 0;
 
-  stmt = _crn_db_prepare (self,
-                          "SELECT account_id FROM tokens"
-                          " WHERE hash = ?1 AND kind = ?2 AND expires_at > ?3 AND revoked = 0",
-                          NULL);
+  stmt = _crn_db_prepare_cached (self,
+                                 "SELECT account_id FROM tokens"
+                                 " WHERE hash = ?1 AND kind = ?2 AND expires_at > ?3 AND revoked = 0",
+                                 NULL);
   if (stmt == NULL)
     return 0;
   sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_TRANSIENT);
@@ -587,7 +587,7 @@ lookup_token (CrnServerDb *self,
   sqlite3_bind_int64 (stmt, 3, now);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     account_id = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
+  _crn_db_release (self, stmt);
   return account_id;
 }
 
