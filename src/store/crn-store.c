@@ -32,6 +32,7 @@ struct _CrnStore
   char        *path;      /* construct-only */
   GThreadPool *pool;
   CrnStoreDb  *db;        /* only touched on the worker */
+  gpointer     change_count;   /* atomic, a gsize: see crn_store_get_change_count() */
 };
 
 static void crn_store_async_initable_iface_init (GAsyncInitableIface *iface);
@@ -129,6 +130,10 @@ worker_func (gpointer data,
       g_assert ((job->result == NULL) == (job->error != NULL));
       if (job->result_free == NULL)
         job->result = NULL;
+      /* Before the caller hears of the job: whoever sees its result sees the new count. */
+      g_atomic_pointer_set (&self->change_count,
+                            GSIZE_TO_POINTER ((gsize) sqlite3_total_changes64
+                                              (_crn_store_db_get_handle (self->db))));
     }
 
   /* An idle source, not g_main_context_invoke(): that could run the callback right here
@@ -388,6 +393,26 @@ crn_store_new_finish (GAsyncResult  *result,
  *
  * Returns: the database file
  */
+/**
+ * crn_store_get_change_count:
+ * @self: a store
+ *
+ * How many rows the store has inserted, changed or deleted since it was opened, as of the
+ * last job that ended; may be called from any thread. Two equal values mean that nothing
+ * was written in between, so a caller can keep what it read from the store meanwhile (the
+ * sync engine does, to start a cycle with nothing to send without reading the file).
+ * Writes made to the file by another connection are not counted.
+ *
+ * Returns: the count
+ */
+guint64
+crn_store_get_change_count (CrnStore *self)
+{
+  g_return_val_if_fail (CRN_IS_STORE (self), 0);
+
+  return GPOINTER_TO_SIZE (g_atomic_pointer_get (&self->change_count));
+}
+
 const char *
 crn_store_get_path (CrnStore *self)
 {

@@ -24,6 +24,7 @@ void         crn_store_new_async                 (const char          *path,
 CrnStore    *crn_store_new_finish                (GAsyncResult        *result,
                                                   GError             **error);
 const char  *crn_store_get_path                  (CrnStore            *self);
+guint64      crn_store_get_change_count          (CrnStore            *self);
 char        *crn_store_get_default_path          (void);
 gboolean     crn_store_move_aside                (const char          *path,
                                                   char               **new_path,

@@ -64,6 +64,9 @@ struct _CrnSync
   GError        *cycle_state_error;   /* …or why it could not be */
   char          *pull_etag;     /* the validator of the last pull's last page… */
   gint64         pull_etag_ms;  /* …and the watermark it left: sent as If-None-Match */
+  CrnSyncState  *quiet_state;   /* the watermark a cycle start read with an empty outbox… */
+  guint64        quiet_count;   /* …the store's change count before those reads… */
+  gint64         quiet_at_us;   /* …and when (monotonic); see _crn_sync_push() */
 
   /* live */
   SoupWebsocketConnection *ws;

@@ -608,14 +608,24 @@ compare_seq (gconstpointer a,
 /*
  * The reads that start a cycle — the outbox's "sent" entries, its "pending" ones and the
  * pull's watermark — are asked of the store thread at once: it runs them back to back, and
- * the main loop waits for one answer instead of three in a row (a no-change sync is
- * little more than these reads and one 304). Only a pull writes the watermark, so reading
- * it before the push is the same as after.
+ * the main loop waits for one answer instead of three in a row. Only a pull writes the
+ * watermark, so reading it before the push is the same as after.
+ *
+ * When they find the outbox empty, what they read is kept with the store's change count
+ * taken before them: while the count stays the same, nothing was written to the file, so
+ * the next cycle starts from that without asking the store thread (a no-change sync is
+ * then one request answered 304). A user's change is written before its action returns,
+ * so it moves the count before anyone asks for the sync that sends it. The kept reads
+ * also expire after a minute, so a writer the count does not see (another connection to
+ * the file) delays a send by that much at worst.
  */
+#define QUIET_MAX_AGE_US (60 * G_USEC_PER_SEC)
+
 typedef struct
 {
   CrnSync      *self;
   guint         generation;
+  guint64       change_count;
   guint         remaining;
   GPtrArray    *sent;
   GPtrArray    *pending;
@@ -661,6 +671,12 @@ cycle_reads_done (CycleReads *reads)
                          crn_outbox_entry_copy (g_ptr_array_index (reads->pending, i)));
       g_ptr_array_sort (self->queue, compare_seq);
       self->queue_pos = 0;
+      if (self->queue->len == 0 && self->cycle_state != NULL)
+        {
+          self->quiet_state = crn_sync_state_copy (self->cycle_state);
+          self->quiet_count = reads->change_count;
+          self->quiet_at_us = g_get_monotonic_time ();
+        }
       if (self->queue->len > 0)
         g_debug ("Pushing %u change(s)", self->queue->len);
       push_next (self);
@@ -721,10 +737,24 @@ on_state_read_cb (GObject      *source,
 void
 _crn_sync_push (CrnSync *self)
 {
-  CycleReads *reads = g_new0 (CycleReads, 1);
+  guint64 change_count = crn_store_get_change_count (self->store);
+  CycleReads *reads;
 
+  if (self->quiet_state != NULL && change_count == self->quiet_count &&
+      g_get_monotonic_time () - self->quiet_at_us < QUIET_MAX_AGE_US)
+    {
+      self->cycle_state = crn_sync_state_copy (self->quiet_state);
+      self->queue = g_ptr_array_new_with_free_func ((GDestroyNotify) crn_outbox_entry_free);
+      self->queue_pos = 0;
+      push_next (self);
+      return;
+    }
+  g_clear_pointer (&self->quiet_state, crn_sync_state_free);
+
+  reads = g_new0 (CycleReads, 1);
   reads->self = g_object_ref (self);
   reads->generation = self->generation;
+  reads->change_count = change_count;
   reads->remaining = 3;
   crn_store_outbox_list_async (self->store, CRN_OUTBOX_SENT, 0, self->cancellable,
                                on_sent_listed_cb, reads);

@@ -468,6 +468,7 @@ crn_sync_finalize (GObject *object)
   g_clear_pointer (&self->page_raw_stash, crn_response_free);
   g_clear_pointer (&self->cycle_state, crn_sync_state_free);
   g_clear_error (&self->cycle_state_error);
+  g_clear_pointer (&self->quiet_state, crn_sync_state_free);
   g_free (self->pull_etag);
   crn_backoff_clear (&self->retry_backoff);
   crn_backoff_clear (&self->ws_backoff);

@@ -68,6 +68,7 @@ test_async_roundtrip (StoreFixture  *fixture,
   const char *gps[] = { TEST_IDNPS, NULL };
   CrnFigures figures;
   guint applied = 0, count = 0;
+  guint64 changes;
 
   g_assert_cmpstr (crn_store_get_path (store), ==, fixture->path);
 
@@ -95,6 +96,9 @@ test_async_roundtrip (StoreFixture  *fixture,
   g_clear_object (&r1);
   g_clear_object (&r2);
   g_clear_object (&r3);
+  /* Two rows written; by the time their results are seen, the count says so. */
+  changes = crn_store_get_change_count (store);
+  g_assert_cmpuint (changes, >=, 2);
 
   /* Accept the booking: local change + outbox entry. */
   g_assert_true (crn_booking_apply (booking, CRN_BOOKING_ACTION_ACCEPT, NULL, &error));
@@ -103,6 +107,8 @@ test_async_roundtrip (StoreFixture  *fixture,
   g_assert_true (crn_store_save_booking_change_finish (store, wait_for (&r1), &error));
   g_assert_no_error (error);
   g_clear_object (&r1);
+  g_assert_cmpuint (crn_store_get_change_count (store), >=, changes + 2);
+  changes = crn_store_get_change_count (store);
 
   crn_store_get_booking_async (store, "booking-a", NULL, got_result, &r1);
   got = crn_store_get_booking_finish (store, wait_for (&r1), &error);
@@ -115,6 +121,8 @@ test_async_roundtrip (StoreFixture  *fixture,
   g_assert_cmpuint (list->len, ==, 1);
   g_assert_cmpstr (((CrnOutboxEntry *) g_ptr_array_index (list, 0))->uuid, ==, entry->uuid);
   g_clear_object (&r1);
+  /* Reads leave it. */
+  g_assert_cmpuint (crn_store_get_change_count (store), ==, changes);
 
   crn_store_outbox_mark_async (store, entry->uuid, CRN_OUTBOX_DONE, NULL, NULL, got_result, &r1);
   g_assert_true (crn_store_outbox_mark_finish (store, wait_for (&r1), &error));

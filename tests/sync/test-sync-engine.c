@@ -295,6 +295,58 @@ test_push_if_match (Fixture       *f,
   g_assert_cmpuint (f->refused->len, ==, 0);
 }
 
+/* A no-change sync writes nothing to the file, so the next one starts from what the last
+ * read kept; a change saved meanwhile moves the store's count and is sent by the next sync. */
+static void
+test_push_after_quiet_syncs (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  guint64 count;
+
+  seed_slots (f, 3);
+  for (guint i = 0; i < 2; i++)
+    {
+      error = sync_test_run (f->sync);
+      g_assert_no_error (error);
+    }
+  count = crn_store_get_change_count (f->store);
+  for (guint i = 0; i < 3; i++)
+    {
+      sync_fake_clear_log (f->fake);
+      error = sync_test_run (f->sync);
+      g_assert_no_error (error);
+      g_assert_cmpuint (f->fake->log->len, ==, 1);
+      g_assert_cmpuint (crn_store_get_change_count (f->store), ==, count);
+    }
+
+  save_reclaim (f, "slot-01");
+  g_assert_cmpuint (crn_store_get_change_count (f->store), >, count);
+  sync_fake_clear_log (f->fake);
+  error = sync_test_run (f->sync);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sync_fake_count (f->fake, "PUT /fhir/Slot/slot-01"), ==, 1);
+  g_assert_cmpuint (sync_test_outbox_count (f->store, CRN_OUTBOX_PENDING), ==, 0);
+  g_assert_cmpint (sync_fake_get_slot (f->fake, "slot-01")->visibility, ==, CRN_VISIBILITY_NONE);
+
+  /* A slot changed on the server after the quiet syncs still comes down. */
+  {
+    CrnSlot *server = crn_slot_copy (sync_fake_get_slot (f->fake, "slot-02"));
+    g_autoptr(CrnSlot) local = NULL;
+
+    server->status = CRN_SLOT_STATUS_BUSY;
+    sync_fake_put_slot (f->fake, server);
+    crn_slot_free (server);
+    error = sync_test_run (f->sync);
+    g_assert_no_error (error);
+    error = sync_test_run (f->sync);
+    g_assert_no_error (error);
+    local = sync_test_stored_slot (f->store, "slot-02");
+    g_assert_cmpint (local->status, ==, CRN_SLOT_STATUS_BUSY);
+  }
+  g_assert_cmpuint (f->refused->len, ==, 0);
+}
+
 static void
 test_push_booked_first (Fixture       *f,
                         gconstpointer  data)
@@ -526,6 +578,8 @@ main (int   argc,
   g_test_add ("/sync/pull/old-watermarks", Fixture, NULL, setup, test_pull_old_watermarks,
               teardown);
   g_test_add ("/sync/push/if-match", Fixture, NULL, setup, test_push_if_match, teardown);
+  g_test_add ("/sync/push/after-quiet-syncs", Fixture, NULL, setup,
+              test_push_after_quiet_syncs, teardown);
   g_test_add ("/sync/push/booked-first", Fixture, NULL, setup, test_push_booked_first,
               teardown);
   g_test_add ("/sync/push/refused", Fixture, NULL, setup, test_push_refused, teardown);
