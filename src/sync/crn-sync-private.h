@@ -10,6 +10,8 @@
 G_BEGIN_DECLS
 
 #define DEFAULT_PAGE_SIZE     500
+/* Pages read at once in worker threads (JSON parsing is most of a pull's work). */
+#define MAX_PAGES_READING     2
 #define DEFAULT_POLL_SECONDS  60
 #define MAX_REBASES           4
 
@@ -22,6 +24,8 @@ typedef struct
   char            *refusal;     /* the server refused it: why; its copy is read next */
   guint            tries;
 } PushItem;
+
+struct _CrnPulledPage;   /* crn-sync-pull.c */
 
 struct _CrnSync
 {
@@ -55,11 +59,12 @@ struct _CrnSync
   gint64         old_watermark_ms;
   guint          generation;    /* bumped when a cycle ends: late answers are dropped */
   gboolean       page_in_flight;
-  gboolean       page_parsing;  /* a page is being read in a worker thread */
+  guint          pages_reading; /* pages being read in worker threads */
+  guint          page_seq_next; /* the turn of the next page to be read… */
+  guint          page_seq_store;  /* …and of the next one to be stored */
+  GPtrArray     *pages_read;    /* CrnPulledPage read (or failed), waiting for their turn */
   gboolean       page_storing;
-  struct _CrnPulledPage *page_stash;  /* the next page, read while the previous is stored */
-  GError        *page_stash_error;     /* …or why the pull stops, once it is stored */
-  CrnResponse   *page_raw_stash;       /* a page arrived while the previous is read */
+  CrnResponse   *page_raw_stash;       /* a page arrived while others are read */
   CrnSyncState  *cycle_state;   /* the pull's watermark, read at the start of the cycle… */
   GError        *cycle_state_error;   /* …or why it could not be */
   char          *pull_etag;     /* the validator of the last pull's last page… */

@@ -169,15 +169,17 @@ static void request_page (CrnSync      *self,
                           const char   *url,
                           const char   *if_none_match);
 
-/* A page read into rows, in the worker thread. */
+/* A page read into rows, in the worker thread; or, with @error, where the pull stops. */
 typedef struct _CrnPulledPage
 {
+  guint      seq;        /* its turn to be stored */
   GPtrArray *templates;
   GPtrArray *slots;
   GPtrArray *bookings;
   char      *next;
   char      *etag;
   gint64     max_ms;     /* the newest lastUpdated of its rows, 0 when none */
+  GError    *error;
 } CrnPulledPage;
 
 void
@@ -190,6 +192,7 @@ _crn_sync_pulled_page_free (CrnPulledPage *page)
   g_clear_pointer (&page->bookings, g_ptr_array_unref);
   g_free (page->next);
   g_free (page->etag);
+  g_clear_error (&page->error);
   g_free (page);
 }
 
@@ -226,32 +229,60 @@ remember_etag (CrnSync  *self,
     }
 }
 
+/*
+ * The pipeline of a pull: one page on its way (the next is asked for as soon as a page's
+ * Link header names it), up to MAX_PAGES_READING pages read at once in worker threads
+ * (most of the work), and one stored at a time, in the order the server sent them: each
+ * page has a turn, and a page read early waits in pages_read for its turn. The watermark
+ * moves only with a stored page, so a pull that stops anywhere loses nothing.
+ */
+
 static void apply_page (CrnSync       *self,
                         CrnPulledPage *page);
+static void read_page  (CrnSync       *self,
+                        CrnResponse   *response);
 
-/* Ends the pull with @error, once the page being stored (if any) is stored. */
-static void
-pull_failed (CrnSync      *self,
-             const GError *error)
+static gboolean
+pull_idle (CrnSync *self)
 {
-  g_clear_pointer (&self->pull_etag, g_free);
-  if (self->page_storing)
-    {
-      if (self->page_stash_error == NULL)
-        self->page_stash_error = g_error_copy (error);
-    }
-  else
-    _crn_sync_cycle_done (self, error);
+  return !self->page_storing && !self->page_in_flight && self->pages_reading == 0 &&
+         self->page_raw_stash == NULL && self->pages_read->len == 0;
 }
 
-static void read_page (CrnSync     *self,
-                       CrnResponse *response);
+/* Stores the pages read whose turn has come, one at a time. */
+static void
+store_read_pages (CrnSync *self)
+{
+  guint generation = self->generation;
 
-/* Reads the page that waits, unless one is being read or one read waits to be stored. */
+  while (!self->page_storing && generation == self->generation)
+    {
+      CrnPulledPage *page = NULL;
+
+      for (guint i = 0; i < self->pages_read->len && page == NULL; i++)
+        if (((CrnPulledPage *) g_ptr_array_index (self->pages_read, i))->seq ==
+            self->page_seq_store)
+          page = g_ptr_array_steal_index (self->pages_read, i);
+      if (page == NULL)
+        return;
+      self->page_seq_store++;
+      if (page->error != NULL)
+        {
+          g_autoptr(CrnPulledPage) failed = page;
+
+          _crn_sync_cycle_done (self, failed->error);
+          return;
+        }
+      apply_page (self, page);
+    }
+}
+
+/* Reads the page that waits, when fewer than MAX_PAGES_READING are read or waiting. */
 static void
 read_waiting_page (CrnSync *self)
 {
-  if (self->page_raw_stash != NULL && !self->page_parsing && self->page_stash == NULL)
+  if (self->page_raw_stash != NULL &&
+      self->pages_reading + self->pages_read->len < MAX_PAGES_READING)
     {
       g_autoptr(CrnResponse) response = g_steal_pointer (&self->page_raw_stash);
 
@@ -259,26 +290,38 @@ read_waiting_page (CrnSync *self)
     }
 }
 
+/* Ends the pull with @error after the pages before it are stored. */
+static void
+pull_failed (CrnSync      *self,
+             const GError *error)
+{
+  CrnPulledPage *marker;
+
+  g_clear_pointer (&self->pull_etag, g_free);
+  if (!self->page_storing && self->pages_reading == 0 && self->pages_read->len == 0)
+    {
+      _crn_sync_cycle_done (self, error);
+      return;
+    }
+  marker = g_new0 (CrnPulledPage, 1);
+  marker->seq = self->page_seq_next++;
+  marker->error = g_error_copy (error);
+  g_ptr_array_add (self->pages_read, marker);
+  store_read_pages (self);
+}
+
 static void
 page_done (CrnSync *self)
 {
-  g_autoptr(CrnPulledPage) stash = g_steal_pointer (&self->page_stash);
-  g_autoptr(GError) stash_error = g_steal_pointer (&self->page_stash_error);
+  guint generation = self->generation;
 
   self->page_storing = FALSE;
-  if (stash_error != NULL)
-    _crn_sync_cycle_done (self, stash_error);
-  else if (stash != NULL)
-    {
-      guint generation = self->generation;
-
-      apply_page (self, g_steal_pointer (&stash));
-      if (generation == self->generation)
-        read_waiting_page (self);
-    }
-  else if (!self->page_in_flight && !self->page_parsing && self->page_raw_stash == NULL)
+  store_read_pages (self);
+  if (generation == self->generation)
+    read_waiting_page (self);
+  if (generation == self->generation && pull_idle (self))
     _crn_sync_cycle_done (self, NULL);
-  /* else: the next page is on its way or being read; on_page_read_cb() takes it. */
+  /* else: a page is on its way, being read or stored; its end comes back here. */
 }
 
 static void
@@ -421,6 +464,7 @@ typedef struct
   guint    generation;
   char    *etag;
   gboolean next_asked;  /* the Link header gave the next page: already asked for */
+  guint    seq;         /* its turn to be stored */
 } PageRequest;
 
 static void
@@ -443,41 +487,35 @@ on_page_read_cb (GObject      *source,
   guint generation = request->generation;
   gboolean next_asked = request->next_asked;
 
+  guint seq = request->seq;
+
   if (page != NULL)
     page->etag = g_steal_pointer (&request->etag);
   page_request_free (request);
   if (generation != self->generation)
     return;   /* the cycle it belonged to has ended */
-  self->page_parsing = FALSE;
+  self->pages_reading--;
   if (page == NULL)
     {
-      g_autoptr(GError) unreadable =
-        g_error_new (CRN_SYNC_ERROR, CRN_SYNC_ERROR_INVALID_RESPONSE,
-                     _("The server sent an agenda that could not be read (%s). Créneaux "
-                       "will try again later."), error->message);
-      pull_failed (self, unreadable);
-      return;
+      page = g_new0 (CrnPulledPage, 1);
+      page->error = g_error_new (CRN_SYNC_ERROR, CRN_SYNC_ERROR_INVALID_RESPONSE,
+                                 _("The server sent an agenda that could not be read (%s). "
+                                   "Créneaux will try again later."), error->message);
+      g_clear_pointer (&self->pull_etag, g_free);
     }
-
   /* A server that gave no Link header: the next page is asked for now. */
-  if (page->next != NULL && !next_asked)
+  else if (page->next != NULL && !next_asked)
     request_page (self, page->next, NULL);
-  if (self->page_storing)
-    {
-      g_assert (self->page_stash == NULL);
-      self->page_stash = g_steal_pointer (&page);
-    }
-  else
-    apply_page (self, g_steal_pointer (&page));
+  page->seq = seq;
+  g_ptr_array_add (self->pages_read, g_steal_pointer (&page));
+  store_read_pages (self);
   /* The page that came while this one was read. */
   if (generation == self->generation)
     read_waiting_page (self);
 }
 
 /* Reads a page in a worker thread; asks for the next one first when its Link header names
- * it. At most one page is being stored, one read (or read and waiting to be stored), and
- * one on its way or waiting to be read: the next page is asked for only when one starts
- * to be read. */
+ * it (the next page is asked for only when one starts to be read). */
 static void
 read_page (CrnSync     *self,
            CrnResponse *response)
@@ -490,7 +528,8 @@ read_page (CrnSync     *self,
   request->generation = self->generation;
   request->etag = g_strdup (response->etag);
   request->next_asked = response->next != NULL;
-  self->page_parsing = TRUE;
+  request->seq = self->page_seq_next++;
+  self->pages_reading++;
   if (response->next != NULL)
     request_page (self, response->next, NULL);
   task = g_task_new (NULL, NULL, on_page_read_cb, request);
@@ -513,7 +552,7 @@ handle_page (CrnSync      *self,
       return;
     }
   if (response->status == SOUP_STATUS_NOT_MODIFIED && self->pull_etag != NULL &&
-      !self->page_storing && self->page_max_ms == self->old_watermark_ms)
+      pull_idle (self) && self->page_max_ms == self->old_watermark_ms)
     {
       /* Only the first page is conditional: nothing written on the server since the last
        * pull ended; nothing to parse, nothing to store, the watermark stays. */
@@ -577,6 +616,8 @@ start_pull (CrnSync *self,
 
   self->old_watermark_ms = watermark_ms;
   self->page_max_ms = watermark_ms;
+  self->page_seq_next = 0;
+  self->page_seq_store = 0;
   url = g_string_new ("/fhir?_type=" PULL_RESOURCE);
   g_string_append_printf (url, "&_sort=_lastUpdated&_count=%u", self->page_size);
   if (watermark_ms > 0)

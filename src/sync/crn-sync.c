@@ -178,14 +178,13 @@ _crn_sync_cycle_done (CrnSync      *self,
 {
   g_clear_pointer (&self->item, _crn_sync_push_item_free);
   g_clear_pointer (&self->queue, g_ptr_array_unref);
-  g_clear_pointer (&self->page_stash, _crn_sync_pulled_page_free);
-  g_clear_error (&self->page_stash_error);
+  g_ptr_array_set_size (self->pages_read, 0);
   g_clear_pointer (&self->page_raw_stash, crn_response_free);
   g_clear_pointer (&self->cycle_state, crn_sync_state_free);
   g_clear_error (&self->cycle_state_error);
   self->generation++;
   self->page_in_flight = FALSE;
-  self->page_parsing = FALSE;
+  self->pages_reading = 0;
   self->page_storing = FALSE;
   self->running = FALSE;
 
@@ -463,8 +462,7 @@ crn_sync_finalize (GObject *object)
   g_ptr_array_unref (self->next_waiters);
   g_clear_pointer (&self->queue, g_ptr_array_unref);
   g_clear_pointer (&self->item, _crn_sync_push_item_free);
-  g_clear_pointer (&self->page_stash, _crn_sync_pulled_page_free);
-  g_clear_error (&self->page_stash_error);
+  g_clear_pointer (&self->pages_read, g_ptr_array_unref);
   g_clear_pointer (&self->page_raw_stash, crn_response_free);
   g_clear_pointer (&self->cycle_state, crn_sync_state_free);
   g_clear_error (&self->cycle_state_error);
@@ -584,6 +582,7 @@ crn_sync_init (CrnSync *self)
 {
   self->waiters = g_ptr_array_new ();
   self->next_waiters = g_ptr_array_new ();
+  self->pages_read = g_ptr_array_new_with_free_func ((GDestroyNotify) _crn_sync_pulled_page_free);
   self->page_size = DEFAULT_PAGE_SIZE;
   self->poll_seconds = DEFAULT_POLL_SECONDS;
   crn_backoff_init (&self->retry_backoff, 1000, 5 * 60 * 1000);
