@@ -210,46 +210,6 @@ test_keep_alive (void)
   g_test_message ("kept-alive connection: 4 answers, then closed %.1f s after the last", seconds);
 }
 
-typedef struct
-{
-  SoupWebsocketConnection *connection;
-  GError                  *error;
-  guint                    messages;
-  gboolean                 closed;
-} Listener;
-
-static void
-on_ws_message_cb (SoupWebsocketConnection *connection,
-                  int                      type,
-                  GBytes                  *message,
-                  gpointer                 user_data)
-{
-  ((Listener *) user_data)->messages++;
-}
-
-static void
-on_ws_closed_cb (SoupWebsocketConnection *connection,
-                 gpointer                 user_data)
-{
-  ((Listener *) user_data)->closed = TRUE;
-}
-
-static void
-on_ws_connected_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  Listener *l = user_data;
-
-  l->connection = soup_session_websocket_connect_finish (SOUP_SESSION (source), result,
-                                                         &l->error);
-  if (l->connection != NULL)
-    {
-      g_signal_connect (l->connection, "message", G_CALLBACK (on_ws_message_cb), l);
-      g_signal_connect (l->connection, "closed", G_CALLBACK (on_ws_closed_cb), l);
-    }
-}
-
 static gboolean
 set_true_cb (gpointer data)
 {
@@ -264,28 +224,21 @@ test_websocket_stays_open (void)
   g_autofree char *token = crn_test_server_token (server, "dr.morel", NULL);
   g_autofree char *coordinator =
     crn_test_server_token (server, crn_test_server_login_for (server, "coordinator"), NULL);
-  g_autofree char *url = g_strdup_printf ("%s/notifications", server->base);
-  g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
   g_autoptr(CrnTemplate) agenda = crn_template_new (GP_A, PLACE_A);
   g_autofree char *slot = NULL;
-  Listener l = { 0 };
+  g_autoptr(CrnTestListener) l = NULL;
   gboolean waited = FALSE, gave_up = FALSE;
   guint give_up_id;
 
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-  soup_session_websocket_connect_async (server->session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
-                                        NULL, on_ws_connected_cb, &l);
-  while (l.connection == NULL && l.error == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_no_error (l.error);
+  l = crn_test_listen (server, token, NULL);
+  g_assert_no_error (l->error);
 
   /* Twice the timeout with nothing said either way. */
   g_timeout_add_seconds (2 * idle_timeout, set_true_cb, &waited);
   while (!waited)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_false (l.closed);
-  g_assert_cmpint (soup_websocket_connection_get_state (l.connection), ==,
+  g_assert_false (l->closed);
+  g_assert_cmpint (soup_websocket_connection_get_state (l->connection), ==,
                    SOUP_WEBSOCKET_STATE_OPEN);
 
   /* A new slot in Dr Morel's agenda reaches the channel (the HTTP connection of the PUT was
@@ -297,18 +250,14 @@ test_websocket_stays_open (void)
   slot = crn_test_add_slot (server, token, agenda, crn_test_pick_start (24 * 60, 20),
                            CRN_VISIBILITY_NONE);
   give_up_id = g_timeout_add_seconds (CLIENT_TIMEOUT, set_true_cb, &gave_up);
-  while (l.messages == 0 && !gave_up && !l.closed)
+  while (l->messages->len == 0 && !gave_up && !l->closed)
     g_main_context_iteration (NULL, TRUE);
   if (!gave_up)
     g_source_remove (give_up_id);
-  g_assert_false (l.closed);
-  g_assert_cmpuint (l.messages, >, 0);
+  g_assert_false (l->closed);
+  g_assert_cmpuint (l->messages->len, >, 0);
   g_test_message ("WebSocket: open after %d s of silence, %u notifications received after",
-                  2 * idle_timeout, l.messages);
-
-  g_signal_handlers_disconnect_by_data (l.connection, &l);
-  soup_websocket_connection_close (l.connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-  g_object_unref (l.connection);
+                  2 * idle_timeout, l->messages->len);
 }
 
 int

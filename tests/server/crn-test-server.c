@@ -618,3 +618,82 @@ crn_test_appointment_body (const char *id,
   node = crn_fhir_appointment_build (b, NULL);
   return crn_fhir_to_string (node, FALSE);
 }
+
+/* The notifications' WebSocket ------------------------------------------------------- */
+
+static void
+on_listener_message_cb (SoupWebsocketConnection *connection,
+                        int                      type,
+                        GBytes                  *message,
+                        gpointer                 user_data)
+{
+  CrnTestListener *l = user_data;
+
+  g_ptr_array_add (l->messages, g_strndup (g_bytes_get_data (message, NULL),
+                                           g_bytes_get_size (message)));
+}
+
+static void
+on_listener_closed_cb (SoupWebsocketConnection *connection,
+                       gpointer                 user_data)
+{
+  ((CrnTestListener *) user_data)->closed = TRUE;
+}
+
+static void
+on_listener_connected_cb (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  CrnTestListener *l = user_data;
+
+  l->connection = soup_session_websocket_connect_finish (SOUP_SESSION (source), result,
+                                                         &l->error);
+  if (l->connection != NULL)
+    {
+      g_signal_connect (l->connection, "message", G_CALLBACK (on_listener_message_cb), l);
+      g_signal_connect (l->connection, "closed", G_CALLBACK (on_listener_closed_cb), l);
+    }
+}
+
+CrnTestListener *
+crn_test_listen (CrnTestServer *server,
+                 const char    *token,
+                 guint         *status)
+{
+  CrnTestListener *l = g_new0 (CrnTestListener, 1);
+  g_autofree char *url = g_strdup_printf ("%s/notifications", server->base);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+
+  if (token != NULL)
+    {
+      g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                    auth);
+    }
+  l->messages = g_ptr_array_new_with_free_func (g_free);
+  soup_session_websocket_connect_async (server->session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
+                                        NULL, on_listener_connected_cb, l);
+  while (l->connection == NULL && l->error == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  if (status != NULL)
+    *status = soup_message_get_status (msg);
+  return l;
+}
+
+void
+crn_test_listener_free (CrnTestListener *l)
+{
+  if (l == NULL)
+    return;
+  if (l->connection != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (l->connection, l);
+      soup_websocket_connection_close (l->connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+      g_object_unref (l->connection);
+    }
+  g_clear_error (&l->error);
+  g_ptr_array_unref (l->messages);
+  g_free (l);
+}

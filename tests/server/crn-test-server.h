@@ -127,4 +127,22 @@ char  *crn_test_appointment_body  (const char    *id,
                                    const char    *reason);
 char  *crn_test_iso_param         (gint64         seconds);
 
+/* A client of the notifications' WebSocket (`/notifications`). */
+typedef struct
+{
+  SoupWebsocketConnection *connection;   /* NULL when the connection was refused */
+  GError                  *error;        /* …and why */
+  GPtrArray               *messages;     /* the texts received, in order */
+  gboolean                 closed;       /* the server closed it */
+} CrnTestListener;
+
+/* Opens the channel with @token (NULL: none) and waits for the answer; @status: the HTTP
+ * status of the upgrade. */
+CrnTestListener *crn_test_listen        (CrnTestServer   *server,
+                                         const char      *token,
+                                         guint           *status);
+void             crn_test_listener_free (CrnTestListener *listener);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrnTestListener, crn_test_listener_free)
+
 G_END_DECLS

@@ -424,80 +424,6 @@ test_bad_input (void)
 
 /* Live notifications -------------------------------------------------------------- */
 
-typedef struct
-{
-  SoupWebsocketConnection *connection;
-  GPtrArray               *messages;
-  GError                  *error;
-} Listener;
-
-static void
-on_ws_message_cb (SoupWebsocketConnection *connection,
-                  int                      type,
-                  GBytes                  *message,
-                  gpointer                 user_data)
-{
-  Listener *l = user_data;
-
-  g_ptr_array_add (l->messages, g_strndup (g_bytes_get_data (message, NULL),
-                                           g_bytes_get_size (message)));
-}
-
-static void
-on_ws_connected_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  Listener *l = user_data;
-
-  l->connection = soup_session_websocket_connect_finish (SOUP_SESSION (source), result,
-                                                         &l->error);
-  if (l->connection != NULL)
-    g_signal_connect (l->connection, "message", G_CALLBACK (on_ws_message_cb), l);
-}
-
-static Listener *
-listen_as (const char *token,
-           guint      *status)
-{
-  Listener *l = g_new0 (Listener, 1);
-  g_autofree char *url = g_strdup_printf ("%s/notifications",
-                                          server->base);
-  g_autoptr(SoupMessage) msg = NULL;
-
-  g_assert_true (g_str_has_prefix (url, "https://"));
-  msg = soup_message_new ("GET", url);
-  if (token != NULL)
-    {
-      g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
-
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
-                                    auth);
-    }
-  l->messages = g_ptr_array_new_with_free_func (g_free);
-  soup_session_websocket_connect_async (server->session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
-                                        NULL, on_ws_connected_cb, l);
-  while (l->connection == NULL && l->error == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  if (status != NULL)
-    *status = soup_message_get_status (msg);
-  return l;
-}
-
-static void
-listener_free (Listener *l)
-{
-  if (l->connection != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (l->connection, l);
-      soup_websocket_connection_close (l->connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-      g_object_unref (l->connection);
-    }
-  g_clear_error (&l->error);
-  g_ptr_array_unref (l->messages);
-  g_free (l);
-}
-
 static gboolean
 set_true_cb (gpointer data)
 {
@@ -511,9 +437,9 @@ test_websocket_notification (void)
   gint64 start = crn_test_pick_start (190, 20);
   g_autofree char *slot = crn_test_add_slot (server, doctor_a, agenda_a, start, REG);
   guint status = 0;
-  Listener *anonymous = listen_as (NULL, &status);
-  Listener *a = listen_as (secretary, NULL);
-  Listener *b = listen_as (doctor_b, NULL);
+  CrnTestListener *anonymous = crn_test_listen (server, NULL, &status);
+  CrnTestListener *a = crn_test_listen (server, secretary, NULL);
+  CrnTestListener *b = crn_test_listen (server, doctor_b, NULL);
   g_autoptr(CrnTestResponse) booked = NULL;
   gboolean grace = FALSE;
   gboolean saw_appointment = FALSE, saw_slot = FALSE;
@@ -559,9 +485,9 @@ test_websocket_notification (void)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpuint (b->messages->len, ==, 0);
 
-  listener_free (anonymous);
-  listener_free (a);
-  listener_free (b);
+  crn_test_listener_free (anonymous);
+  crn_test_listener_free (a);
+  crn_test_listener_free (b);
 }
 
 /* Durability --------------------------------------------------------------------- */
