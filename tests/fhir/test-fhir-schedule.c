@@ -152,6 +152,24 @@ domain_templates (void)
   return all;
 }
 
+/* Builds @t's Schedule, writes it as text, reads it back. */
+static CrnTemplate *
+schedule_round_trip (const CrnTemplate   *t,
+                     CrnFhirScheduleInfo *info)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = crn_fhir_schedule_build (t, &options);
+  g_autofree char *text = crn_fhir_to_string (node, FALSE);
+  g_autoptr(JsonNode) reparsed = crn_fhir_parse (text, -1, &error);
+  CrnTemplate *back;
+
+  g_assert_no_error (error);
+  back = crn_fhir_schedule_parse (reparsed, info, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (back);
+  return back;
+}
+
 static void
 test_round_trip_domain (void)
 {
@@ -161,23 +179,14 @@ test_round_trip_domain (void)
     {
       CrnTemplate *t = g_ptr_array_index (all, i);
       g_autoptr(GError) error = NULL;
-      g_autoptr(JsonNode) node = NULL;
-      g_autoptr(JsonNode) reparsed = NULL;
       g_autoptr(CrnTemplate) back = NULL;
-      g_autofree char *text = NULL;
       g_auto(CrnFhirScheduleInfo) info = { NULL, };
 
       g_test_message ("template %u", i);
       crn_template_validate (t, &error);
       g_assert_no_error (error);
 
-      node = crn_fhir_schedule_build (t, &options);
-      text = crn_fhir_to_string (node, FALSE);
-      reparsed = crn_fhir_parse (text, -1, &error);
-      g_assert_no_error (error);
-      back = crn_fhir_schedule_parse (reparsed, &info, &error);
-      g_assert_no_error (error);
-      g_assert_nonnull (back);
+      back = schedule_round_trip (t, &info);
       g_assert_true (crn_template_equal (t, back));
       g_assert_cmpstr (info.practitioner_id, ==, "pract-" IDNPS);
       g_assert_cmpstr (info.role_id, ==, "role-" IDNPS "-" PLACE);
@@ -523,9 +532,7 @@ test_first_day_in_dst_gap (void)
       g_autoptr(CrnTemplate) t = new_template ();
       g_autoptr(GError) error = NULL;
       g_autoptr(JsonNode) node = NULL;
-      g_autoptr(JsonNode) reparsed = NULL;
       g_autoptr(CrnTemplate) back = NULL;
-      g_autofree char *text = NULL;
       CrnTemplateBlock *b = block ("b-gap", CRN_WEEKDAY_BIT (G_DATE_SUNDAY), hours[i].from,
                                    hours[i].to, 15, 0);
       const char *start;
@@ -542,11 +549,7 @@ test_first_day_in_dst_gap (void)
                                   "valueDateTime");
       g_assert_nonnull (start);
       g_assert_true (g_str_has_prefix (start, "2028-03-05T"));
-      text = crn_fhir_to_string (node, FALSE);
-      reparsed = crn_fhir_parse (text, -1, &error);
-      g_assert_no_error (error);
-      back = crn_fhir_schedule_parse (reparsed, NULL, &error);
-      g_assert_no_error (error);
+      back = schedule_round_trip (t, NULL);
       g_assert_true (crn_template_equal (t, back));
     }
 }
