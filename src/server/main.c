@@ -245,6 +245,11 @@ main (int   argc,
     { NULL }
   };
 
+  /* Every log line, debug ones included, to stderr: stdout carries only what scripts read
+   * once (the address it listens on, the demo accounts), and a reader that stops there must
+   * never leave the server blocked on a full pipe. */
+  g_log_writer_default_set_use_stderr (TRUE);
+
 #ifdef __GLIBC__
   /* A search answer is a buffer of up to a few megabytes, written and freed at each request.
    * Keep such buffers in the heap: glibc would map each one apart and unmap it after, and

@@ -160,6 +160,13 @@ test_half_header (void)
   g_test_message ("half a header: closed without an answer after %.1f s (timeout %d s)",
                   seconds, idle_timeout);
   assert_server_answers ();
+
+  /* The server's log, debug lines included, goes to stderr (the test's log file), never to
+   * stdout: the tests stop reading stdout once the server listens, and a full pipe there
+   * once stopped the server for good after half an hour of the long race run. */
+  crn_test_server_drain_stderr (server);
+  g_assert_nonnull (strstr (server->stderr_text->str,
+                            "Closing a connection that sent nothing for the idle timeout"));
 }
 
 /* A request line, a body announced and never sent. */
