@@ -50,6 +50,10 @@
 #define MAX_REASON_CHARS     500
 #define TOKEN_BYTES          32
 #define MY_BOOKINGS_DAYS     30
+/* The page lists a slot only if its booking stays open this long: the time an operator
+ * takes to fill in the form. A slot starting sooner is of no use to a patient on the phone,
+ * and one listed seconds before its start would be refused as started once submitted. */
+#define FORM_LEAD_S          (5 * 60)
 
 /* ------------------------------------------------------------------------------------ */
 /* Types                                                                                 */
@@ -1194,7 +1198,7 @@ search_parse (Req        *r,
       && form_errors_get (e, "a") == NULL)
     form_errors_add (e, "a", _("The end of the time window must come after its start."));
 
-  s->filter.from = MAX (now, crn_time_from_local (&date, 0));
+  s->filter.from = MAX (now + FORM_LEAD_S, crn_time_from_local (&date, 0));
   g_date_add_days (&date, n_days);
   s->filter.to = crn_time_from_local (&date, 0);
   s->filter.from_minute = from_minute;

@@ -405,7 +405,10 @@ crn_server_db_search_free_slots (CrnServerDb            *self,
         }
     }
 
-  from = MAX (filter->from, now + (CrnInstant) policy->booking_closes_minutes * 60);
+  /* Only slots bookable now: the rules refuse a slot once its booking has closed, at its
+   * start at the latest (crn_policy_check_regulation_booking()), so the first instant
+   * offered is one second after that. */
+  from = MAX (filter->from, now + (CrnInstant) policy->booking_closes_minutes * 60 + 1);
   to = filter->to > 0 ? filter->to : now + (CrnInstant) policy->horizon_hours * 3600;
   to = MIN (to, now + (CrnInstant) policy->horizon_hours * 3600);
 

@@ -436,6 +436,45 @@ test_cancel_frees_slot (void)
   g_assert_cmpuint (again->status, ==, 412);
 }
 
+/* The booking page lists a slot only while an operator still has time to fill in its form
+ * (five minutes before its start at the latest): a slot listed seconds before its start was
+ * refused as started once submitted. */
+static void
+test_booking_page_lead (void)
+{
+  const char *login = crn_test_server_login_for (server, "regulator");
+  gint64 soon = crn_test_pick_start (0, 20);      /* at most 5 minutes ahead */
+  gint64 later = crn_test_pick_start (30, 20);
+  g_autofree char *soon_id = add_slot (soon, REG);
+  g_autofree char *later_id = add_slot (later, REG);
+  g_autoptr(SoupCookieJar) jar = soup_cookie_jar_new ();
+  g_autoptr(CrnTestResponse) page = NULL;
+  g_autoptr(CrnTestResponse) signed_in = NULL;
+  g_autoptr(CrnTestResponse) found = NULL;
+  g_autoptr(GRegex) re = g_regex_new ("name=\"jeton\" value=\"([^\"]+)\"", 0, 0, NULL);
+  g_autoptr(GMatchInfo) info = NULL;
+  g_autofree char *jeton = NULL;
+  g_autofree char *form = NULL;
+  g_autofree char *soon_attr = g_strdup_printf ("data-slot=\"%s\"", soon_id);
+  g_autofree char *later_attr = g_strdup_printf ("data-slot=\"%s\"", later_id);
+
+  soup_session_add_feature (server->session, SOUP_SESSION_FEATURE (jar));
+  page = crn_test_request (server, "GET", "/reservation", NULL, NULL, NULL);
+  g_assert_cmpuint (page->status, ==, 200);
+  g_assert_true (g_regex_match (re, page->body, 0, &info));
+  jeton = g_match_info_fetch (info, 1);
+  form = soup_form_encode ("jeton", jeton, "identifiant", login, "mot-de-passe",
+                           g_hash_table_lookup (server->passwords, login), NULL);
+  signed_in = crn_test_form (server, "/reservation/connexion", form);
+  g_assert_cmpuint (signed_in->status, ==, 200);
+  found = crn_test_request (server, "GET", "/reservation?jours=2", NULL, NULL, NULL);
+  soup_session_remove_feature (server->session, SOUP_SESSION_FEATURE (jar));
+
+  g_assert_cmpuint (found->status, ==, 200);
+  g_assert_nonnull (strstr (found->body, later_attr));
+  g_assert_null (strstr (found->body, soon_attr));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -471,6 +510,7 @@ main (int   argc,
   g_test_add_func ("/server/rules/confirmation", test_confirmation);
   g_test_add_func ("/server/rules/if-none-exist", test_if_none_exist);
   g_test_add_func ("/server/rules/cancel-frees-slot", test_cancel_frees_slot);
+  g_test_add_func ("/server/rules/booking-page-lead", test_booking_page_lead);
   status = g_test_run ();
 
   crn_template_free (agenda);
