@@ -14,6 +14,7 @@
 #include "crn-fhir.h"
 #include "crn-server.h"
 #include "crn-server-config.h"
+#include "crn-server-conn-private.h"
 #include "crn-server-db-private.h"
 
 #ifdef CRN_HAVE_BOOKING_PAGE
@@ -248,51 +249,7 @@ got_headers_after_cb (SoupServerMessage *msg,
 
 /* Idle connections ------------------------------------------------------------------ */
 
-/*
- * libsoup 3.2 has no read timeout on the server side: a client that opens a connection and
- * sends half a request (slowloris) keeps it, and its memory, forever. Each connection gets a
- * timer from the moment libsoup starts waiting for a request (the TLS handshake included)
- * until that request is read; when it fires, the socket is shut down (not closed: libsoup
- * owns the descriptor), libsoup reads the end of the stream and drops the connection.
- * The request's handler and the answer run without it; a kept-alive connection gets a new
- * timer once the answer is sent, and the notifications' WebSocket (an upgraded request, read
- * in full, its connection taken from libsoup's HTTP side) none. g_socket_set_timeout() would not do: libsoup answers a read that times
- * out between two requests of a kept-alive connection with a 500 it never sends, and keeps
- * the connection, unusable.
- */
-#define IDLE_TIMER_KEY "crn-idle-timer"
-
-static gboolean
-idle_timeout_cb (gpointer user_data)
-{
-  GSocket *socket = user_data;
-
-  g_debug ("Closing a connection that sent nothing for the idle timeout");
-  if (!g_socket_is_closed (socket))
-    g_socket_shutdown (socket, TRUE, TRUE, NULL);
-  g_object_set_data (G_OBJECT (socket), IDLE_TIMER_KEY, NULL);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-idle_timer_free (gpointer data)
-{
-  g_source_destroy (data);
-  g_source_unref (data);
-}
-
-static void
-idle_timer_start (GSocket *socket,
-                  guint    seconds)
-{
-  GSource *timer = g_timeout_source_new_seconds (seconds);
-
-  /* The socket owns its timer (replacing the previous one): the timer never outlives it. */
-  g_source_set_callback (timer, idle_timeout_cb, socket, NULL);
-  g_source_set_static_name (timer, "[creneaux-server] idle connection");
-  g_source_attach (timer, NULL);
-  g_object_set_data_full (G_OBJECT (socket), IDLE_TIMER_KEY, timer, idle_timer_free);
-}
+/* The timers and the release of ended connections are in crn-server-conn.c. */
 
 static void
 request_read_cb (SoupServer        *server,
@@ -302,7 +259,7 @@ request_read_cb (SoupServer        *server,
   GSocket *socket = soup_server_message_get_socket (msg);
 
   if (socket != NULL)
-    g_object_set_data (G_OBJECT (socket), IDLE_TIMER_KEY, NULL);
+    _crn_server_conn_idle_stop (socket);
 }
 
 /* The answer is sent: a kept-alive connection now waits for its next request (libsoup
@@ -316,7 +273,7 @@ request_finished_cb (SoupServer        *server,
   GSocket *socket = soup_server_message_get_socket (msg);
 
   if (socket != NULL && self->idle_timeout > 0 && !g_socket_is_closed (socket))
-    idle_timer_start (socket, self->idle_timeout);
+    _crn_server_conn_idle_start (socket, self->idle_timeout);
 }
 
 static void
@@ -334,7 +291,7 @@ request_started_cb (SoupServer        *server,
    * handshake, and for each next request of a kept-alive connection when its first bytes
    * come. */
   if (socket != NULL && self->idle_timeout > 0)
-    idle_timer_start (socket, self->idle_timeout);
+    _crn_server_conn_idle_start (socket, self->idle_timeout);
 
   outcome = crn_fhir_operation_outcome_new (CRN_FHIR_SEVERITY_ERROR, "invalid",
                                             _("The request could not be read: its address or "
@@ -820,6 +777,7 @@ crn_server_listen (CrnServer        *self,
       return FALSE;
     }
 
+  _crn_server_conn_init ();
   self->soup = soup_server_new ("server-header", "creneaux-server/" PACKAGE_VERSION, NULL);
   if (certificate != NULL)
     soup_server_set_tls_certificate (self->soup, certificate);

@@ -12,11 +12,13 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib-unix.h>
 #include <glib/gi18n-lib.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -195,6 +197,21 @@ add_place (CrnServerDb         *db,
   return 0;
 }
 
+/* The server holds a descriptor per open connection, and the soft limit is often 1024 while
+ * the hard one is far higher: take what the system allows. */
+static void
+raise_open_files_limit (void)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max)
+    {
+      limit.rlim_cur = limit.rlim_max;
+      if (setrlimit (RLIMIT_NOFILE, &limit) != 0)
+        g_debug ("Could not raise the open files limit: %s", g_strerror (errno));
+    }
+}
+
 static gboolean
 on_quit_signal_cb (gpointer user_data)
 {
@@ -249,6 +266,7 @@ main (int   argc,
    * once (the address it listens on, the demo accounts), and a reader that stops there must
    * never leave the server blocked on a full pipe. */
   g_log_writer_default_set_use_stderr (TRUE);
+  raise_open_files_limit ();
 
 #ifdef __GLIBC__
   /* A search answer is a buffer of up to a few megabytes, written and freed at each request.

@@ -1,5 +1,6 @@
 /* test-idle-timeout.c: the server closes a connection that sends nothing (slowloris), keeps
- * a kept-alive connection that goes on, and never closes the notifications' WebSocket
+ * a kept-alive connection that goes on, gives back the descriptors of connections that ended,
+ * and never closes the notifications' WebSocket
  *
  * The real creneaux-server over TLS, started with CRN_SERVER_IDLE_TIMEOUT=3 (10 in the
  * sanitized build, whose TLS handshakes take seconds on a loaded machine; the default is
@@ -217,6 +218,66 @@ test_keep_alive (void)
   g_test_message ("kept-alive connection: 4 answers, then closed %.1f s after the last", seconds);
 }
 
+/* The server process's open descriptors. */
+static guint
+server_fds (void)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/fd",
+                                           g_subprocess_get_identifier (server->process));
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+/* Kept-alive connections that end between two requests, closed by their client or left
+ * open, give their descriptors back once the idle timeout has passed: libsoup 3.2 keeps
+ * them for ever (a long-running server ran out of descriptors), crn-server-conn.c releases
+ * them. */
+static void
+test_connections_released (void)
+{
+  const char *request = "GET /fhir/metadata HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  g_autoptr(GPtrArray) open = g_ptr_array_new_with_free_func ((GDestroyNotify) conn_free);
+  guint before, during, after = 0;
+  gint64 deadline;
+
+  assert_server_answers ();
+  before = server_fds ();
+  for (guint i = 0; i < 25; i++)
+    {
+      Conn *conn = conn_open (TRUE);
+
+      conn_write (conn, request);
+      g_assert_cmpuint (read_answer (conn), ==, 200);
+      if (i < 20)
+        conn_free (conn);   /* the client closes it */
+      else
+        g_ptr_array_add (open, conn);
+    }
+  /* (Not all 25 may still be open: in the sanitized build the handshakes are slow, and the
+   * first connections may already have been released.) */
+  during = server_fds ();
+
+  deadline = g_get_monotonic_time () + (gint64) (3 * idle_timeout + 10) * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < deadline && (after = server_fds ()) > before)
+    g_usleep (G_USEC_PER_SEC / 5);
+  g_assert_cmpuint (after, <=, before);
+  /* The ones the client kept were closed by the server. */
+  for (guint i = 0; i < open->len; i++)
+    {
+      double seconds;
+
+      g_assert_cmpuint (wait_for_close (g_ptr_array_index (open, i), &seconds), ==, 0);
+    }
+  assert_server_answers ();
+  g_test_message ("descriptors: %u before, %u after 25 connections, %u after the timeout",
+                  before, during, after);
+}
+
 static gboolean
 set_true_cb (gpointer data)
 {
@@ -284,6 +345,7 @@ main (int   argc,
   g_test_add_func ("/reliability/idle-timeout/body-never-sent", test_body_never_sent);
   g_test_add_func ("/reliability/idle-timeout/no-handshake", test_no_handshake);
   g_test_add_func ("/reliability/idle-timeout/keep-alive", test_keep_alive);
+  g_test_add_func ("/reliability/idle-timeout/connections-released", test_connections_released);
   g_test_add_func ("/reliability/idle-timeout/websocket-stays-open", test_websocket_stays_open);
   status = g_test_run ();
 
