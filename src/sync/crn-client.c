@@ -14,6 +14,7 @@
 #include "crn-fhir.h"
 
 #define REQUEST_TIMEOUT_SECONDS 10
+#define IDLE_TIMEOUT_SECONDS    25
 #define TOKEN_MARGIN_US         (30 * G_USEC_PER_SEC)
 
 struct _CrnClient
@@ -367,8 +368,10 @@ crn_client_new (const char  *server_url,
   self->server_url = g_steal_pointer (&url);
   self->host = g_strdup (g_uri_get_host (uri));
   user_agent = g_strdup_printf ("Creneaux/%s", PACKAGE_VERSION);
+  /* Idle connections are closed before the server's 30 s idle timeout would close them: a
+   * request sent on a connection the server is closing at that moment would fail. */
   self->session = soup_session_new_with_options ("timeout", REQUEST_TIMEOUT_SECONDS,
-                                                 "idle-timeout", 60,
+                                                 "idle-timeout", IDLE_TIMEOUT_SECONDS,
                                                  "user-agent", user_agent,
                                                  NULL);
   if (database != NULL)
