@@ -113,17 +113,89 @@ is_json_space (char c)
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+/* Says where in the text json-glib would not be given it: line and column, never what (the
+ * text may be patient data). */
+static void
+set_error_at (const char *data,
+              gsize       offset,
+              GError    **error)
+{
+  guint line = 1;
+  gsize line_start = 0;
+
+  for (gsize j = 0; j < offset; j++)
+    if (data[j] == '\n')
+      {
+        line++;
+        line_start = j + 1;
+      }
+  crn_fhir_set_error (error, CRN_FHIR_ERROR_INVALID_JSON, NULL,
+                      _("The body is not valid JSON (error at line %u, column %u); send a "
+                        "FHIR resource in JSON."), line, (guint) (offset - line_start + 1));
+}
+
+/* Reads the four hex digits of a \u escape at data[at]; -1 when they are not there. */
+static gint
+read_utf16_unit (const char *data,
+                 gsize       length,
+                 gsize       at)
+{
+  gint unit = 0;
+
+  if (at + 4 > length)
+    return -1;
+  for (gsize k = at; k < at + 4; k++)
+    {
+      gint digit = g_ascii_xdigit_value (data[k]);
+
+      if (digit < 0)
+        return -1;
+      unit = unit * 16 + digit;
+    }
+  return unit;
+}
+
+/* Checks one escape in a string, data[i] being the character after the backslash, and
+ * returns how many more characters it takes (0 for a one-letter escape), or -1 when JSON has
+ * no such escape. A \u escape must have four hex digits, and a surrogate must be a high one
+ * followed by a \u low one: json-glib 1.6.6 drops the string it was reading (a GString,
+ * 152 bytes, never freed) on a broken pair, and turns a lone surrogate or a short escape
+ * into bytes that are not UTF-8 (F2, F5, F10 in docs/FUZZING.md). */
+static gint
+check_escape (const char *data,
+              gsize       length,
+              gsize       i)
+{
+  gint unit;
+  gint low;
+
+  if (strchr ("\"\\/bfnrt", data[i]) != NULL && data[i] != '\0')
+    return 0;
+  if (data[i] != 'u')
+    return -1;
+  unit = read_utf16_unit (data, length, i + 1);
+  if (unit < 0 || (unit >= 0xdc00 && unit <= 0xdfff))
+    return -1;
+  if (unit < 0xd800 || unit > 0xdbff)
+    return 4;
+  if (i + 6 >= length || data[i + 5] != '\\' || data[i + 6] != 'u')
+    return -1;
+  low = read_utf16_unit (data, length, i + 7);
+  if (low < 0xdc00 || low > 0xdfff)
+    return -1;
+  return 10;
+}
+
 /* Checks the shape of the text before json-glib reads it: one JSON object, nested at most
- * CRN_FHIR_MAX_DEPTH levels, followed by nothing but white space. json-glib 1.6 accepts
- * "{…}{…}" and keeps the last value (leaking the others), so a body could smuggle a second
- * resource past the first one's checks. */
+ * CRN_FHIR_MAX_DEPTH levels, followed by nothing but white space, its string escapes those
+ * of JSON. json-glib 1.6 accepts "{…}{…}" and keeps the last value (leaking the others), so
+ * a body could smuggle a second resource past the first one's checks. */
 static gboolean
 check_shape (const char *data,
              gsize       length,
              GError    **error)
 {
   gboolean in_string = FALSE;
-  gboolean escaped = FALSE;
   guint depth = 0;
   gsize start = 0;
 
@@ -142,10 +214,17 @@ check_shape (const char *data,
 
       if (in_string)
         {
-          if (escaped)
-            escaped = FALSE;
-          else if (c == '\\')
-            escaped = TRUE;
+          if (c == '\\')
+            {
+              gint more = i + 1 < length ? check_escape (data, length, i + 1) : -1;
+
+              if (more < 0)
+                {
+                  set_error_at (data, i, error);
+                  return FALSE;
+                }
+              i += 1 + (gsize) more;
+            }
           else if (c == '"')
             in_string = FALSE;
           continue;
@@ -157,19 +236,7 @@ check_shape (const char *data,
        * not see the structure this loop sees (a second value hidden from it, F1). */
       if (c != '"' && strchr (" \t\n\r{}[]:,0123456789+-.eEtrufalsn", c) == NULL)
         {
-          guint line = 1;
-          gsize line_start = 0;
-
-          /* Where, never what (the text may be patient data). */
-          for (gsize j = 0; j < i; j++)
-            if (data[j] == '\n')
-              {
-                line++;
-                line_start = j + 1;
-              }
-          crn_fhir_set_error (error, CRN_FHIR_ERROR_INVALID_JSON, NULL,
-                              _("The body is not valid JSON (error at line %u, column %u); send a "
-                                "FHIR resource in JSON."), line, (guint) (i - line_start + 1));
+          set_error_at (data, i, error);
           return FALSE;
         }
       if (c == '"')

@@ -56,6 +56,53 @@ test_parse_one_value (void)
   g_assert_cmpstr (crn_fhir_get_resource_type (node), ==, "Slot");
 }
 
+/* json-glib 1.6.6 never frees the string it was reading when a surrogate pair is broken
+ * (F10 in docs/FUZZING.md), and turns other broken escapes into bytes that are not UTF-8:
+ * only the escapes of JSON reach it, and a refused one says where, never what. */
+static void
+test_parse_escapes (void)
+{
+  static const char *refused[] = {
+    "{\"resourceType\": \"Slot\", \"x\": \"DU\\uDerPONT\"}",        /* not four hex digits */
+    "{\"resourceType\": \"Slot\", \"x\": \"DU\\uD\\\\PONT\"}",      /* …nor here */
+    "{\"resourceType\": \"Slot\", \"x\": \"DUPONT\\u00e\"}",       /* cut by the quote */
+    "{\"resourceType\": \"Slot\", \"x\": \"DUPONT\\u00",          /* cut by the end */
+    "{\"resourceType\": \"Slot\", \"x\": \"DU\\uDC00PONT\"}",      /* lone low surrogate */
+    "{\"resourceType\": \"Slot\", \"x\": \"DU\\uD800PONT\"}",      /* lone high surrogate */
+    "{\"resourceType\": \"Slot\", \"x\": \"DU\\uD800\\u0041PONT\"}", /* high, then no low */
+    "{\"resourceType\": \"Slot\", \"x\": \"DU\\uD800\\uD800PONT\"}", /* high, then high */
+    "{\"resourceType\": \"Slot\", \"x\": \"DU\\uDcm\\uDcmPONT\"}", /* the fuzzer's input */
+    "{\"resourceType\": \"Slot\", \"x\": \"DU\\uD83D\\PONT\"}",    /* high, then another escape */
+    "{\"resourceType\": \"Slot\", \"x\": \"DU\\230PONT\"}",        /* octal: not JSON */
+    "{\"resourceType\": \"Slot\", \"x\": \"DU\\x41PONT\"}",        /* hex: not JSON */
+    "{\"resourceType\": \"Slot\", \"x\": \"DU\\'PONT\"}",
+    "{\"resourceType\": \"Slot\", \"x\": \"DUPONT\\",               /* a backslash at the end */
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *object;
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_test_message ("refused escape %u", i);
+      node = crn_fhir_parse (refused[i], -1, &error);
+      g_assert_null (node);
+      g_assert_error (error, CRN_FHIR_ERROR, CRN_FHIR_ERROR_INVALID_JSON);
+      g_assert_nonnull (strstr (error->message, "error at line 1, column "));
+      g_assert_null (strstr (error->message, "DU"));
+      g_clear_error (&error);
+    }
+
+  /* every escape JSON has, a pair for a character beyond the BMP, in either case */
+  node = crn_fhir_parse ("{\"resourceType\": \"Slot\", \"x\": "
+                         "\"\\\" \\\\ \\/ \\b\\f\\n\\r\\t \\u00e9\\u00C9 \\ud83d\\ude00\\uD83D\\uDE00\"}",
+                         -1, &error);
+  g_assert_no_error (error);
+  object = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (object, "x"), ==,
+                   "\" \\ / \b\f\n\r\t \u00e9\u00c9 \U0001F600\U0001F600");
+}
+
 static void
 test_parse_error_no_data (void)
 {
@@ -273,6 +320,7 @@ main (int   argc,
 
   g_test_add_func ("/fhir/common/parse-errors", test_parse_errors);
   g_test_add_func ("/fhir/common/parse-one-value", test_parse_one_value);
+  g_test_add_func ("/fhir/common/parse-escapes", test_parse_escapes);
   g_test_add_func ("/fhir/common/parse-error-no-data", test_parse_error_no_data);
   g_test_add_func ("/fhir/common/parse-limits", test_parse_limits);
   g_test_add_func ("/fhir/common/error-expression", test_error_expression);
