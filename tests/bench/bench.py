@@ -191,6 +191,7 @@ def parse_bench_server(text):
 SYNC_RTT = re.compile(r'^Bare loopback HTTPS round trip.*?:\s+([\d.]+) ms', re.M)
 SYNC_INITIAL = re.compile(r'^Initial sync of the year:\s+([\d.]+) ms', re.M)
 SYNC_NO_CHANGE = re.compile(r'^No-change sync.*?:\s+([\d.]+) ms', re.M)
+SYNC_CLIENT_GET = re.compile(r'^Of which a conditional GET.*?:\s+([\d.]+) ms', re.M)
 SYNC_LIVE = re.compile(r'^Booking on the server to row in the store, over (\d+) bookings: '
                        r'p50 ([\d.]+) ms.*?p99 ([\d.]+) ms', re.M)
 
@@ -207,6 +208,9 @@ def parse_bench_sync(text):
     m = SYNC_NO_CHANGE.search(text or '')
     if m:
         found.append({'id': 'sync.no-change', 'p50_ms': float(m.group(1))})
+    m = SYNC_CLIENT_GET.search(text or '')
+    if m:
+        found.append({'id': 'sync.no-change.client-get', 'p50_ms': float(m.group(1))})
     m = SYNC_LIVE.search(text or '')
     if m:
         found.append({'id': 'sync.booking-to-store', 'n': int(m.group(1)),
@@ -596,6 +600,9 @@ def write_markdown(path, info, rows, growth, figures, failures, runs, scales):
               ('fhir.sas-answer-parse', 'total_ms', 'FHIR: parse that answer\'s JSON'),
               ('fhir.sas-answer-read', 'total_ms', 'FHIR: read its slots'),
               ('sync.baseline.https', 'p50_ms', 'bench-sync\'s bare HTTPS round trip, p50'),
+              ('sync.no-change.client-get', 'p50_ms',
+               'no-change sync\'s request alone: a conditional GET answered 304 through CrnClient '
+               '(signed in, so with the token check), p50'),
               ('sync.booking-to-store', 'p50_ms', 'booking on server → row in store, p50'),
               ('server.sas-search', 'p50_ms', 'SAS search, p50'),
               ('server.sas-search', 'per_s', 'SAS search, requests/s (16 in flight)'),
