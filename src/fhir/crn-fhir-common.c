@@ -274,9 +274,9 @@ check_shape (const char *data,
 }
 
 JsonNode *
-crn_fhir_parse (const char  *data,
-                gssize       length,
-                GError     **error)
+crn_fhir_parse_object (const char  *data,
+                       gssize       length,
+                       GError     **error)
 {
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -333,6 +333,19 @@ crn_fhir_parse (const char  *data,
                           _("The body is JSON but not a JSON object; send one FHIR resource."));
       return NULL;
     }
+
+  return json_node_copy (root);
+}
+
+JsonNode *
+crn_fhir_parse (const char  *data,
+                gssize       length,
+                GError     **error)
+{
+  g_autoptr(JsonNode) root = crn_fhir_parse_object (data, length, error);
+
+  if (root == NULL)
+    return NULL;
   if (crn_fhir_get_resource_type (root) == NULL)
     {
       crn_fhir_set_error (error, CRN_FHIR_ERROR_WRONG_RESOURCE_TYPE, "resourceType",
@@ -340,8 +353,7 @@ crn_fhir_parse (const char  *data,
                             "resource must say its type."));
       return NULL;
     }
-
-  return json_node_copy (root);
+  return g_steal_pointer (&root);
 }
 
 JsonNode *

@@ -107,6 +107,23 @@ typedef enum
 JsonNode    *crn_fhir_parse                 (const char  *data,
                                              gssize       length,
                                              GError     **error);
+
+/**
+ * crn_fhir_parse_object:
+ * @data: UTF-8 JSON text
+ * @length: length of @data in bytes, or -1 if nul-terminated
+ * @error: return location for a #GError
+ *
+ * As crn_fhir_parse(), with the same checks before json-glib reads the text (one object,
+ * limits, only JSON's string escapes), without asking for a `resourceType`: for the plain
+ * JSON of OAuth answers.
+ *
+ * Returns: (transfer full): the root object, or %NULL with %CRN_FHIR_ERROR_INVALID_JSON or
+ *   %CRN_FHIR_ERROR_TOO_LARGE.
+ */
+JsonNode    *crn_fhir_parse_object          (const char  *data,
+                                             gssize       length,
+                                             GError     **error);
 JsonNode    *crn_fhir_parse_bytes           (GBytes      *bytes,
                                              GError     **error);
 

@@ -103,6 +103,29 @@ test_parse_escapes (void)
                    "\" \\ / \b\f\n\r\t \u00e9\u00c9 \U0001F600\U0001F600");
 }
 
+/* Plain JSON (an OAuth answer): the same checks, no resourceType asked for. */
+static void
+test_parse_object (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = crn_fhir_parse_object ("{\"access_token\": \"a\"}", -1, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "access_token"),
+                   ==, "a");
+  g_clear_pointer (&node, json_node_unref);
+
+  node = crn_fhir_parse_object ("{\"access_token\": \"a\"}{\"access_token\": \"b\"}", -1,
+                                &error);
+  g_assert_null (node);
+  g_assert_error (error, CRN_FHIR_ERROR, CRN_FHIR_ERROR_INVALID_JSON);
+  g_clear_error (&error);
+
+  node = crn_fhir_parse_object ("{\"access_token\": \"\\uD800\\uD800\"}", -1, &error);
+  g_assert_null (node);
+  g_assert_error (error, CRN_FHIR_ERROR, CRN_FHIR_ERROR_INVALID_JSON);
+}
+
 static void
 test_parse_error_no_data (void)
 {
@@ -321,6 +344,7 @@ main (int   argc,
   g_test_add_func ("/fhir/common/parse-errors", test_parse_errors);
   g_test_add_func ("/fhir/common/parse-one-value", test_parse_one_value);
   g_test_add_func ("/fhir/common/parse-escapes", test_parse_escapes);
+  g_test_add_func ("/fhir/common/parse-object", test_parse_object);
   g_test_add_func ("/fhir/common/parse-error-no-data", test_parse_error_no_data);
   g_test_add_func ("/fhir/common/parse-limits", test_parse_limits);
   g_test_add_func ("/fhir/common/error-expression", test_error_expression);

@@ -285,6 +285,13 @@ token_handler (SyncFake          *fake,
   g_autofree char *reply = NULL;
 
   fake->n_tokens++;
+  if (fake->token_body != NULL)
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
+                                        fake->token_body, strlen (fake->token_body));
+      return;
+    }
   if (g_strcmp0 (grant, "password") == 0 &&
       g_strcmp0 (g_hash_table_lookup (form, "username"), TEST_LOGIN) == 0 &&
       g_strcmp0 (g_hash_table_lookup (form, "password"), TEST_PASSWORD) == 0)

@@ -77,6 +77,7 @@ typedef struct
   guint       fail_401;         /* answers 401 and drops the access token */
   guint       delay_ms;
   guint       put_status;       /* 422: refuse PUT Slot with an OperationOutcome */
+  const char *token_body;       /* the token endpoint answers 200 with this text */
 
   /* data */
   GPtrArray  *slots;            /* CrnSlot, version and last_updated_ms kept */

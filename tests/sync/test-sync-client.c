@@ -292,6 +292,41 @@ test_revoked (void)
   g_assert_cmpuint (fake->log->len, ==, 0);
 }
 
+/* The token answer is plain JSON, read with the FHIR layer's checks: a second object after
+ * the first (json-glib 1.6.6 would keep the last, F1 in docs/FUZZING.md) or a broken
+ * surrogate pair (on which it leaks, F10) is not an answer; the ASan run checks the leak. */
+static void
+test_token_answer_checked (void)
+{
+#define GOOD_ANSWER "{\"access_token\":\"access-9\",\"token_type\":\"Bearer\"," \
+    "\"expires_in\":900,\"refresh_token\":\"refresh-9\",\"role\":\"practitioner\"," \
+    "\"display_name\":\"Dr Test\",\"practitioner\":\"" TEST_IDNPS "\",\"acts_for\":[]}"
+  static const char *bodies[] = {
+    "{\"error\":\"x\"}" GOOD_ANSWER,
+    GOOD_ANSWER "{\"error\":\"x\"}",
+    "{\"access_token\":\"a\\uDer\\uDer\"}",
+    "{\"access_token\":\"a\\uD800\\uD800\"}",
+    "[1,2][1,2]",
+  };
+  g_autoptr(SyncFake) fake = sync_fake_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      g_autoptr(CrnClient) client = trusted_client (fake);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CrnAccount) account = NULL;
+
+      g_test_message ("token answer %u", i);
+      fake->token_body = bodies[i];
+      account = sign_in (client, TEST_PASSWORD, &error);
+      g_assert_error (error, CRN_SYNC_ERROR, CRN_SYNC_ERROR_INVALID_RESPONSE);
+      g_assert_null (account);
+      g_assert_false (crn_client_has_session (client));
+    }
+  fake->token_body = NULL;
+#undef GOOD_ANSWER
+}
+
 static void
 test_server_errors (void)
 {
@@ -564,6 +599,7 @@ main (int   argc,
   g_test_add_func ("/sync/client/refresh", test_refresh_on_401);
   g_test_add_func ("/sync/client/revoked", test_revoked);
   g_test_add_func ("/sync/client/server-errors", test_server_errors);
+  g_test_add_func ("/sync/client/token-answer-checked", test_token_answer_checked);
   g_test_add_func ("/sync/conflict/slot", test_conflict_slot);
   g_test_add_func ("/sync/conflict/booking", test_conflict_booking);
 
