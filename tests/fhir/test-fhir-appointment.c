@@ -369,6 +369,12 @@ test_malformed (void)
       "Appointment.contained[0].name[0].family" },
     { "description", "\"Fi\\udfffevre\"", CRN_FHIR_ERROR_INVALID_VALUE,
       "Appointment.description" },
+    /* the path of a string is only written out for its error: still the right one */
+    { "description", "\"\"", CRN_FHIR_ERROR_INVALID_VALUE, "Appointment.description" },
+    { "contained[0].name[0].given", "[\"\"]", CRN_FHIR_ERROR_INVALID_VALUE,
+      "Appointment.contained[0].name[0].given[0]" },
+    { "contained[0].name[0].given", "[\"Lu\\ud800cas\"]", CRN_FHIR_ERROR_INVALID_VALUE,
+      "Appointment.contained[0].name[0].given[0]" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
