@@ -188,10 +188,16 @@ def parse_bench_server(text):
     return found
 
 
-SYNC_RTT = re.compile(r'^Bare loopback HTTPS round trip.*?:\s+([\d.]+) ms', re.M)
-SYNC_INITIAL = re.compile(r'^Initial sync of the year:\s+([\d.]+) ms', re.M)
-SYNC_NO_CHANGE = re.compile(r'^No-change sync.*?:\s+([\d.]+) ms', re.M)
-SYNC_CLIENT_GET = re.compile(r'^Of which a conditional GET.*?:\s+([\d.]+) ms', re.M)
+# One figure per line of bench-sync's output: (id, field, pattern of the line).
+SYNC_LINES = (
+    ('sync.baseline.https', 'p50_ms',
+     re.compile(r'^Bare loopback HTTPS round trip.*?:\s+([\d.]+) ms', re.M)),
+    ('sync.initial', 'total_ms', re.compile(r'^Initial sync of the year:\s+([\d.]+) ms', re.M)),
+    ('sync.no-change', 'p50_ms', re.compile(r'^No-change sync.*?:\s+([\d.]+) ms', re.M)),
+    ('sync.baseline.https-in-turn', 'p50_ms',
+     re.compile(r'^Bare round trip taken in turn with the no-change sync.*?:\s+([\d.]+) ms', re.M)),
+    ('sync.no-change.client-get', 'p50_ms',
+     re.compile(r'^Of which a conditional GET.*?:\s+([\d.]+) ms', re.M)))
 SYNC_LIVE = re.compile(r'^Booking on the server to row in the store, over (\d+) bookings: '
                        r'p50 ([\d.]+) ms.*?p99 ([\d.]+) ms', re.M)
 
@@ -199,18 +205,10 @@ SYNC_LIVE = re.compile(r'^Booking on the server to row in the store, over (\d+) 
 def parse_bench_sync(text):
     """bench-sync prints text only (tests/sync/bench-sync.c)."""
     found = []
-    m = SYNC_RTT.search(text or '')
-    if m:
-        found.append({'id': 'sync.baseline.https', 'p50_ms': float(m.group(1))})
-    m = SYNC_INITIAL.search(text or '')
-    if m:
-        found.append({'id': 'sync.initial', 'total_ms': float(m.group(1))})
-    m = SYNC_NO_CHANGE.search(text or '')
-    if m:
-        found.append({'id': 'sync.no-change', 'p50_ms': float(m.group(1))})
-    m = SYNC_CLIENT_GET.search(text or '')
-    if m:
-        found.append({'id': 'sync.no-change.client-get', 'p50_ms': float(m.group(1))})
+    for rid, field, pattern in SYNC_LINES:
+        m = pattern.search(text or '')
+        if m:
+            found.append({'id': rid, field: float(m.group(1))})
     m = SYNC_LIVE.search(text or '')
     if m:
         found.append({'id': 'sync.booking-to-store', 'n': int(m.group(1)),
@@ -355,9 +353,17 @@ def build_rows(figures, app_mode):
         '≤ 1 s', value_at_most(1000.0), 'Baseline: one bare HTTPS round trip to the same server (bench-sync\'s own).',
         source="the sync's benchmark (tests/sync)")
     _, sync_nochange = first_of(figures, ['sync.no-change'], 'p50_ms')
-    row('no-change sync', sync_nochange, rtt_keep, 'ms', '≤ 2 ×', ratio_at_most(2.0),
-        'Baseline: one bare HTTPS round trip to the same server (bench-sync\'s own; '
-        'a new connection with its TLS handshake is under "Other figures").',
+    rtt_turn_key, rtt_turn = first_of(figures, ['sync.baseline.https-in-turn',
+                                                'sync.baseline.https',
+                                                'baseline.https-keepalive'], 'p50_ms')
+    row('no-change sync', sync_nochange, rtt_turn, 'ms', '≤ 2 ×', ratio_at_most(2.0),
+        ('Baseline: a bare HTTPS round trip to the same server on a kept-alive connection, '
+         'taken in turn with each sync (sync, round trip, sync…), so that both see the same '
+         'moment; the ratio against the round trip measured back to back, with every cache '
+         'warm for that one request, is under "Other figures".'
+         if rtt_turn_key == 'sync.baseline.https-in-turn' else
+         'Baseline: one bare HTTPS round trip to the same server (bench-sync\'s own; '
+         'a new connection with its TLS handshake is under "Other figures").'),
         source="the sync's benchmark (tests/sync)")
     _, sync_live = first_of(figures, ['sync.booking-to-store'], 'p99_ms')
     _, ws = first_of(figures, ['sync.baseline.websocket', 'baseline.websocket'], 'p99_ms')
@@ -465,8 +471,15 @@ MISSED_HINTS = {
         'the pages is the longest stage and most of it is json-glib\'s parser building its '
         'tree (about four fifths, the rest our walk of it), before the store\'s inserts. Two '
         'pages are now read at once; that only helps when a second core is free, so the '
-        'figure depends on what else the machine runs. Next: less JSON per row (the bundle '
-        'entries repeat long extension URLs), or a parser that does not build a tree.',
+        'figure depends on what else the machine runs. The strings of a page are now read '
+        'without writing out their paths (callgrind: the reading thread -3 %). Measured in '
+        'the eighth session: the same initial sync with G_SLICE=always-malloc took about a '
+        'fifth less CPU in the app (1.78-1.89 s against 2.24-2.32 s under load): GLib 2.74\'s '
+        'slice allocator, which json-glib\'s nodes and GLib\'s hash tables use, costs that '
+        'much more than malloc for a tree built and freed per page (GLib 2.76 dropped it for '
+        'malloc). It can only be chosen in the environment before the process starts, not '
+        'from main(). Next: less JSON per row (the bundle entries repeat long extension '
+        'URLs), or a parser that does not build a tree.',
     'no-change sync':
         'A conditional request now: the app sends the ETag of its last pull as If-None-Match '
         'and the server answers 304 with no body before any SQL or JSON; nothing is parsed '
@@ -600,6 +613,8 @@ def write_markdown(path, info, rows, growth, figures, failures, runs, scales):
               ('fhir.sas-answer-parse', 'total_ms', 'FHIR: parse that answer\'s JSON'),
               ('fhir.sas-answer-read', 'total_ms', 'FHIR: read its slots'),
               ('sync.baseline.https', 'p50_ms', 'bench-sync\'s bare HTTPS round trip, p50'),
+              ('sync.baseline.https-in-turn', 'p50_ms',
+               'bench-sync\'s bare HTTPS round trip taken in turn with the no-change sync, p50'),
               ('sync.no-change.client-get', 'p50_ms',
                'no-change sync\'s request alone: a conditional GET answered 304 through CrnClient '
                '(signed in, so with the token check), p50'),
@@ -615,6 +630,11 @@ def write_markdown(path, info, rows, growth, figures, failures, runs, scales):
             continue
         unit = 'MiB' if field == 'kib' else '/s' if field in ('per_s', 'rows_per_s') else 'ms'
         w(f'| {label} | {fmt_stat(st, unit)} |')
+    nochange = figures.stat('sync.no-change', 'p50_ms')
+    back_to_back = figures.stat('sync.baseline.https', 'p50_ms')
+    if nochange and back_to_back and back_to_back['median'] > 0:
+        w(f'| no-change sync ÷ the bare round trip measured back to back (not in turn) | '
+          f'{nochange["median"] / back_to_back["median"]:.2f} × |')
     w('')
 
     missed = [r for r in rows if r['verdict'] in ('MISSED', 'NOT MEASURED')]
