@@ -704,9 +704,15 @@ setup_targets (void)
     g_assert_cmpuint (status, ==, 201);
   }
   {
-    /* The pharmacy books a PRO slot. */
-    gint64 start = crn_test_pick_start (1100, 20);
+    /* The pharmacy books a PRO slot: after the far blocks, and off the demo's slots (its
+     * weekly blocks reach the afternoon: a start shared with one of them would make
+     * slot_at() find two slots, whatever time of day the test runs at). */
+    gint64 start = rel_pick_start_after (MAX (far[G_N_ELEMENTS (far) - 1] + (8 * 20 + 10) * 60,
+                                              now + 1100 * 60), 20);
     g_autofree char *slot = NULL;
+
+    while (agenda_taken (start, 20))
+      start = rel_pick_start_after (start + 5 * 60, 20);
 
     extra_block (start, 1, 20, CRN_VISIBILITY_PRO);
     g_clear_pointer (&body, g_free);
