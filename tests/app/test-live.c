@@ -37,7 +37,7 @@ static struct
   GPtrArray      *notices;       /* (element-type Notice) */
   guint           owner_id;
   guint           object_id;
-  gint64          start;         /* the first of three slots declared by the test */
+  gint64          starts[3];     /* the three slots declared by the test */
   char           *slots[3];
   char           *booking_id;
   char           *refused;       /* the last ::notice of the agenda */
@@ -242,7 +242,7 @@ static gboolean
 slots_arrived (gpointer data)
 {
   for (guint i = 0; i < 3; i++)
-    if (agenda_slot_at (live.start + i * 30 * 60) == NULL)
+    if (agenda_slot_at (live.starts[i]) == NULL)
       return FALSE;
   return TRUE;
 }
@@ -380,16 +380,20 @@ test_live_declare (void)
 
   g_assert_nonnull (current);
   template = crn_template_copy (current);
-  /* Three 20-minute slots, half an hour apart, inside the reclaim window (2 h). */
-  live.start = crn_test_pick_start (50, 80);
+  /* Three 20-minute slots, half an hour apart, all inside the reclaim window (2 h) whatever
+   * the time of day: each is its own block, so only one that would cross midnight moves on.
+   * One minute off the five-minute grid, where every slot of the demo's agenda starts, so
+   * agenda_slot_at() finds only the test's. */
+  crn_test_pick_starts (10, 3, 30, 21, live.starts);
   for (guint i = 0; i < 3; i++)
     {
       CrnTemplateException *extra = crn_template_exception_new ();
 
+      live.starts[i] += 60;
       g_free (extra->id);
       extra->id = crn_uuid_new ();
       extra->kind = CRN_EXCEPTION_EXTRA;
-      extra->start = live.start + i * 30 * 60;
+      extra->start = live.starts[i];
       extra->end = extra->start + 20 * 60;
       extra->slot_minutes = 20;
       extra->modalities = CRN_MODALITY_AMB;
@@ -406,7 +410,7 @@ test_live_declare (void)
       g_autofree char *path = NULL;
       g_autoptr(CrnTestResponse) r = NULL;
 
-      live.slots[i] = g_strdup (agenda_slot_at (live.start + i * 30 * 60)->id);
+      live.slots[i] = g_strdup (agenda_slot_at (live.starts[i])->id);
       path = g_strdup_printf ("/fhir/Slot/%s", live.slots[i]);
       r = server_get (path);
       g_assert_cmpuint (r->status, ==, 200);
@@ -452,7 +456,8 @@ test_live_booking (void)
   Notice *notice;
 
   live.booking_id = crn_uuid_new ();
-  body = crn_test_appointment_body (live.booking_id, live.slots[0], MOREL, live.start, NULL);
+  body = crn_test_appointment_body (live.booking_id, live.slots[0], MOREL, live.starts[0],
+                                     NULL);
   r = crn_test_request (live.server, "POST", "/fhir/Appointment", regulator, body, NULL);
   g_assert_cmpuint (r->status, ==, 201);
 
@@ -542,7 +547,7 @@ test_live_reclaim (void)
   g_assert_true (crn_agenda_reclaim_finish (agenda (), result, &error));
   /* The cycle the change asked for ends at once, cancelled (the sync is stopped). */
   wait_until (sync_not_running, sync, "the stopped sync");
-  body = crn_test_appointment_body (id, live.slots[2], MOREL, live.start + 60 * 60, NULL);
+  body = crn_test_appointment_body (id, live.slots[2], MOREL, live.starts[2], NULL);
   r = crn_test_request (live.server, "POST", "/fhir/Appointment", regulator, body, NULL);
   g_assert_cmpuint (r->status, ==, 201);
 
@@ -582,7 +587,7 @@ month_noshows (void)
   CrnFigures figures = { 0, };
   GDate day;
 
-  crn_time_to_local (live.start, &day, NULL, NULL);
+  crn_time_to_local (live.starts[0], &day, NULL, NULL);
   crn_activity_page_set_month (page, &day);
   wait_until (activity_loaded, NULL, "the figures");
   g_assert_true (crn_activity_page_get_month_figures (page, &figures, NULL));

@@ -623,26 +623,45 @@ agenda_taken (gint64 start,
   return crn_test_json_int (r->json, "total") != 0;
 }
 
+/* A start for a block of @minutes, at or after @earliest, that no slot of the agenda (the
+ * demo's included) overlaps or shares. */
+static gint64
+free_start_after (gint64 earliest,
+                  guint  minutes)
+{
+  gint64 start = rel_pick_start_after (earliest, minutes);
+
+  while (agenda_taken (start, minutes))
+    start = rel_pick_start_after (start + 5 * 60, minutes);
+  return start;
+}
+
 static void
 setup_targets (void)
 {
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  /* One minute off the five-minute grid: every other slot of the agenda (the demo's weekly
-   * blocks and its extra block) starts on that grid, so no near slot shares its start with
-   * one, whatever the time of day the test runs at. */
-  gint64 near = crn_test_pick_start (15, 14 * 5 + 1) + 60;
-  /* Each block after the one before, even when one is pushed past midnight: blocks that
-   * overlapped would put two slots at one instant. */
-  gint64 one = rel_pick_start_after (MAX (near + (14 * 5 + 10) * 60, now + 100 * 60), 60);
+  gint64 near[14];
+  gint64 one;
   gint64 far[4];
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *body = NULL;
   g_autoptr(CrnTestResponse) put = NULL;
   guint status;
 
-  while (agenda_taken (one, 60))
-    one = rel_pick_start_after (one + 5 * 60, 60);
-  extra_block (near, 14, 5, REG);
+  /* Fourteen 5-minute slots, each its own block, all inside the reclaim window whatever the
+   * time of day: only a block that would cross midnight moves on, not the whole row. One
+   * minute off the five-minute grid: every other slot of the agenda (the demo's weekly
+   * blocks and its extra block) starts on that grid, so no near slot shares its start with
+   * one. */
+  crn_test_pick_starts (15, G_N_ELEMENTS (near), 5, 5 + 1, near);
+  for (guint i = 0; i < G_N_ELEMENTS (near); i++)
+    {
+      near[i] += 60;
+      extra_block (near[i], 1, 5, REG);
+    }
+  /* Each block after the one before, even when one is pushed past midnight: blocks that
+   * overlapped would put two slots at one instant. */
+  one = free_start_after (MAX (near[G_N_ELEMENTS (near) - 1] + 15 * 60, now + 100 * 60), 60);
   extra_block (one, 1, 20, REG);
   extra_block (one + 20 * 60, 1, 20, CRN_VISIBILITY_PRO);
   extra_block (one + 40 * 60, 1, 20, CRN_VISIBILITY_NONE);
@@ -664,9 +683,9 @@ setup_targets (void)
   far_pool = g_ptr_array_new_with_free_func (g_free);
   far_starts = g_array_new (FALSE, FALSE, sizeof (gint64));
   near_starts = g_array_new (FALSE, FALSE, sizeof (gint64));
-  for (guint i = 0; i < 14; i++)
+  for (guint i = 0; i < G_N_ELEMENTS (near); i++)
     {
-      gint64 start = near + i * 300;
+      gint64 start = near[i];
       char *id = slot_at_length (start, 5);
 
       if (id != NULL)
@@ -707,12 +726,9 @@ setup_targets (void)
     /* The pharmacy books a PRO slot: after the far blocks, and off the demo's slots (its
      * weekly blocks reach the afternoon: a start shared with one of them would make
      * slot_at() find two slots, whatever time of day the test runs at). */
-    gint64 start = rel_pick_start_after (MAX (far[G_N_ELEMENTS (far) - 1] + (8 * 20 + 10) * 60,
-                                              now + 1100 * 60), 20);
+    gint64 start = free_start_after (MAX (far[G_N_ELEMENTS (far) - 1] + (8 * 20 + 10) * 60,
+                                          now + 1100 * 60), 20);
     g_autofree char *slot = NULL;
-
-    while (agenda_taken (start, 20))
-      start = rel_pick_start_after (start + 5 * 60, 20);
 
     extra_block (start, 1, 20, CRN_VISIBILITY_PRO);
     g_clear_pointer (&body, g_free);

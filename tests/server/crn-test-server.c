@@ -451,30 +451,52 @@ crn_test_outcome_diagnostics (CrnTestResponse *response)
 G_LOCK_DEFINE_STATIC (picked);
 static GHashTable *picked;
 
-gint64
-crn_test_pick_start (guint minutes_ahead,
-                     guint length)
+/* Can a block of @length minutes start at @start: inside one Paris day, not in its first
+ * five minutes, and not handed out before? Called with the lock held. */
+static gboolean
+start_free (gint64 start,
+            guint  length)
 {
   g_autoptr(GTimeZone) paris = g_time_zone_new_identifier ("Europe/Paris");
+  g_autoptr(GDateTime) local = g_date_time_new_from_unix_local (start);
+  g_autoptr(GDateTime) in_paris = g_date_time_to_timezone (local, paris);
+  guint minute = g_date_time_get_hour (in_paris) * 60 + g_date_time_get_minute (in_paris);
+
+  return minute + length < 24 * 60 && minute >= 5 && !g_hash_table_contains (picked, &start);
+}
+
+void
+crn_test_pick_starts (guint   minutes_ahead,
+                      guint   n,
+                      guint   spacing,
+                      guint   length,
+                      gint64 *starts)
+{
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gint64 start = ((now + minutes_ahead * 60) / 300 + 1) * 300;
+
+  g_return_if_fail (spacing > 0 && spacing % 5 == 0);
 
   G_LOCK (picked);
   if (picked == NULL)
     picked = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  for (;; start += 300)
+  for (guint i = 0; i < n; i++, start += spacing * 60)
     {
-      g_autoptr(GDateTime) local = g_date_time_new_from_unix_local (start);
-      g_autoptr(GDateTime) in_paris = g_date_time_to_timezone (local, paris);
-      guint minute = g_date_time_get_hour (in_paris) * 60 + g_date_time_get_minute (in_paris);
-
-      if (minute + length < 24 * 60 && minute >= 5
-          && !g_hash_table_contains (picked, &start))
-        break;
+      while (!start_free (start, length))
+        start += 300;
+      starts[i] = start;
+      g_hash_table_add (picked, g_memdup2 (&start, sizeof start));
     }
-  g_hash_table_add (picked, g_memdup2 (&start, sizeof start));
   G_UNLOCK (picked);
+}
 
+gint64
+crn_test_pick_start (guint minutes_ahead,
+                     guint length)
+{
+  gint64 start;
+
+  crn_test_pick_starts (minutes_ahead, 1, MAX (5, (length + 4) / 5 * 5), length, &start);
   return start;
 }
 

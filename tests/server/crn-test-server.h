@@ -94,6 +94,17 @@ const char      *crn_test_outcome_diagnostics (CrnTestResponse *response);
 gint64           crn_test_pick_start     (guint          minutes_ahead,
                                           guint          length);
 
+/* @n starts for blocks of @length minutes, the first at least @minutes_ahead from now, each
+ * @spacing minutes (a non-zero multiple of 5) after the one before, on the same
+ * 5-minute grid as crn_test_pick_start(). Only a block that would cross midnight (Paris)
+ * moves on, to 00:05, not the whole set: a set of short blocks near now stays near now
+ * whatever the time of day. */
+void             crn_test_pick_starts    (guint          minutes_ahead,
+                                          guint          n,
+                                          guint          spacing,
+                                          guint          length,
+                                          gint64        *starts);
+
 /* Appends what the server wrote on stderr so far to server->stderr_text. */
 void             crn_test_server_drain_stderr (CrnTestServer *server);
 
