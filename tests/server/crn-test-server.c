@@ -548,6 +548,17 @@ crn_test_add_slot (CrnTestServer *server,
                    gint64         start,
                    CrnVisibility  visibility)
 {
+  return crn_test_add_slot_minutes (server, token, agenda, start, 20, visibility);
+}
+
+char *
+crn_test_add_slot_minutes (CrnTestServer *server,
+                           const char    *token,
+                           CrnTemplate   *agenda,
+                           gint64         start,
+                           guint          minutes,
+                           CrnVisibility  visibility)
+{
   CrnTemplateException *extra = crn_template_exception_new ();
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *body = NULL;
@@ -580,8 +591,8 @@ crn_test_add_slot (CrnTestServer *server,
   extra->id = crn_uuid_new ();
   extra->kind = CRN_EXCEPTION_EXTRA;
   extra->start = start;
-  extra->end = start + 20 * 60;
-  extra->slot_minutes = 20;
+  extra->end = start + minutes * 60;
+  extra->slot_minutes = minutes;
   extra->modalities = CRN_MODALITY_AMB;
   extra->visibility = visibility;
   crn_template_add_exception (agenda, extra);

@@ -130,6 +130,13 @@ char  *crn_test_add_slot          (CrnTestServer *server,
                                    CrnTemplate   *agenda,
                                    gint64         start,
                                    CrnVisibility  visibility);
+/* The same with a slot of @minutes. */
+char  *crn_test_add_slot_minutes  (CrnTestServer *server,
+                                   const char    *token,
+                                   CrnTemplate   *agenda,
+                                   gint64         start,
+                                   guint          minutes,
+                                   CrnVisibility  visibility);
 /* A GAP Appointment for @slot_id of @gp at @start (20 min) for a fictitious patient. */
 char  *crn_test_appointment_body  (const char    *id,
                                    const char    *slot_id,

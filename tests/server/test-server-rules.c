@@ -443,9 +443,14 @@ static void
 test_booking_page_lead (void)
 {
   const char *login = crn_test_server_login_for (server, "regulator");
-  gint64 soon = crn_test_pick_start (0, 20);      /* at most 5 minutes ahead */
+  /* One to two minutes ahead, on a whole minute, and short enough to end by midnight
+   * (Paris): at 23:50 a 20-minute slot on the five-minute grid would move on to 00:05,
+   * ten minutes ahead. */
+  gint64 soon = (g_get_real_time () / G_USEC_PER_SEC / 60 + 2) * 60;
+  guint soon_minute;
+  guint soon_length;
   gint64 later = crn_test_pick_start (30, 20);
-  g_autofree char *soon_id = add_slot (soon, REG);
+  g_autofree char *soon_id = NULL;
   g_autofree char *later_id = add_slot (later, REG);
   g_autoptr(SoupCookieJar) jar = soup_cookie_jar_new ();
   g_autoptr(CrnTestResponse) page = NULL;
@@ -455,9 +460,13 @@ test_booking_page_lead (void)
   g_autoptr(GMatchInfo) info = NULL;
   g_autofree char *jeton = NULL;
   g_autofree char *form = NULL;
-  g_autofree char *soon_attr = g_strdup_printf ("data-slot=\"%s\"", soon_id);
+  g_autofree char *soon_attr = NULL;
   g_autofree char *later_attr = g_strdup_printf ("data-slot=\"%s\"", later_id);
 
+  crn_time_to_local (soon, NULL, &soon_minute, NULL);
+  soon_length = MIN (20, 24 * 60 - soon_minute);
+  soon_id = crn_test_add_slot_minutes (server, secretary, agenda, soon, soon_length, REG);
+  soon_attr = g_strdup_printf ("data-slot=\"%s\"", soon_id);
   soup_session_add_feature (server->session, SOUP_SESSION_FEATURE (jar));
   page = crn_test_request (server, "GET", "/reservation", NULL, NULL, NULL);
   g_assert_cmpuint (page->status, ==, 200);
