@@ -221,29 +221,45 @@ percentile (GArray *values,
   return g_array_index (values, double, index);
 }
 
-static double
-bare_round_trip (const char *url)
+/* A plain libsoup session that trusts the test certificate: the baselines' client. */
+static SoupSession *
+bare_session_new (void)
 {
   g_autoptr(GTlsDatabase) database = g_tls_file_database_new (g_getenv ("CRN_TEST_TLS_CERT"),
                                                               NULL);
-  g_autoptr(SoupSession) session = soup_session_new_with_options ("tls-database", database,
-                                                                  NULL);
+
+  return soup_session_new_with_options ("tls-database", database, NULL);
+}
+
+/* One GET of @url's body through @session, in milliseconds. */
+static double
+timed_bare_get (SoupSession *session,
+                const char  *url)
+{
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 t0 = g_get_monotonic_time ();
+
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL,
+                                    sync_test_result_cb, &result);
+  bytes = soup_session_send_and_read_finish (session, sync_test_wait (&result), &error);
+  g_assert_no_error (error);
+  return (g_get_monotonic_time () - t0) / 1000.0;
+}
+
+static double
+bare_round_trip (const char *url)
+{
+  g_autoptr(SoupSession) session = bare_session_new ();
   g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
   g_autofree char *metadata = g_strdup_printf ("%s/fhir/metadata", url);
 
   for (guint i = 0; i < 101; i++)
     {
-      g_autoptr(SoupMessage) msg = soup_message_new ("GET", metadata);
-      g_autoptr(GAsyncResult) result = NULL;
-      g_autoptr(GBytes) bytes = NULL;
-      gint64 t0 = g_get_monotonic_time ();
-      double ms;
+      double ms = timed_bare_get (session, metadata);
 
-      soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL,
-                                        sync_test_result_cb, &result);
-      bytes = soup_session_send_and_read_finish (session, sync_test_wait (&result), NULL);
-      g_assert_nonnull (bytes);
-      ms = (g_get_monotonic_time () - t0) / 1000.0;
       if (i > 0)          /* the first one pays the TLS handshake */
         g_array_append_val (times, ms);
     }
@@ -360,30 +376,18 @@ main (int   argc,
    */
   {
     const char *path = "/fhir?_type=Schedule,Slot,Appointment&_sort=_lastUpdated&_count=1";
-    g_autoptr(GTlsDatabase) database = g_tls_file_database_new (g_getenv ("CRN_TEST_TLS_CERT"),
-                                                                NULL);
-    g_autoptr(SoupSession) bare = soup_session_new_with_options ("tls-database", database,
-                                                                 NULL);
+    g_autoptr(SoupSession) bare = bare_session_new ();
     g_autofree char *metadata = g_strdup_printf ("%s/fhir/metadata", server->url);
     g_autofree char *etag = NULL;
 
     for (guint i = 0; i < N_NO_CHANGE + 1; i++)
       {
         g_autoptr(CrnResponse) response = NULL;
-        g_autoptr(SoupMessage) msg = soup_message_new ("GET", metadata);
-        g_autoptr(GBytes) bytes = NULL;
         double sync_ms, bare_ms, client_ms;
         gint64 t0;
 
         sync_ms = timed_sync (sync);
-
-        t0 = g_get_monotonic_time ();
-        soup_session_send_and_read_async (bare, msg, G_PRIORITY_DEFAULT, NULL,
-                                          sync_test_result_cb, &result);
-        bytes = soup_session_send_and_read_finish (bare, sync_test_wait (&result), &error);
-        g_assert_no_error (error);
-        g_clear_object (&result);
-        bare_ms = (g_get_monotonic_time () - t0) / 1000.0;
+        bare_ms = timed_bare_get (bare, metadata);
 
         t0 = g_get_monotonic_time ();
         crn_client_get_async (client, path, etag, NULL, sync_test_result_cb, &result);
