@@ -108,9 +108,22 @@ function startServer(dataDir) {
 /* ---------------------------------------------------------------------------------- */
 /* Helpers                                                                             */
 
+/* Chromium hangs at start under libfaketime (build-aux/time-sweep moves the clock of this
+ * test and of the server): it gets the real clock. The pages it shows are the server's, made
+ * at the server's time; the certificate is valid at both. */
+function browserEnv() {
+  const env = { ...process.env };
+  for (const name of Object.keys(env)) {
+    if (name === 'LD_PRELOAD' || name.startsWith('FAKETIME'))
+      delete env[name];
+  }
+  return env;
+}
+
 async function newContext(userDataDir, javaScriptEnabled = true) {
   return chromium.launchPersistentContext(userDataDir, {
     executablePath: chromiumPath,
+    env: browserEnv(),
     headless: true,
     args: LAUNCH_ARGS,
     ignoreHTTPSErrors: true,
